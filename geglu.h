@@ -1,0 +1,952 @@
+/* geglu.h - v0.1.0 - GeGLU feed-forward kernels for CPUs, in one C99 header.
+ * No dependencies beyond the C99 standard library. MIT license at the end of this file.
+ *
+ * In exactly one C or C++ file of your program, write
+ *
+ *     #define GEGLU_IMPLEMENTATION
+ *     #include "geglu.h"
+ *
+ * and include "geglu.h" without the #define wherever else you call it.
+ *
+ * WHAT IT COMPUTES
+ *   GELU(z)       = z * Phi(z) = z/2 * (1 + erf(z/sqrt 2))                    (GEGLU_GELU_ERF)
+ *                   z/2 * (1 + tanh(sqrt(2/pi) * (z + 0.044715 z^3)))          (GEGLU_GELU_TANH)
+ *   gate:   H = GELU(X*W + b) (x) (X*V + c)        X: tokens x d_model, H: tokens x d_ff
+ *   FFN:    Y = H * W2 + b2                        Y: tokens x d_model
+ *   (x) is the element-wise product; b, c and b2 are optional.
+ *
+ * OPTIONS (define before including the implementation)
+ *   GEGLU_IMPLEMENTATION  compile the implementation into this translation unit
+ *   GEGLU_STATIC          make every function static: a private copy for this translation unit
+ *                         (define it together with GEGLU_IMPLEMENTATION)
+ *   GEGLU_API             storage class of the public functions (default: extern, or static)
+ *   GEGLU_NO_SIMD         use the portable scalar code only
+ *   GEGLU_NO_AVX512       do not use AVX-512 even when the compiler targets it
+ *   GEGLU_NO_AVX2         do not use AVX2+FMA even when the compiler targets it
+ *   GEGLU_NO_NEON         do not use NEON even when the compiler targets it
+ *   The instruction set is chosen when the implementation is compiled, from the compiler's own
+ *   macros (__AVX512F__; __AVX2__ with __FMA__; __ARM_NEON on aarch64): build with -march=native,
+ *   or -mavx2 -mfma, to get the vector code. geglu_isa() names the path in use.
+ *   The header refuses -ffast-math (it would break NaN and infinity handling) with an #error.
+ *
+ * CONTRACT (every public function)
+ *   - Arguments are checked before anything is read or written. On any error the function
+ *     returns the status and leaves every output untouched. It never allocates, never keeps
+ *     state between calls, and is safe to call from many threads at once.
+ *   - Matrices are row-major with contiguous rows. A pointer may be NULL exactly when the
+ *     buffer it describes has no element (n == 0, tokens == 0, d_model == 0 or d_ff == 0);
+ *     the optional biases b, c, b2 may always be NULL, meaning "no bias".
+ *   - Checks, in this order, each with its status:
+ *       1. layer is NULL                                       GEGLU_ERROR_NULL_POINTER
+ *       2. unknown geglu_gelu or geglu_layout value            GEGLU_ERROR_INVALID_ARGUMENT
+ *       3. a buffer's size in bytes overflows size_t, or the   GEGLU_ERROR_SIZE_OVERFLOW
+ *          buffer would wrap around the address space
+ *       4. a required pointer is NULL                          GEGLU_ERROR_NULL_POINTER
+ *       5. the workspace is smaller than asked for             GEGLU_ERROR_WORKSPACE_TOO_SMALL
+ *       6. an output overlaps an input or the workspace        GEGLU_ERROR_OVERLAP
+ *          (except the in-place cases stated below); inputs may overlap each other
+ *   - d_model == 0 or d_ff == 0 give the mathematically right answer: with d_model == 0,
+ *     H = GELU(b) (x) c (zeros without biases); with d_ff == 0, Y = b2 (zeros without b2).
+ *
+ * FUNCTIONS
+ *   const char *geglu_status_string(geglu_status s)
+ *       A short English description; never NULL, also for unknown values.
+ *   const char *geglu_isa(void)
+ *       "scalar", "avx2", "avx512" or "neon": the code path this build uses.
+ *   geglu_status geglu_gelu_f32(float *y, const float *x, size_t n, geglu_gelu kind)
+ *       y[i] = GELU(x[i]). y == x is allowed (in place); any other overlap is an error.
+ *   geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float *u, size_t n,
+ *                                   geglu_gelu kind)
+ *       h[i] = GELU(a[i]) * u[i]. h may equal a or u; any other overlap of h is an error.
+ *   geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
+ *                               float *h)
+ *       H = GELU(X*W + b) (x) (X*V + c). h must not overlap x or the layer's arrays.
+ *   size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens)
+ *       Bytes of scratch memory geglu_ffn_f32 needs for this layer and token count (any
+ *       alignment will do). 0 when the layer is NULL, invalid or its sizes overflow: the
+ *       FFN call then reports why.
+ *   geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
+ *                              float *y, void *workspace, size_t workspace_size)
+ *       Y = (GELU(X*W + b) (x) (X*V + c)) * W2 + b2, using the caller's workspace.
+ *       y and the workspace must not overlap each other, x or the layer's arrays.
+ *
+ * THE LAYER
+ *   A zeroed geglu_layer_f32 plus the two sizes and the three weight pointers is a valid layer:
+ *   NULL biases mean no bias, gelu 0 is GEGLU_GELU_ERF, layout 0 is GEGLU_LAYOUT_IN_OUT.
+ *     GEGLU_LAYOUT_IN_OUT  w, v: d_model x d_ff, w2: d_ff x d_model  (the paper's x*W)
+ *     GEGLU_LAYOUT_OUT_IN  w, v: d_ff x d_model, w2: d_model x d_ff  (torch nn.Linear.weight)
+ *
+ * ACCURACY
+ *   GELU is evaluated in double precision from the float input and rounded once to float;
+ *   every approximation inside has a relative error below 2^-27 (the constants and their
+ *   derivation are in tools/fit_gelu.py). Every float input, both kinds, every path: the result
+ *   is at most 1 ULP from the correctly rounded value (subnormal results included), and in
+ *   fact within 0.625 ULP of the exact value. GELU(+inf) = +inf, GELU(-inf) = -0,
+ *   GELU(-0) = -0, NaN gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 rounds
+ *   GELU(a)*u once, in double, so the same bound holds for the product.
+ *   The matrix products accumulate in float, one accumulator per output element, in
+ *   increasing order of the summed index, each step one fused multiply-add (fmaf) where the
+ *   target has FMA; the bias is added after the sum. The error of each pre-activation is then
+ *   at most gamma(d_model) * sum |x_k * w_k| + |bias| * u, with u = 2^-24 and
+ *   gamma(n) = n*u / (1 - n*u); the FFN's output carries the same bound over d_ff on top of
+ *   the error that the gate passes through W2 (tests/test_layer.c checks this bound).
+ *   When the target has FMA, every path gives bitwise identical results.
+ *   Denormals-are-zero / flush-to-zero modes set by the caller change subnormal results.
+ */
+#ifndef GEGLU_H
+#define GEGLU_H
+
+#include <stddef.h>
+
+#define GEGLU_VERSION_MAJOR 0
+#define GEGLU_VERSION_MINOR 1
+#define GEGLU_VERSION_PATCH 0
+#define GEGLU_VERSION_STRING "0.1.0"
+
+#ifndef GEGLU_API
+#  ifdef GEGLU_STATIC
+#    if defined(__GNUC__) || defined(__clang__)
+#      define GEGLU_API static __attribute__((unused))
+#    else
+#      define GEGLU_API static
+#    endif
+#  else
+#    define GEGLU_API extern
+#  endif
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* X(name, value, description): the one list the enum and geglu_status_string are made from. */
+#define GEGLU_STATUS_LIST(X)                                                                    \
+    X(GEGLU_OK, 0, "success")                                                                   \
+    X(GEGLU_ERROR_NULL_POINTER, -1, "a required pointer is NULL")                               \
+    X(GEGLU_ERROR_INVALID_ARGUMENT, -2, "an argument has an invalid value")                     \
+    X(GEGLU_ERROR_SIZE_OVERFLOW, -3, "a size or index computation would overflow size_t")       \
+    X(GEGLU_ERROR_OVERLAP, -4, "an output overlaps an input where that is not allowed")         \
+    X(GEGLU_ERROR_WORKSPACE_TOO_SMALL, -5, "the workspace is smaller than required")
+
+#define GEGLU__STATUS_ENUMERATOR(name, value, description) name = value,
+typedef enum geglu_status { GEGLU_STATUS_LIST(GEGLU__STATUS_ENUMERATOR) } geglu_status;
+#undef GEGLU__STATUS_ENUMERATOR
+
+typedef enum geglu_gelu { GEGLU_GELU_ERF = 0, GEGLU_GELU_TANH = 1 } geglu_gelu;
+
+typedef enum geglu_layout {
+    GEGLU_LAYOUT_IN_OUT = 0, /* w, v: d_model x d_ff; w2: d_ff x d_model (the paper's x*W) */
+    GEGLU_LAYOUT_OUT_IN = 1  /* w, v: d_ff x d_model; w2: d_model x d_ff (nn.Linear.weight) */
+} geglu_layout;
+
+/* One GeGLU feed-forward layer; a zeroed struct plus sizes and weight pointers is valid. */
+typedef struct geglu_layer_f32 {
+    size_t d_model, d_ff;
+    const float *w, *v; /* gate and value weights */
+    const float *b, *c; /* gate and value biases, d_ff entries each, or NULL */
+    const float *w2;    /* down projection */
+    const float *b2;    /* output bias, d_model entries, or NULL */
+    geglu_gelu gelu;
+    geglu_layout layout;
+} geglu_layer_f32;
+
+GEGLU_API const char *geglu_status_string(geglu_status status);
+GEGLU_API const char *geglu_isa(void);
+GEGLU_API geglu_status geglu_gelu_f32(float *y, const float *x, size_t n, geglu_gelu kind);
+GEGLU_API geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float *u, size_t n,
+                                          geglu_gelu kind);
+GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
+                                      float *h);
+GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens);
+GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
+                                     float *y, void *workspace, size_t workspace_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GEGLU_H */
+
+/* ============================================================================================ */
+/*                                        IMPLEMENTATION                                        */
+/* ============================================================================================ */
+#if defined(GEGLU_IMPLEMENTATION) && !defined(GEGLU__IMPLEMENTATION_DONE)
+#define GEGLU__IMPLEMENTATION_DONE
+
+#if defined(__FAST_MATH__)
+#error "geglu.h: -ffast-math breaks NaN and infinity handling; compile the file that defines GEGLU_IMPLEMENTATION without it"
+#endif
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ---- configuration: which instruction sets this translation unit compiles -------------------- */
+#if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_AVX2) && defined(__AVX2__) && defined(__FMA__)
+#  define GEGLU__AVX2 1
+#endif
+#if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_AVX512) && defined(__AVX512F__) && defined(GEGLU__AVX2)
+#  define GEGLU__AVX512 1
+#endif
+#if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_NEON) && defined(__ARM_NEON) && defined(__aarch64__)
+#  define GEGLU__NEON 1
+#endif
+#if defined(GEGLU__AVX2) || defined(GEGLU__AVX512)
+#  include <immintrin.h>
+#endif
+#if defined(GEGLU__NEON)
+#  include <arm_neon.h>
+#endif
+
+/* With hardware FMA, every multiply-add is written as one fused operation in every path, so
+   that compilers that contract a*b+c on their own cannot make the paths disagree. */
+#if defined(FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__aarch64__)
+#  define GEGLU__FMA(a, b, c) fma((a), (b), (c))
+#  define GEGLU__FMAF(a, b, c) fmaf((a), (b), (c))
+#else
+#  define GEGLU__FMA(a, b, c) ((a) * (b) + (c))
+#  define GEGLU__FMAF(a, b, c) ((a) * (b) + (c))
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define GEGLU__PRIVATE static __attribute__((unused))
+#else
+#  define GEGLU__PRIVATE static
+#endif
+#ifdef __cplusplus
+#  define GEGLU__RESTRICT __restrict
+#else
+#  define GEGLU__RESTRICT restrict
+#endif
+
+/* The kernels the public functions call: the widest path compiled in. Each path's kernels stay
+   callable under their suffixed names (geglu__gelu_f32_scalar, ..._avx2, ...) for tests. */
+#if defined(GEGLU__AVX512)
+#  define GEGLU__ISA_NAME "avx512"
+#  define GEGLU__GELU_F32 geglu__gelu_f32_avx512
+#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_avx512
+#elif defined(GEGLU__AVX2)
+#  define GEGLU__ISA_NAME "avx2"
+#  define GEGLU__GELU_F32 geglu__gelu_f32_avx2
+#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_avx2
+#elif defined(GEGLU__NEON)
+#  define GEGLU__ISA_NAME "neon"
+#  define GEGLU__GELU_F32 geglu__gelu_f32_neon
+#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_neon
+#else
+#  define GEGLU__ISA_NAME "scalar"
+#  define GEGLU__GELU_F32 geglu__gelu_f32_scalar
+#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_scalar
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* GEGLU__CONSTANTS begin: generated by tools/fit_gelu.py, do not edit */
+#define GEGLU__LOG2E 1.4426950408889634
+#define GEGLU__LN2_HI 0.69314670562744141
+#define GEGLU__LN2_LO 4.7493250390316726e-07
+/* exp(r) = 1 + r + r^2 * P(r) on |r| <= ln(2)/2: relative error 2.04e-10 (2^-32.2) */
+#define GEGLU__EXP_P0 0.50000000134027622
+#define GEGLU__EXP_P1 0.16666666532134333
+#define GEGLU__EXP_P2 0.041666465294743521
+#define GEGLU__EXP_P3 0.0083333607460203407
+#define GEGLU__EXP_P4 0.0013933623480378871
+#define GEGLU__EXP_P5 0.00019857809209463491
+/* M(a) = N(a) / D(a) on [0, 14.5]: relative error 5.92e-09 (2^-27.3) */
+#define GEGLU__ERF_A_MAX 14.5
+#define GEGLU__ERF_N0 0.50000000295356239
+#define GEGLU__ERF_N1 0.43829451892854648
+#define GEGLU__ERF_N2 0.18323476690657958
+#define GEGLU__ERF_N3 0.040633087113986235
+#define GEGLU__ERF_N4 0.004116284553459415
+#define GEGLU__ERF_D1 1.6744740190183565
+#define GEGLU__ERF_D2 1.2025017116746937
+#define GEGLU__ERF_D3 0.46946963959581717
+#define GEGLU__ERF_D4 0.10185849202151032
+#define GEGLU__ERF_D5 0.010317875507360325
+#define GEGLU__TANH_C1 1.5957691216057308
+#define GEGLU__TANH_C2 0.071354816272600249
+/* GEGLU__CONSTANTS end */
+
+/* Adding 1.5 * 2^52 to a double below 2^51 in magnitude rounds it to an integer (to nearest,
+   ties to even) that then sits in the low bits of the sum. */
+#define GEGLU__ROUND_SHIFTER 6755399441055744.0
+/* Past these the result no longer depends on x: tanh kind, x < -12 rounds to -0 and exp(-|z|)
+   below e^-120 no longer changes x / (1 + exp(-|z|)). */
+#define GEGLU__TANH_X_MIN (-12.0)
+#define GEGLU__TANH_M_MIN (-120.0)
+
+/* ---- portable core: status, sizes, argument checks ------------------------------------------- */
+
+GEGLU_API const char *geglu_status_string(geglu_status status) {
+#define GEGLU__STATUS_CASE(name, value, description) \
+    case name:                                       \
+        return description;
+    switch (status) {
+        GEGLU_STATUS_LIST(GEGLU__STATUS_CASE)
+    default:
+        return "unknown status";
+    }
+#undef GEGLU__STATUS_CASE
+}
+
+/* A byte range [address, address + bytes); bytes == 0 is empty and overlaps nothing. */
+typedef struct geglu__range {
+    uintptr_t address;
+    size_t bytes;
+} geglu__range;
+
+static int geglu__mul_size(size_t a, size_t b, size_t *product) {
+    if (a != 0 && b > SIZE_MAX / a) return 0;
+    *product = a * b;
+    return 1;
+}
+
+/* The byte range of an array of rows x cols floats: 0 when the size overflows size_t or the
+   range would wrap around the address space. */
+static int geglu__float_range(const void *pointer, size_t rows, size_t cols, geglu__range *range) {
+    size_t count, bytes;
+    if (!geglu__mul_size(rows, cols, &count) || !geglu__mul_size(count, sizeof(float), &bytes))
+        return 0;
+    range->address = (uintptr_t)pointer;
+    range->bytes = bytes;
+    return bytes <= UINTPTR_MAX - range->address;
+}
+
+static int geglu__missing(const void *pointer, geglu__range range) {
+    return pointer == NULL && range.bytes != 0;
+}
+
+static int geglu__overlap(geglu__range p, geglu__range q) {
+    return p.bytes != 0 && q.bytes != 0 && p.address < q.address + q.bytes &&
+           q.address < p.address + p.bytes;
+}
+
+static int geglu__valid_gelu(geglu_gelu kind) {
+    return kind == GEGLU_GELU_ERF || kind == GEGLU_GELU_TANH;
+}
+
+/* The buffers of one gate or FFN call, checked once for both. */
+enum { GEGLU__X, GEGLU__W, GEGLU__V, GEGLU__B, GEGLU__C, GEGLU__W2, GEGLU__B2, GEGLU__OUT,
+       GEGLU__BUFFERS };
+
+/* Checks 1 to 3 of the contract for the layer itself, and the ranges of its arrays; the gate
+   does not use w2 and b2, so they are neither required nor checked for it. */
+static geglu_status geglu__check_layer(const geglu_layer_f32 *layer, int uses_down,
+                                       geglu__range range[GEGLU__BUFFERS]) {
+    size_t d_model, d_ff, down_rows;
+    int ok = 1;
+    if (layer == NULL) return GEGLU_ERROR_NULL_POINTER;
+    if (!geglu__valid_gelu(layer->gelu) ||
+        (layer->layout != GEGLU_LAYOUT_IN_OUT && layer->layout != GEGLU_LAYOUT_OUT_IN))
+        return GEGLU_ERROR_INVALID_ARGUMENT;
+    d_model = layer->d_model;
+    d_ff = layer->d_ff;
+    down_rows = uses_down ? d_ff : 0;
+    ok &= geglu__float_range(layer->w, d_model, d_ff, &range[GEGLU__W]);
+    ok &= geglu__float_range(layer->v, d_model, d_ff, &range[GEGLU__V]);
+    ok &= geglu__float_range(layer->b, layer->b ? 1 : 0, d_ff, &range[GEGLU__B]);
+    ok &= geglu__float_range(layer->c, layer->c ? 1 : 0, d_ff, &range[GEGLU__C]);
+    ok &= geglu__float_range(layer->w2, down_rows, d_model, &range[GEGLU__W2]);
+    ok &= geglu__float_range(layer->b2, layer->b2 && uses_down ? 1 : 0, d_model, &range[GEGLU__B2]);
+    return ok ? GEGLU_OK : GEGLU_ERROR_SIZE_OVERFLOW;
+}
+
+/* Checks 1 to 4 for a gate (out: h, d_ff columns) or FFN (out: y, d_model columns) call. */
+static geglu_status geglu__check_call(const geglu_layer_f32 *layer, const float *x, size_t tokens,
+                                      const float *out, int uses_down,
+                                      geglu__range range[GEGLU__BUFFERS]) {
+    const void *pointer[GEGLU__BUFFERS];
+    int i;
+    geglu_status status = geglu__check_layer(layer, uses_down, range);
+    if (status != GEGLU_OK) return status;
+    if (!geglu__float_range(x, tokens, layer->d_model, &range[GEGLU__X]) ||
+        !geglu__float_range(out, tokens, uses_down ? layer->d_model : layer->d_ff,
+                            &range[GEGLU__OUT]))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (tokens == 0) {
+        /* Nothing is read: the weights may be absent too. */
+        for (i = 0; i < GEGLU__BUFFERS; i++) range[i].bytes = 0;
+    }
+    pointer[GEGLU__X] = x;
+    pointer[GEGLU__W] = layer->w;
+    pointer[GEGLU__V] = layer->v;
+    pointer[GEGLU__B] = layer->b;
+    pointer[GEGLU__C] = layer->c;
+    pointer[GEGLU__W2] = layer->w2;
+    pointer[GEGLU__B2] = layer->b2;
+    pointer[GEGLU__OUT] = out;
+    for (i = 0; i < GEGLU__BUFFERS; i++)
+        if (geglu__missing(pointer[i], range[i])) return GEGLU_ERROR_NULL_POINTER;
+    return GEGLU_OK;
+}
+
+static int geglu__output_overlaps(const geglu__range range[GEGLU__BUFFERS], geglu__range out) {
+    int i;
+    for (i = 0; i < GEGLU__BUFFERS; i++)
+        if (i != GEGLU__OUT && geglu__overlap(range[i], out)) return 1;
+    return 0;
+}
+
+/* ---- portable core: GELU in double precision ------------------------------------------------- */
+/* Each function below is the reference for its vector twins in the ISA sections, which perform
+   the same operations in the same order; see ACCURACY in the top comment and tools/fit_gelu.py. */
+
+static uint64_t geglu__bits(double value) {
+    uint64_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    return bits;
+}
+
+static double geglu__from_bits(uint64_t bits) {
+    double value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+/* exp(h) for -745 < h <= 0, NaN for NaN: 2^k * (1 + r + r^2 P(r)), k = round(h / ln 2). */
+static double geglu__exp_nonpositive(double h) {
+    double shifted = GEGLU__FMA(h, GEGLU__LOG2E, GEGLU__ROUND_SHIFTER);
+    double k = shifted - GEGLU__ROUND_SHIFTER;
+    double r = GEGLU__FMA(k, -GEGLU__LN2_HI, h);
+    double p = GEGLU__EXP_P5, e;
+    uint64_t scale_bits = (geglu__bits(shifted) - geglu__bits(GEGLU__ROUND_SHIFTER) + 1023) << 52;
+    r = GEGLU__FMA(k, -GEGLU__LN2_LO, r);
+    p = GEGLU__FMA(p, r, GEGLU__EXP_P4);
+    p = GEGLU__FMA(p, r, GEGLU__EXP_P3);
+    p = GEGLU__FMA(p, r, GEGLU__EXP_P2);
+    p = GEGLU__FMA(p, r, GEGLU__EXP_P1);
+    p = GEGLU__FMA(p, r, GEGLU__EXP_P0);
+    e = GEGLU__FMA(r * r, p, r + 1.0);
+    return e * geglu__from_bits(scale_bits); /* exact: a power of two times e, still normal */
+}
+
+/* GELU(x) = x - a Q(a) for x >= 0 and -a Q(a) for x < 0, a = |x|, Q(a) = exp(-a^2/2) M(a). */
+static double geglu__gelu_erf_f64(double x) {
+    double a = geglu__from_bits(geglu__bits(x) & ~(UINT64_C(1) << 63));
+    double n, d, a_m, e;
+    if (a > GEGLU__ERF_A_MAX) a = GEGLU__ERF_A_MAX; /* NaN stays NaN */
+    n = GEGLU__FMA(GEGLU__ERF_N4, a, GEGLU__ERF_N3);
+    n = GEGLU__FMA(n, a, GEGLU__ERF_N2);
+    n = GEGLU__FMA(n, a, GEGLU__ERF_N1);
+    n = GEGLU__FMA(n, a, GEGLU__ERF_N0);
+    d = GEGLU__FMA(GEGLU__ERF_D5, a, GEGLU__ERF_D4);
+    d = GEGLU__FMA(d, a, GEGLU__ERF_D3);
+    d = GEGLU__FMA(d, a, GEGLU__ERF_D2);
+    d = GEGLU__FMA(d, a, GEGLU__ERF_D1);
+    d = GEGLU__FMA(d, a, 1.0);
+    a_m = (a * n) / d;
+    e = geglu__exp_nonpositive(-0.5 * (a * a)); /* a is a float: a * a is exact */
+    return (geglu__bits(x) >> 63) ? -(a_m * e) : GEGLU__FMA(-a_m, e, x);
+}
+
+/* GELU(x) = x / (1 + exp(-z)), z = x (C1 + C2 x^2); for x < 0 as x w / (1 + w), w = exp(z). */
+static double geglu__gelu_tanh_f64(double x) {
+    double xc = x < GEGLU__TANH_X_MIN ? GEGLU__TANH_X_MIN : x; /* NaN stays NaN */
+    double z = xc * GEGLU__FMA(GEGLU__TANH_C2, xc * xc, GEGLU__TANH_C1);
+    double m = -geglu__from_bits(geglu__bits(z) & ~(UINT64_C(1) << 63));
+    double w;
+    if (m < GEGLU__TANH_M_MIN) m = GEGLU__TANH_M_MIN;
+    w = geglu__exp_nonpositive(m);
+    return ((geglu__bits(x) >> 63) ? xc * w : x) / (1.0 + w);
+}
+
+GEGLU__PRIVATE void geglu__gelu_f32_scalar(float *y, const float *x, size_t n, geglu_gelu kind) {
+    size_t i;
+    if (kind == GEGLU_GELU_TANH)
+        for (i = 0; i < n; i++) y[i] = (float)geglu__gelu_tanh_f64(x[i]);
+    else
+        for (i = 0; i < n; i++) y[i] = (float)geglu__gelu_erf_f64(x[i]);
+}
+
+GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const float *u, size_t n,
+                                               geglu_gelu kind) {
+    size_t i;
+    if (kind == GEGLU_GELU_TANH)
+        for (i = 0; i < n; i++) h[i] = (float)(geglu__gelu_tanh_f64(a[i]) * u[i]);
+    else
+        for (i = 0; i < n; i++) h[i] = (float)(geglu__gelu_erf_f64(a[i]) * u[i]);
+}
+
+/* ---- portable core: the gate and the FFN ----------------------------------------------------- */
+/* Each output element is one float accumulator, started at 0 and updated by one FMA per term in
+   increasing order of the summed index; a bias is added once the sum is complete. Row-oriented
+   weights (a row per input) are walked a block of outputs at a time so that every load is
+   contiguous without changing that order. */
+
+#define GEGLU__BLOCK 64
+
+/* p + offset, where an absent (NULL) array stays NULL instead of becoming undefined behaviour. */
+static const float *geglu__advance(const float *p, size_t offset) {
+    return p ? p + offset : p;
+}
+
+/* out[j] = sum_k x[k] * w(k, j) (+ bias[j]) for j < cols, k < inner, where w(k, j) is
+   w[k * stride + j] when rows_are_inputs and w[j * stride + k] otherwise. */
+static void geglu__linear_row_scalar(float *GEGLU__RESTRICT out, const float *GEGLU__RESTRICT x,
+                                     const float *GEGLU__RESTRICT w,
+                                     const float *GEGLU__RESTRICT bias, size_t inner,
+                                     size_t cols, size_t stride, int rows_are_inputs) {
+    float acc[GEGLU__BLOCK];
+    size_t j, jj, k;
+    for (j = 0; j < cols; j += GEGLU__BLOCK) {
+        size_t width = cols - j < GEGLU__BLOCK ? cols - j : GEGLU__BLOCK;
+        for (jj = 0; jj < width; jj++) acc[jj] = 0.0f;
+        if (inner != 0 && rows_are_inputs) {
+            for (k = 0; k < inner; k++) {
+                const float *row = w + k * stride + j;
+                for (jj = 0; jj < width; jj++) acc[jj] = GEGLU__FMAF(x[k], row[jj], acc[jj]);
+            }
+        } else if (inner != 0) {
+            for (jj = 0; jj < width; jj++) {
+                const float *column = w + (j + jj) * stride;
+                for (k = 0; k < inner; k++) acc[jj] = GEGLU__FMAF(x[k], column[k], acc[jj]);
+            }
+        }
+        for (jj = 0; jj < width; jj++) out[j + jj] = bias ? acc[jj] + bias[j + jj] : acc[jj];
+    }
+}
+
+/* One token's gated row: h = GELU(x W + b) (x) (x V + c), computed a block of d_ff at a time
+   so that the pre-activations stay in two small arrays. */
+static void geglu__gate_row_scalar(const geglu_layer_f32 *layer, const float *x, float *h) {
+    float gate[GEGLU__BLOCK], value[GEGLU__BLOCK];
+    size_t j, d_model = layer->d_model, d_ff = layer->d_ff;
+    int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
+    size_t stride = in_out ? d_ff : d_model;
+    for (j = 0; j < d_ff; j += GEGLU__BLOCK) {
+        size_t width = d_ff - j < GEGLU__BLOCK ? d_ff - j : GEGLU__BLOCK;
+        /* The block starts j columns (IN_OUT) or j rows (OUT_IN) into W and V; with
+           d_model == 0 they hold nothing and may be NULL. */
+        size_t offset = in_out ? j : j * d_model;
+        geglu__linear_row_scalar(gate, x, geglu__advance(layer->w, offset),
+                                 geglu__advance(layer->b, j), d_model, width, stride, in_out);
+        geglu__linear_row_scalar(value, x, geglu__advance(layer->v, offset),
+                                 geglu__advance(layer->c, j), d_model, width, stride, in_out);
+        geglu__gelu_mul_f32_scalar(h + j, gate, value, width, layer->gelu);
+    }
+}
+
+/* One token's output row: y = h W2 + b2. */
+static void geglu__down_row_scalar(const geglu_layer_f32 *layer, const float *h, float *y) {
+    int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
+    geglu__linear_row_scalar(y, h, layer->w2, layer->b2, layer->d_ff, layer->d_model,
+                             in_out ? layer->d_model : layer->d_ff, in_out);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+/* ============================================================================================ */
+/*                                   AVX2 + FMA (x86-64)                                        */
+/* ============================================================================================ */
+/* Vector twins of the portable double-precision GELU: the same operations in the same order,
+   four doubles per register, eight floats per step; tails through masked loads and stores. */
+#if defined(GEGLU__AVX2)
+#define GEGLU__Y(v) _mm256_set1_pd(v)
+
+static inline __m256d geglu__exp_nonpositive_avx2(__m256d h) {
+    __m256d shifted = _mm256_fmadd_pd(h, GEGLU__Y(GEGLU__LOG2E), GEGLU__Y(GEGLU__ROUND_SHIFTER));
+    __m256d k = _mm256_sub_pd(shifted, GEGLU__Y(GEGLU__ROUND_SHIFTER));
+    __m256d r = _mm256_fmadd_pd(k, GEGLU__Y(-GEGLU__LN2_HI), h);
+    __m256d p = GEGLU__Y(GEGLU__EXP_P5), e;
+    __m256i scale = _mm256_sub_epi64(_mm256_castpd_si256(shifted),
+                                     _mm256_castpd_si256(GEGLU__Y(GEGLU__ROUND_SHIFTER)));
+    scale = _mm256_slli_epi64(_mm256_add_epi64(scale, _mm256_set1_epi64x(1023)), 52);
+    r = _mm256_fmadd_pd(k, GEGLU__Y(-GEGLU__LN2_LO), r);
+    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P4));
+    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P3));
+    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P2));
+    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P1));
+    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P0));
+    e = _mm256_fmadd_pd(_mm256_mul_pd(r, r), p, _mm256_add_pd(r, GEGLU__Y(1.0)));
+    return _mm256_mul_pd(e, _mm256_castsi256_pd(scale));
+}
+
+static inline __m256d geglu__gelu_erf_avx2(__m256d x) {
+    __m256d sign = GEGLU__Y(-0.0);
+    __m256d a = _mm256_min_pd(GEGLU__Y(GEGLU__ERF_A_MAX), _mm256_andnot_pd(sign, x));
+    __m256d n = _mm256_fmadd_pd(GEGLU__Y(GEGLU__ERF_N4), a, GEGLU__Y(GEGLU__ERF_N3));
+    __m256d d = _mm256_fmadd_pd(GEGLU__Y(GEGLU__ERF_D5), a, GEGLU__Y(GEGLU__ERF_D4));
+    __m256d a_m, e;
+    n = _mm256_fmadd_pd(n, a, GEGLU__Y(GEGLU__ERF_N2));
+    n = _mm256_fmadd_pd(n, a, GEGLU__Y(GEGLU__ERF_N1));
+    n = _mm256_fmadd_pd(n, a, GEGLU__Y(GEGLU__ERF_N0));
+    d = _mm256_fmadd_pd(d, a, GEGLU__Y(GEGLU__ERF_D3));
+    d = _mm256_fmadd_pd(d, a, GEGLU__Y(GEGLU__ERF_D2));
+    d = _mm256_fmadd_pd(d, a, GEGLU__Y(GEGLU__ERF_D1));
+    d = _mm256_fmadd_pd(d, a, GEGLU__Y(1.0));
+    a_m = _mm256_div_pd(_mm256_mul_pd(a, n), d);
+    e = geglu__exp_nonpositive_avx2(_mm256_mul_pd(GEGLU__Y(-0.5), _mm256_mul_pd(a, a)));
+    return _mm256_blendv_pd(_mm256_fnmadd_pd(a_m, e, x),
+                            _mm256_xor_pd(sign, _mm256_mul_pd(a_m, e)), x);
+}
+
+static inline __m256d geglu__gelu_tanh_avx2(__m256d x) {
+    __m256d xc = _mm256_max_pd(GEGLU__Y(GEGLU__TANH_X_MIN), x);
+    __m256d z = _mm256_mul_pd(xc, _mm256_fmadd_pd(GEGLU__Y(GEGLU__TANH_C2), _mm256_mul_pd(xc, xc),
+                                                  GEGLU__Y(GEGLU__TANH_C1)));
+    __m256d m = _mm256_max_pd(GEGLU__Y(GEGLU__TANH_M_MIN), _mm256_or_pd(GEGLU__Y(-0.0), z));
+    __m256d w = geglu__exp_nonpositive_avx2(m);
+    return _mm256_div_pd(_mm256_blendv_pd(x, _mm256_mul_pd(xc, w), x),
+                         _mm256_add_pd(GEGLU__Y(1.0), w));
+}
+
+static inline __m256d geglu__gelu_avx2(__m256d x, geglu_gelu kind) {
+    return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx2(x) : geglu__gelu_erf_avx2(x);
+}
+
+/* Lanes [0, count) of a mask for _mm256_maskload_ps / _mm256_maskstore_ps, count < 8. */
+static inline __m256i geglu__tail_mask_avx2(size_t count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count),
+                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* GELU(a) (times u when u is not NULL) for eight floats, rounded once. */
+static inline __m256 geglu__gelu8_avx2(__m256 a, const __m256 *u, geglu_gelu kind) {
+    __m256d lo = geglu__gelu_avx2(_mm256_cvtps_pd(_mm256_castps256_ps128(a)), kind);
+    __m256d hi = geglu__gelu_avx2(_mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)), kind);
+    if (u) {
+        lo = _mm256_mul_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(*u)));
+        hi = _mm256_mul_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(*u, 1)));
+    }
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
+}
+
+GEGLU__PRIVATE void geglu__gelu_mul_f32_avx2(float *h, const float *a, const float *u, size_t n,
+                                             geglu_gelu kind) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 uv = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
+        _mm256_storeu_ps(h + i, geglu__gelu8_avx2(_mm256_loadu_ps(a + i), u ? &uv : NULL, kind));
+    }
+    if (i < n) {
+        __m256i mask = geglu__tail_mask_avx2(n - i);
+        __m256 uv = u ? _mm256_maskload_ps(u + i, mask) : _mm256_setzero_ps();
+        _mm256_maskstore_ps(h + i, mask,
+                            geglu__gelu8_avx2(_mm256_maskload_ps(a + i, mask), u ? &uv : NULL, kind));
+    }
+}
+
+GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geglu_gelu kind) {
+    geglu__gelu_mul_f32_avx2(y, x, NULL, n, kind);
+}
+#endif /* GEGLU__AVX2 */
+
+/* ============================================================================================ */
+/*                                    AVX-512F (x86-64)                                         */
+/* ============================================================================================ */
+#if defined(GEGLU__AVX512)
+#define GEGLU__Z(v) _mm512_set1_pd(v)
+
+static inline __m512d geglu__exp_nonpositive_avx512(__m512d h) {
+    __m512d shifted = _mm512_fmadd_pd(h, GEGLU__Z(GEGLU__LOG2E), GEGLU__Z(GEGLU__ROUND_SHIFTER));
+    __m512d k = _mm512_sub_pd(shifted, GEGLU__Z(GEGLU__ROUND_SHIFTER));
+    __m512d r = _mm512_fmadd_pd(k, GEGLU__Z(-GEGLU__LN2_HI), h);
+    __m512d p = GEGLU__Z(GEGLU__EXP_P5), e;
+    __m512i scale = _mm512_sub_epi64(_mm512_castpd_si512(shifted),
+                                     _mm512_castpd_si512(GEGLU__Z(GEGLU__ROUND_SHIFTER)));
+    scale = _mm512_slli_epi64(_mm512_add_epi64(scale, _mm512_set1_epi64(1023)), 52);
+    r = _mm512_fmadd_pd(k, GEGLU__Z(-GEGLU__LN2_LO), r);
+    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P4));
+    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P3));
+    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P2));
+    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P1));
+    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P0));
+    e = _mm512_fmadd_pd(_mm512_mul_pd(r, r), p, _mm512_add_pd(r, GEGLU__Z(1.0)));
+    return _mm512_mul_pd(e, _mm512_castsi512_pd(scale));
+}
+
+static inline __mmask8 geglu__sign_mask_avx512(__m512d x) {
+    return _mm512_cmplt_epi64_mask(_mm512_castpd_si512(x), _mm512_setzero_si512());
+}
+
+static inline __m512d geglu__gelu_erf_avx512(__m512d x) {
+    __m512i sign = _mm512_set1_epi64((long long)(UINT64_C(1) << 63));
+    __m512d a = _mm512_min_pd(GEGLU__Z(GEGLU__ERF_A_MAX),
+                              _mm512_castsi512_pd(_mm512_andnot_si512(sign, _mm512_castpd_si512(x))));
+    __m512d n = _mm512_fmadd_pd(GEGLU__Z(GEGLU__ERF_N4), a, GEGLU__Z(GEGLU__ERF_N3));
+    __m512d d = _mm512_fmadd_pd(GEGLU__Z(GEGLU__ERF_D5), a, GEGLU__Z(GEGLU__ERF_D4));
+    __m512d a_m, e, q;
+    n = _mm512_fmadd_pd(n, a, GEGLU__Z(GEGLU__ERF_N2));
+    n = _mm512_fmadd_pd(n, a, GEGLU__Z(GEGLU__ERF_N1));
+    n = _mm512_fmadd_pd(n, a, GEGLU__Z(GEGLU__ERF_N0));
+    d = _mm512_fmadd_pd(d, a, GEGLU__Z(GEGLU__ERF_D3));
+    d = _mm512_fmadd_pd(d, a, GEGLU__Z(GEGLU__ERF_D2));
+    d = _mm512_fmadd_pd(d, a, GEGLU__Z(GEGLU__ERF_D1));
+    d = _mm512_fmadd_pd(d, a, GEGLU__Z(1.0));
+    a_m = _mm512_div_pd(_mm512_mul_pd(a, n), d);
+    e = geglu__exp_nonpositive_avx512(_mm512_mul_pd(GEGLU__Z(-0.5), _mm512_mul_pd(a, a)));
+    q = _mm512_castsi512_pd(_mm512_xor_si512(sign, _mm512_castpd_si512(_mm512_mul_pd(a_m, e))));
+    return _mm512_mask_blend_pd(geglu__sign_mask_avx512(x), _mm512_fnmadd_pd(a_m, e, x), q);
+}
+
+static inline __m512d geglu__gelu_tanh_avx512(__m512d x) {
+    __m512d xc = _mm512_max_pd(GEGLU__Z(GEGLU__TANH_X_MIN), x);
+    __m512d z = _mm512_mul_pd(xc, _mm512_fmadd_pd(GEGLU__Z(GEGLU__TANH_C2), _mm512_mul_pd(xc, xc),
+                                                  GEGLU__Z(GEGLU__TANH_C1)));
+    __m512d m = _mm512_castsi512_pd(_mm512_or_si512(_mm512_set1_epi64((long long)(UINT64_C(1) << 63)),
+                                                    _mm512_castpd_si512(z)));
+    __m512d w;
+    m = _mm512_max_pd(GEGLU__Z(GEGLU__TANH_M_MIN), m);
+    w = geglu__exp_nonpositive_avx512(m);
+    return _mm512_div_pd(_mm512_mask_blend_pd(geglu__sign_mask_avx512(x), x, _mm512_mul_pd(xc, w)),
+                         _mm512_add_pd(GEGLU__Z(1.0), w));
+}
+
+static inline __m512d geglu__gelu_avx512(__m512d x, geglu_gelu kind) {
+    return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx512(x) : geglu__gelu_erf_avx512(x);
+}
+
+static inline __m512d geglu__low_half_avx512(__m512 v) {
+    return _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+}
+
+static inline __m512d geglu__high_half_avx512(__m512 v) {
+    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+}
+
+/* GELU(a) (times u when u is not NULL) for sixteen floats, rounded once. */
+static inline __m512 geglu__gelu16_avx512(__m512 a, const __m512 *u, geglu_gelu kind) {
+    __m512d lo = geglu__gelu_avx512(geglu__low_half_avx512(a), kind);
+    __m512d hi = geglu__gelu_avx512(geglu__high_half_avx512(a), kind);
+    if (u) {
+        lo = _mm512_mul_pd(lo, geglu__low_half_avx512(*u));
+        hi = _mm512_mul_pd(hi, geglu__high_half_avx512(*u));
+    }
+    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo))),
+                                               _mm256_castps_pd(_mm512_cvtpd_ps(hi)), 1));
+}
+
+GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const float *u, size_t n,
+                                               geglu_gelu kind) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 uv = u ? _mm512_loadu_ps(u + i) : _mm512_setzero_ps();
+        _mm512_storeu_ps(h + i, geglu__gelu16_avx512(_mm512_loadu_ps(a + i), u ? &uv : NULL, kind));
+    }
+    if (i < n) {
+        __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
+        __m512 uv = u ? _mm512_maskz_loadu_ps(mask, u + i) : _mm512_setzero_ps();
+        _mm512_mask_storeu_ps(h + i, mask,
+                              geglu__gelu16_avx512(_mm512_maskz_loadu_ps(mask, a + i),
+                                                   u ? &uv : NULL, kind));
+    }
+}
+
+GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, geglu_gelu kind) {
+    geglu__gelu_mul_f32_avx512(y, x, NULL, n, kind);
+}
+#endif /* GEGLU__AVX512 */
+
+/* ============================================================================================ */
+/*                                     NEON (aarch64)                                           */
+/* ============================================================================================ */
+#if defined(GEGLU__NEON)
+#define GEGLU__N(v) vdupq_n_f64(v)
+
+static inline float64x2_t geglu__exp_nonpositive_neon(float64x2_t h) {
+    float64x2_t shifted = vfmaq_f64(GEGLU__N(GEGLU__ROUND_SHIFTER), h, GEGLU__N(GEGLU__LOG2E));
+    float64x2_t k = vsubq_f64(shifted, GEGLU__N(GEGLU__ROUND_SHIFTER));
+    float64x2_t r = vfmaq_f64(h, k, GEGLU__N(-GEGLU__LN2_HI));
+    float64x2_t p = GEGLU__N(GEGLU__EXP_P5), e;
+    int64x2_t scale = vsubq_s64(vreinterpretq_s64_f64(shifted),
+                                vreinterpretq_s64_f64(GEGLU__N(GEGLU__ROUND_SHIFTER)));
+    scale = vshlq_n_s64(vaddq_s64(scale, vdupq_n_s64(1023)), 52);
+    r = vfmaq_f64(r, k, GEGLU__N(-GEGLU__LN2_LO));
+    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P4), p, r);
+    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P3), p, r);
+    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P2), p, r);
+    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P1), p, r);
+    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P0), p, r);
+    e = vfmaq_f64(vaddq_f64(r, GEGLU__N(1.0)), vmulq_f64(r, r), p);
+    return vmulq_f64(e, vreinterpretq_f64_s64(scale));
+}
+
+static inline uint64x2_t geglu__sign_mask_neon(float64x2_t x) {
+    return vcltzq_s64(vreinterpretq_s64_f64(x));
+}
+
+static inline float64x2_t geglu__gelu_erf_neon(float64x2_t x) {
+    float64x2_t a = vminq_f64(GEGLU__N(GEGLU__ERF_A_MAX), vabsq_f64(x));
+    float64x2_t n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N3), GEGLU__N(GEGLU__ERF_N4), a);
+    float64x2_t d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D4), GEGLU__N(GEGLU__ERF_D5), a);
+    float64x2_t a_m, e;
+    n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N2), n, a);
+    n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N1), n, a);
+    n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N0), n, a);
+    d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D3), d, a);
+    d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D2), d, a);
+    d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D1), d, a);
+    d = vfmaq_f64(GEGLU__N(1.0), d, a);
+    a_m = vdivq_f64(vmulq_f64(a, n), d);
+    e = geglu__exp_nonpositive_neon(vmulq_f64(GEGLU__N(-0.5), vmulq_f64(a, a)));
+    return vbslq_f64(geglu__sign_mask_neon(x), vnegq_f64(vmulq_f64(a_m, e)), vfmsq_f64(x, a_m, e));
+}
+
+static inline float64x2_t geglu__gelu_tanh_neon(float64x2_t x) {
+    float64x2_t xc = vmaxq_f64(GEGLU__N(GEGLU__TANH_X_MIN), x);
+    float64x2_t z = vmulq_f64(xc, vfmaq_f64(GEGLU__N(GEGLU__TANH_C1), GEGLU__N(GEGLU__TANH_C2),
+                                            vmulq_f64(xc, xc)));
+    float64x2_t m = vmaxq_f64(GEGLU__N(GEGLU__TANH_M_MIN), vnegq_f64(vabsq_f64(z)));
+    float64x2_t w = geglu__exp_nonpositive_neon(m);
+    return vdivq_f64(vbslq_f64(geglu__sign_mask_neon(x), vmulq_f64(xc, w), x),
+                     vaddq_f64(GEGLU__N(1.0), w));
+}
+
+static inline float64x2_t geglu__gelu_neon(float64x2_t x, geglu_gelu kind) {
+    return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_neon(x) : geglu__gelu_erf_neon(x);
+}
+
+/* GELU(a) (times u when u is not NULL) for four floats, rounded once. */
+static inline float32x4_t geglu__gelu4_neon(float32x4_t a, const float32x4_t *u, geglu_gelu kind) {
+    float64x2_t lo = geglu__gelu_neon(vcvt_f64_f32(vget_low_f32(a)), kind);
+    float64x2_t hi = geglu__gelu_neon(vcvt_high_f64_f32(a), kind);
+    if (u) {
+        lo = vmulq_f64(lo, vcvt_f64_f32(vget_low_f32(*u)));
+        hi = vmulq_f64(hi, vcvt_high_f64_f32(*u));
+    }
+    return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi);
+}
+
+GEGLU__PRIVATE void geglu__gelu_mul_f32_neon(float *h, const float *a, const float *u, size_t n,
+                                             geglu_gelu kind) {
+    size_t i = 0, j;
+    for (; i + 4 <= n; i += 4) {
+        float32x4_t uv = u ? vld1q_f32(u + i) : vdupq_n_f32(0.0f);
+        vst1q_f32(h + i, geglu__gelu4_neon(vld1q_f32(a + i), u ? &uv : NULL, kind));
+    }
+    if (i < n) { /* NEON has no masked loads: the tail goes through a small local copy. */
+        float a_tail[4] = {0, 0, 0, 0}, u_tail[4] = {0, 0, 0, 0}, h_tail[4];
+        float32x4_t uv;
+        for (j = 0; i + j < n; j++) {
+            a_tail[j] = a[i + j];
+            if (u) u_tail[j] = u[i + j];
+        }
+        uv = vld1q_f32(u_tail);
+        vst1q_f32(h_tail, geglu__gelu4_neon(vld1q_f32(a_tail), u ? &uv : NULL, kind));
+        for (j = 0; i + j < n; j++) h[i + j] = h_tail[j];
+    }
+}
+
+GEGLU__PRIVATE void geglu__gelu_f32_neon(float *y, const float *x, size_t n, geglu_gelu kind) {
+    geglu__gelu_mul_f32_neon(y, x, NULL, n, kind);
+}
+#endif /* GEGLU__NEON */
+
+/* ============================================================================================ */
+/*                          PUBLIC FUNCTIONS: argument checks and dispatch                      */
+/* ============================================================================================ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+GEGLU_API const char *geglu_isa(void) {
+    return GEGLU__ISA_NAME;
+}
+
+GEGLU_API geglu_status geglu_gelu_f32(float *y, const float *x, size_t n, geglu_gelu kind) {
+    geglu__range ry, rx;
+    if (!geglu__valid_gelu(kind)) return GEGLU_ERROR_INVALID_ARGUMENT;
+    if (!geglu__float_range(y, n, 1, &ry) || !geglu__float_range(x, n, 1, &rx))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (geglu__missing(y, ry) || geglu__missing(x, rx)) return GEGLU_ERROR_NULL_POINTER;
+    if (y != x && geglu__overlap(ry, rx)) return GEGLU_ERROR_OVERLAP;
+    if (n != 0) GEGLU__GELU_F32(y, x, n, kind);
+    return GEGLU_OK;
+}
+
+GEGLU_API geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float *u, size_t n,
+                                          geglu_gelu kind) {
+    geglu__range rh, ra, ru;
+    if (!geglu__valid_gelu(kind)) return GEGLU_ERROR_INVALID_ARGUMENT;
+    if (!geglu__float_range(h, n, 1, &rh) || !geglu__float_range(a, n, 1, &ra) ||
+        !geglu__float_range(u, n, 1, &ru))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (geglu__missing(h, rh) || geglu__missing(a, ra) || geglu__missing(u, ru))
+        return GEGLU_ERROR_NULL_POINTER;
+    if ((h != a && geglu__overlap(rh, ra)) || (h != u && geglu__overlap(rh, ru)))
+        return GEGLU_ERROR_OVERLAP;
+    if (n != 0) GEGLU__GELU_MUL_F32(h, a, u, n, kind);
+    return GEGLU_OK;
+}
+
+GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
+                                      float *h) {
+    geglu__range range[GEGLU__BUFFERS];
+    size_t t;
+    geglu_status status = geglu__check_call(layer, x, tokens, h, 0, range);
+    if (status != GEGLU_OK) return status;
+    if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
+    if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
+    for (t = 0; t < tokens; t++)
+        geglu__gate_row_scalar(layer, geglu__advance(x, t * layer->d_model), h + t * layer->d_ff);
+    return GEGLU_OK;
+}
+
+/* The FFN keeps one token's row of H, aligned to a cache line, in the workspace. */
+#define GEGLU__WORKSPACE_ALIGN 64
+
+GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
+    geglu__range range[GEGLU__BUFFERS], hidden;
+    if (geglu__check_layer(layer, 1, range) != GEGLU_OK || tokens == 0 || layer->d_ff == 0)
+        return 0;
+    if (!geglu__float_range(NULL, 1, layer->d_ff, &hidden) ||
+        hidden.bytes > SIZE_MAX - (GEGLU__WORKSPACE_ALIGN - 1))
+        return 0;
+    return hidden.bytes + (GEGLU__WORKSPACE_ALIGN - 1);
+}
+
+GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
+                                     float *y, void *workspace, size_t workspace_size) {
+    geglu__range range[GEGLU__BUFFERS], scratch;
+    size_t t, needed;
+    float *hidden;
+    geglu_status status = geglu__check_call(layer, x, tokens, y, 1, range);
+    if (status != GEGLU_OK) return status;
+    needed = geglu_ffn_workspace_size(layer, tokens);
+    scratch.address = (uintptr_t)workspace;
+    scratch.bytes = workspace_size;
+    if (workspace_size > UINTPTR_MAX - scratch.address) return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (needed != 0 && workspace == NULL) return GEGLU_ERROR_NULL_POINTER;
+    if (workspace_size < needed) return GEGLU_ERROR_WORKSPACE_TOO_SMALL;
+    if (geglu__output_overlaps(range, range[GEGLU__OUT]) || geglu__output_overlaps(range, scratch) ||
+        geglu__overlap(range[GEGLU__OUT], scratch))
+        return GEGLU_ERROR_OVERLAP;
+    if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
+    hidden = (float *)((scratch.address + (GEGLU__WORKSPACE_ALIGN - 1)) &
+                       ~(uintptr_t)(GEGLU__WORKSPACE_ALIGN - 1));
+    for (t = 0; t < tokens; t++) {
+        geglu__gate_row_scalar(layer, geglu__advance(x, t * layer->d_model), hidden);
+        geglu__down_row_scalar(layer, hidden, y + t * layer->d_model);
+    }
+    return GEGLU_OK;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* GEGLU_IMPLEMENTATION */
+
+/*
+MIT License
+
+Copyright (c) 2026 The geglu.h authors
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction,
+including without limitation the rights to use, copy, modify, merge, publish, distribute,
+sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT
+NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT
+OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+*/
