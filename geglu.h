@@ -63,8 +63,8 @@
  *       H = GELU(X*W + b) (x) (X*V + c). h must not overlap x or the layer's arrays.
  *   size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens)
  *       Bytes of scratch memory geglu_ffn_f32 needs for this layer and token count (any
- *       alignment will do). 0 when the layer is NULL, invalid or its sizes overflow: the
- *       FFN call then reports why.
+ *       alignment will do); 0 when it needs none (tokens, d_model or d_ff is 0), and 0 when
+ *       the layer is NULL, invalid or its sizes overflow: the FFN call then reports why.
  *   geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
  *                              float *y, void *workspace, size_t workspace_size)
  *       Y = (GELU(X*W + b) (x) (X*V + c)) * W2 + b2, using the caller's workspace.
@@ -184,7 +184,7 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
 #if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_AVX2) && defined(__AVX2__) && defined(__FMA__)
 #  define GEGLU__AVX2 1
 #endif
-#if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_AVX512) && defined(__AVX512F__) && defined(GEGLU__AVX2)
+#if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_AVX512) && defined(__AVX512F__)
 #  define GEGLU__AVX512 1
 #endif
 #if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_NEON) && defined(__ARM_NEON) && defined(__aarch64__)
@@ -209,33 +209,15 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
 
 #if defined(__GNUC__) || defined(__clang__)
 #  define GEGLU__PRIVATE static __attribute__((unused))
+#  define GEGLU__INLINE static inline __attribute__((always_inline))
 #else
 #  define GEGLU__PRIVATE static
+#  define GEGLU__INLINE static inline
 #endif
 #ifdef __cplusplus
 #  define GEGLU__RESTRICT __restrict
 #else
 #  define GEGLU__RESTRICT restrict
-#endif
-
-/* The kernels the public functions call: the widest path compiled in. Each path's kernels stay
-   callable under their suffixed names (geglu__gelu_f32_scalar, ..._avx2, ...) for tests. */
-#if defined(GEGLU__AVX512)
-#  define GEGLU__ISA_NAME "avx512"
-#  define GEGLU__GELU_F32 geglu__gelu_f32_avx512
-#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_avx512
-#elif defined(GEGLU__AVX2)
-#  define GEGLU__ISA_NAME "avx2"
-#  define GEGLU__GELU_F32 geglu__gelu_f32_avx2
-#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_avx2
-#elif defined(GEGLU__NEON)
-#  define GEGLU__ISA_NAME "neon"
-#  define GEGLU__GELU_F32 geglu__gelu_f32_neon
-#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_neon
-#else
-#  define GEGLU__ISA_NAME "scalar"
-#  define GEGLU__GELU_F32 geglu__gelu_f32_scalar
-#  define GEGLU__GELU_MUL_F32 geglu__gelu_mul_f32_scalar
 #endif
 
 #ifdef __cplusplus
@@ -605,7 +587,7 @@ static inline __m256i geglu__tail_mask_avx2(size_t count) {
 }
 
 /* GELU(a) (times u when u is not NULL) for eight floats, rounded once. */
-static inline __m256 geglu__gelu8_avx2(__m256 a, const __m256 *u, geglu_gelu kind) {
+GEGLU__INLINE __m256 geglu__gelu8_avx2(__m256 a, const __m256 *u, geglu_gelu kind) {
     __m256d lo = geglu__gelu_avx2(_mm256_cvtps_pd(_mm256_castps256_ps128(a)), kind);
     __m256d hi = geglu__gelu_avx2(_mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)), kind);
     if (u) {
@@ -615,8 +597,9 @@ static inline __m256 geglu__gelu8_avx2(__m256 a, const __m256 *u, geglu_gelu kin
     return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
 }
 
-GEGLU__PRIVATE void geglu__gelu_mul_f32_avx2(float *h, const float *a, const float *u, size_t n,
-                                             geglu_gelu kind) {
+/* The loop, inlined into each caller with kind and the presence of u known. */
+GEGLU__INLINE void geglu__gelu_loop_avx2(float *h, const float *a, const float *u, size_t n,
+                                         geglu_gelu kind) {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256 uv = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
@@ -630,8 +613,15 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_avx2(float *h, const float *a, const flo
     }
 }
 
+GEGLU__PRIVATE void geglu__gelu_mul_f32_avx2(float *h, const float *a, const float *u, size_t n,
+                                             geglu_gelu kind) {
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_ERF);
+}
+
 GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geglu_gelu kind) {
-    geglu__gelu_mul_f32_avx2(y, x, NULL, n, kind);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_ERF);
 }
 #endif /* GEGLU__AVX2 */
 
@@ -646,9 +636,6 @@ static inline __m512d geglu__exp_nonpositive_avx512(__m512d h) {
     __m512d k = _mm512_sub_pd(shifted, GEGLU__Z(GEGLU__ROUND_SHIFTER));
     __m512d r = _mm512_fmadd_pd(k, GEGLU__Z(-GEGLU__LN2_HI), h);
     __m512d p = GEGLU__Z(GEGLU__EXP_P5), e;
-    __m512i scale = _mm512_sub_epi64(_mm512_castpd_si512(shifted),
-                                     _mm512_castpd_si512(GEGLU__Z(GEGLU__ROUND_SHIFTER)));
-    scale = _mm512_slli_epi64(_mm512_add_epi64(scale, _mm512_set1_epi64(1023)), 52);
     r = _mm512_fmadd_pd(k, GEGLU__Z(-GEGLU__LN2_LO), r);
     p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P4));
     p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P3));
@@ -656,7 +643,7 @@ static inline __m512d geglu__exp_nonpositive_avx512(__m512d h) {
     p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P1));
     p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P0));
     e = _mm512_fmadd_pd(_mm512_mul_pd(r, r), p, _mm512_add_pd(r, GEGLU__Z(1.0)));
-    return _mm512_mul_pd(e, _mm512_castsi512_pd(scale));
+    return _mm512_scalef_pd(e, k); /* e * 2^k, exact like the other paths' multiply */
 }
 
 static inline __mmask8 geglu__sign_mask_avx512(__m512d x) {
@@ -709,7 +696,7 @@ static inline __m512d geglu__high_half_avx512(__m512 v) {
 }
 
 /* GELU(a) (times u when u is not NULL) for sixteen floats, rounded once. */
-static inline __m512 geglu__gelu16_avx512(__m512 a, const __m512 *u, geglu_gelu kind) {
+GEGLU__INLINE __m512 geglu__gelu16_avx512(__m512 a, const __m512 *u, geglu_gelu kind) {
     __m512d lo = geglu__gelu_avx512(geglu__low_half_avx512(a), kind);
     __m512d hi = geglu__gelu_avx512(geglu__high_half_avx512(a), kind);
     if (u) {
@@ -720,8 +707,8 @@ static inline __m512 geglu__gelu16_avx512(__m512 a, const __m512 *u, geglu_gelu 
                                                _mm256_castps_pd(_mm512_cvtpd_ps(hi)), 1));
 }
 
-GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const float *u, size_t n,
-                                               geglu_gelu kind) {
+GEGLU__INLINE void geglu__gelu_loop_avx512(float *h, const float *a, const float *u, size_t n,
+                                           geglu_gelu kind) {
     size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         __m512 uv = u ? _mm512_loadu_ps(u + i) : _mm512_setzero_ps();
@@ -736,8 +723,15 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const f
     }
 }
 
+GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const float *u, size_t n,
+                                               geglu_gelu kind) {
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_ERF);
+}
+
 GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, geglu_gelu kind) {
-    geglu__gelu_mul_f32_avx512(y, x, NULL, n, kind);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_ERF);
 }
 #endif /* GEGLU__AVX512 */
 
@@ -801,7 +795,7 @@ static inline float64x2_t geglu__gelu_neon(float64x2_t x, geglu_gelu kind) {
 }
 
 /* GELU(a) (times u when u is not NULL) for four floats, rounded once. */
-static inline float32x4_t geglu__gelu4_neon(float32x4_t a, const float32x4_t *u, geglu_gelu kind) {
+GEGLU__INLINE float32x4_t geglu__gelu4_neon(float32x4_t a, const float32x4_t *u, geglu_gelu kind) {
     float64x2_t lo = geglu__gelu_neon(vcvt_f64_f32(vget_low_f32(a)), kind);
     float64x2_t hi = geglu__gelu_neon(vcvt_high_f64_f32(a), kind);
     if (u) {
@@ -811,8 +805,8 @@ static inline float32x4_t geglu__gelu4_neon(float32x4_t a, const float32x4_t *u,
     return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi);
 }
 
-GEGLU__PRIVATE void geglu__gelu_mul_f32_neon(float *h, const float *a, const float *u, size_t n,
-                                             geglu_gelu kind) {
+GEGLU__INLINE void geglu__gelu_loop_neon(float *h, const float *a, const float *u, size_t n,
+                                         geglu_gelu kind) {
     size_t i = 0, j;
     for (; i + 4 <= n; i += 4) {
         float32x4_t uv = u ? vld1q_f32(u + i) : vdupq_n_f32(0.0f);
@@ -831,10 +825,49 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_neon(float *h, const float *a, const flo
     }
 }
 
+GEGLU__PRIVATE void geglu__gelu_mul_f32_neon(float *h, const float *a, const float *u, size_t n,
+                                             geglu_gelu kind) {
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_neon(h, a, u, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_neon(h, a, u, n, GEGLU_GELU_ERF);
+}
+
 GEGLU__PRIVATE void geglu__gelu_f32_neon(float *y, const float *x, size_t n, geglu_gelu kind) {
-    geglu__gelu_mul_f32_neon(y, x, NULL, n, kind);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_neon(y, x, NULL, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_neon(y, x, NULL, n, GEGLU_GELU_ERF);
 }
 #endif /* GEGLU__NEON */
+
+/* ============================================================================================ */
+/*                          THE PATHS: every GELU kernel compiled in                            */
+/* ============================================================================================ */
+/* The one in use comes last; tests compare them all on the same inputs and the benchmark times
+   them all. */
+typedef void (*geglu__gelu_kernel)(float *y, const float *x, size_t n, geglu_gelu kind);
+typedef void (*geglu__gelu_mul_kernel)(float *h, const float *a, const float *u, size_t n,
+                                       geglu_gelu kind);
+typedef struct geglu__gelu_path {
+    const char *name;
+    geglu__gelu_kernel gelu;
+    geglu__gelu_mul_kernel gelu_mul;
+} geglu__gelu_path;
+
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((unused))
+#endif
+static const geglu__gelu_path geglu__gelu_paths[] = {
+    {"scalar", geglu__gelu_f32_scalar, geglu__gelu_mul_f32_scalar},
+#if defined(GEGLU__NEON)
+    {"neon", geglu__gelu_f32_neon, geglu__gelu_mul_f32_neon},
+#endif
+#if defined(GEGLU__AVX2)
+    {"avx2", geglu__gelu_f32_avx2, geglu__gelu_mul_f32_avx2},
+#endif
+#if defined(GEGLU__AVX512)
+    {"avx512", geglu__gelu_f32_avx512, geglu__gelu_mul_f32_avx512},
+#endif
+};
+#define GEGLU__GELU_PATH_COUNT (sizeof geglu__gelu_paths / sizeof geglu__gelu_paths[0])
+#define GEGLU__PATH_IN_USE (geglu__gelu_paths[GEGLU__GELU_PATH_COUNT - 1])
 
 /* ============================================================================================ */
 /*                          PUBLIC FUNCTIONS: argument checks and dispatch                      */
@@ -844,7 +877,7 @@ extern "C" {
 #endif
 
 GEGLU_API const char *geglu_isa(void) {
-    return GEGLU__ISA_NAME;
+    return GEGLU__PATH_IN_USE.name;
 }
 
 GEGLU_API geglu_status geglu_gelu_f32(float *y, const float *x, size_t n, geglu_gelu kind) {
@@ -854,7 +887,7 @@ GEGLU_API geglu_status geglu_gelu_f32(float *y, const float *x, size_t n, geglu_
         return GEGLU_ERROR_SIZE_OVERFLOW;
     if (geglu__missing(y, ry) || geglu__missing(x, rx)) return GEGLU_ERROR_NULL_POINTER;
     if (y != x && geglu__overlap(ry, rx)) return GEGLU_ERROR_OVERLAP;
-    if (n != 0) GEGLU__GELU_F32(y, x, n, kind);
+    if (n != 0) GEGLU__PATH_IN_USE.gelu(y, x, n, kind);
     return GEGLU_OK;
 }
 
@@ -869,7 +902,7 @@ GEGLU_API geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float 
         return GEGLU_ERROR_NULL_POINTER;
     if ((h != a && geglu__overlap(rh, ra)) || (h != u && geglu__overlap(rh, ru)))
         return GEGLU_ERROR_OVERLAP;
-    if (n != 0) GEGLU__GELU_MUL_F32(h, a, u, n, kind);
+    if (n != 0) GEGLU__PATH_IN_USE.gelu_mul(h, a, u, n, kind);
     return GEGLU_OK;
 }
 
@@ -891,8 +924,9 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
 
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS], hidden;
-    if (geglu__check_layer(layer, 1, range) != GEGLU_OK || tokens == 0 || layer->d_ff == 0)
-        return 0;
+    if (geglu__check_layer(layer, 1, range) != GEGLU_OK || tokens == 0 || layer->d_ff == 0 ||
+        layer->d_model == 0)
+        return 0; /* invalid, or nothing to keep: the FFN call then needs no workspace */
     if (!geglu__float_range(NULL, 1, layer->d_ff, &hidden) ||
         hidden.bytes > SIZE_MAX - (GEGLU__WORKSPACE_ALIGN - 1))
         return 0;

@@ -60,14 +60,8 @@ static inline int64_t ulp_distance(float got, float want) {
     return d < 0 ? -d : d;
 }
 
-/* Every GELU path compiled into this build, plus the public entry points. */
-typedef void (*gelu_fn)(float *y, const float *x, size_t n, geglu_gelu kind);
-typedef void (*gelu_mul_fn)(float *h, const float *a, const float *u, size_t n, geglu_gelu kind);
-typedef struct test_path {
-    const char *name;
-    gelu_fn gelu;
-    gelu_mul_fn gelu_mul;
-} test_path;
+/* Every GELU path compiled into this build (geglu.h's own list), then the public entry points. */
+typedef geglu__gelu_path test_path;
 
 static inline void public_gelu(float *y, const float *x, size_t n, geglu_gelu kind) {
     if (geglu_gelu_f32(y, x, n, kind) != GEGLU_OK) abort();
@@ -78,20 +72,11 @@ static inline void public_gelu_mul(float *h, const float *a, const float *u, siz
     if (geglu_gelu_mul_f32(h, a, u, n, kind) != GEGLU_OK) abort();
 }
 
-static const test_path test_paths[] = {
-    {"scalar", geglu__gelu_f32_scalar, geglu__gelu_mul_f32_scalar},
-#ifdef GEGLU__AVX2
-    {"avx2", geglu__gelu_f32_avx2, geglu__gelu_mul_f32_avx2},
-#endif
-#ifdef GEGLU__AVX512
-    {"avx512", geglu__gelu_f32_avx512, geglu__gelu_mul_f32_avx512},
-#endif
-#ifdef GEGLU__NEON
-    {"neon", geglu__gelu_f32_neon, geglu__gelu_mul_f32_neon},
-#endif
-    {"public", public_gelu, public_gelu_mul},
-};
-#define TEST_PATH_COUNT (sizeof test_paths / sizeof test_paths[0])
+#define TEST_PATH_COUNT (GEGLU__GELU_PATH_COUNT + 1)
+static inline const test_path *test_path_at(size_t i) {
+    static const test_path public_path = {"public", public_gelu, public_gelu_mul};
+    return i < GEGLU__GELU_PATH_COUNT ? &geglu__gelu_paths[i] : &public_path;
+}
 
 /* Whether every path must agree bit for bit (the paths use FMA exactly where scalar does). */
 #if defined(FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__aarch64__)

@@ -1,0 +1,147 @@
+# geglu.h: build, test, benchmark.
+#   make              build the benchmark, the examples and every test program
+#   make test         install cmocka if missing (root + apt), then run every test
+#   make bench        run the benchmark runner on its built-in default shapes
+#   make test-neon    the test suite cross-compiled for aarch64 and run under qemu
+#   make test-exhaustive   every float32 input, both GELU kinds, every path on this machine
+#   make examples | clean | install PREFIX=/usr/local | check-constants
+
+CC      ?= cc
+CXX     ?= c++
+CFLAGS  ?= -O2
+WARN    := -std=c99 -pedantic -Wall -Wextra -Werror
+PREFIX  ?= /usr/local
+B       := build
+HEADER  := geglu.h
+
+# The x86-64 builds of the test suite: name and flags. native is what this machine runs best;
+# scalar forces the portable code (still with FMA); baseline is plain x86-64, no FMA at all.
+VARIANTS := native avx2 avx512 scalar baseline
+FLAGS_native   := -march=native
+FLAGS_avx2     := -march=x86-64-v3 -DEXPECT_ISA='"avx2"'
+FLAGS_avx512   := -march=x86-64-v4 -DEXPECT_ISA='"avx512"'
+FLAGS_scalar   := -march=native -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"'
+FLAGS_baseline := -DEXPECT_ISA='"scalar"'
+
+# Variants this CPU cannot run are built (so they still compile) but not run.
+CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+cpu_has = $(if $(strip $(foreach f,$(1),$(if $(filter $(f),$(CPU_FLAGS)),,missing))),,yes)
+RUN_avx2   := $(call cpu_has,avx2 fma)
+RUN_avx512 := $(call cpu_has,avx512f avx512bw avx512cd avx512dq avx512vl avx2 fma)
+RUN_native := yes
+RUN_scalar := yes
+RUN_baseline := yes
+RUNNABLE := $(foreach v,$(VARIANTS),$(if $(RUN_$(v)),$(v)))
+
+TEST_PROGRAMS := test_gelu test_layer
+TEST_BINS := $(foreach v,$(VARIANTS),$(foreach t,$(TEST_PROGRAMS),$(B)/$(t)-$(v)))
+BUILD_CHECKS := $(B)/api-c99-gcc $(B)/api-c99-clang $(B)/api-cxx11-g++ $(B)/api-cxx11-clang++ \
+                $(B)/api-c99-gcc-scalar $(B)/api-cxx11-g++-scalar $(B)/two-units $(B)/static-copies
+EXAMPLES := $(B)/minimal
+
+# NEON: cross compiler, qemu and cmocka for arm64 (.ci/run installs them).
+NEON_CC   ?= aarch64-linux-gnu-gcc
+QEMU_ARM64 ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
+HAVE_NEON := $(shell command -v $(NEON_CC) >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 && \
+               test -e /usr/lib/aarch64-linux-gnu/libcmocka.so && echo yes)
+
+.PHONY: all test test-x86 test-neon test-exhaustive bench examples clean install check-constants cmocka
+
+all: $(B)/geglu-bench $(EXAMPLES) $(B)/exhaustive $(BUILD_CHECKS)
+	@tests/ensure-cmocka.sh $(CC) && $(MAKE) --no-print-directory $(TEST_BINS)
+
+cmocka:
+	@tests/ensure-cmocka.sh $(CC)
+
+$(B):
+	@mkdir -p $(B)
+
+# ---- tests ---------------------------------------------------------------------------------
+define test_rules
+$(B)/test_gelu-$(1): tests/test_gelu.c tests/test_util.h $(HEADER) | $(B)
+	$(CC) $(WARN) $(CFLAGS) $(FLAGS_$(1)) -o $$@ $$< -lcmocka -lm
+$(B)/test_layer-$(1): tests/test_layer.c tests/test_util.h $(HEADER) | $(B)
+	$(CC) $(WARN) $(CFLAGS) $(FLAGS_$(1)) -o $$@ $$< -lcmocka -lm
+endef
+$(foreach v,$(VARIANTS),$(eval $(call test_rules,$(v))))
+
+$(B)/api-c99-gcc: tests/build/api_program.c $(HEADER) | $(B)
+	gcc $(WARN) -march=native -o $@ $< -lm
+$(B)/api-c99-clang: tests/build/api_program.c $(HEADER) | $(B)
+	clang $(WARN) -march=native -o $@ $< -lm
+$(B)/api-cxx11-g++: tests/build/api_program.c $(HEADER) | $(B)
+	g++ -std=c++11 -pedantic -Wall -Wextra -Werror -march=native -x c++ -o $@ $<
+$(B)/api-cxx11-clang++: tests/build/api_program.c $(HEADER) | $(B)
+	clang++ -std=c++11 -pedantic -Wall -Wextra -Werror -march=native -x c++ -o $@ $<
+$(B)/api-c99-gcc-scalar: tests/build/api_program.c $(HEADER) | $(B)
+	gcc $(WARN) -DGEGLU_NO_SIMD -o $@ $< -lm
+$(B)/api-cxx11-g++-scalar: tests/build/api_program.c $(HEADER) | $(B)
+	g++ -std=c++11 -pedantic -Wall -Wextra -Werror -DGEGLU_NO_SIMD -x c++ -o $@ $<
+$(B)/two-units: tests/build/two_units_main.c tests/build/two_units_impl.c $(HEADER) | $(B)
+	$(CC) $(WARN) -march=native -o $@ tests/build/two_units_main.c tests/build/two_units_impl.c -lm
+$(B)/static-copies: tests/build/static_copy_a.c tests/build/static_copy_b.c $(HEADER) | $(B)
+	$(CC) $(WARN) -march=native -o $@ tests/build/static_copy_a.c tests/build/static_copy_b.c -lm
+
+$(B)/exhaustive: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
+	$(CC) $(WARN) -O2 -march=native -pthread -o $@ $< -lm
+
+NEON_BINS := $(B)/test_gelu-neon $(B)/test_layer-neon
+# qemu runs the sweep about ten times slower: it takes every 4th point of the native sweep.
+$(B)/test_gelu-neon: tests/test_gelu.c tests/test_util.h $(HEADER) | $(B)
+	$(NEON_CC) $(WARN) -O2 -DTEST_SWEEP_DIVISOR=4 -DEXPECT_ISA='"neon"' -o $@ $< -lcmocka -lm
+$(B)/test_layer-neon: tests/test_layer.c tests/test_util.h $(HEADER) | $(B)
+	$(NEON_CC) $(WARN) -O2 -DEXPECT_ISA='"neon"' -o $@ $< -lcmocka -lm
+$(B)/exhaustive-neon: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
+	$(NEON_CC) $(WARN) -O2 -pthread -o $@ $< -lm
+
+X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),$(B)/$(t)-$(v))) \
+            $(BUILD_CHECKS) $(EXAMPLES)
+NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
+
+test: cmocka
+	@$(if $(and $(filter 1,$(REQUIRE_NEON)),$(if $(HAVE_NEON),,x)),echo "NEON tools missing and REQUIRE_NEON=1" && exit 1)
+	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) \
+	    $(if $(HAVE_NEON),$(NEON_BINS))
+	@$(if $(filter-out $(RUNNABLE),$(VARIANTS)),echo "not run here (this CPU lacks the instructions): \
+	    $(filter-out $(RUNNABLE),$(VARIANTS))")
+	@$(if $(HAVE_NEON),,echo "NEON not run: needs $(NEON_CC), qemu-user and libcmocka-dev:arm64 \
+	    (.ci/run shows how to install them)")
+	@tests/run.sh $(X86_RUNS) $(if $(HAVE_NEON),$(NEON_RUNS))
+
+test-neon: $(NEON_BINS)
+	@tests/run.sh $(NEON_RUNS)
+
+# The NEON sweep under qemu takes every 17th input (253 million, about 7 minutes, one thread:
+# qemu-user 7.2 hangs in pthread_create); all 2^32 would take about two hours of emulation.
+test-exhaustive: $(B)/exhaustive $(if $(HAVE_NEON),$(B)/exhaustive-neon)
+	$(B)/exhaustive
+	$(if $(HAVE_NEON),$(QEMU_ARM64) $(B)/exhaustive-neon 17 1)
+
+# ---- benchmark, examples ----------------------------------------------------------------------
+$(B)/geglu-bench: bench/geglu_bench.c $(HEADER) | $(B)
+	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
+
+bench: $(B)/geglu-bench
+	$(B)/geglu-bench
+
+$(B)/minimal: examples/minimal.c $(HEADER) | $(B)
+	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
+
+examples: $(EXAMPLES)
+
+# ---- maintenance -----------------------------------------------------------------------------
+# Needs python3 with numpy and mpmath (Debian: python3-numpy python3-mpmath).
+PYTHON ?= python3
+check-constants: | $(B)
+	@$(PYTHON) tools/fit_gelu.py > $(B)/constants.txt
+	@sed -n '/GEGLU__CONSTANTS begin/,/GEGLU__CONSTANTS end/p' $(HEADER) | diff -u - $(B)/constants.txt \
+	    && echo "geglu.h constants match tools/fit_gelu.py"
+
+install:
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/pkgconfig
+	install -m 644 $(HEADER) $(DESTDIR)$(PREFIX)/include/geglu.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(shell sed -n 's/^#define GEGLU_VERSION_STRING "\(.*\)"/\1/p' $(HEADER))|' \
+	    geglu.pc.in > $(DESTDIR)$(PREFIX)/share/pkgconfig/geglu.pc
+
+clean:
+	rm -rf $(B)

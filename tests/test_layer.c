@@ -1,0 +1,477 @@
+/* Gate and FFN tests: against a double-precision reference within the error bound geglu.h states,
+ * on odd and prime shapes, both layouts, every bias present or absent, both GELU kinds, with
+ * guarded and misaligned buffers; the order of operations; every status code. */
+#define GEGLU_IMPLEMENTATION
+#include "../geglu.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+#define U_F32 (1.0 / 16777216.0) /* unit roundoff of float, 2^-24 */
+/* sup |GELU'| is 1.1289 for both kinds (erf: at x = sqrt 2); test_gelu_slope_bound checks it. */
+#define GELU_SLOPE 1.15
+/* The double-precision GELU core adds at most 2^-26 relative error before the final rounding. */
+#define GELU_CORE_ERROR (1.0 / 67108864.0)
+
+static double gamma_n(size_t n) {
+    return (double)n * U_F32 / (1.0 - (double)n * U_F32);
+}
+
+/* A layer with its own storage; weights are kept in IN_OUT order, `layer` may view a transpose. */
+typedef struct test_layer {
+    size_t d_model, d_ff;
+    float *w, *v, *w2, *b, *c, *b2;    /* IN_OUT storage */
+    float *wt, *vt, *w2t;              /* the same weights in OUT_IN order */
+    geglu_layer_f32 layer;
+} test_layer;
+
+static float *random_array(test_rng *r, size_t n, float scale) {
+    float *p = (float *)malloc((n ? n : 1) * sizeof(float));
+    size_t i;
+    assert_non_null(p);
+    for (i = 0; i < n; i++) p[i] = rng_uniform(r, -scale, scale);
+    return p;
+}
+
+static float *transpose(const float *m, size_t rows, size_t cols) {
+    float *t = (float *)malloc((rows * cols + 1) * sizeof(float));
+    size_t i, j;
+    assert_non_null(t);
+    for (i = 0; i < rows; i++)
+        for (j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j];
+    return t;
+}
+
+static void make_layer(test_layer *t, test_rng *r, size_t d_model, size_t d_ff, int biases,
+                       geglu_gelu kind, geglu_layout layout) {
+    float ws = (float)(2.0 / sqrt((double)(d_model ? d_model : 1)));
+    t->d_model = d_model;
+    t->d_ff = d_ff;
+    t->w = random_array(r, d_model * d_ff, ws);
+    t->v = random_array(r, d_model * d_ff, ws);
+    t->w2 = random_array(r, d_ff * d_model, (float)(1.0 / sqrt((double)(d_ff ? d_ff : 1))));
+    t->b = random_array(r, d_ff, 1.0f);
+    t->c = random_array(r, d_ff, 1.0f);
+    t->b2 = random_array(r, d_model, 1.0f);
+    t->wt = transpose(t->w, d_model, d_ff);
+    t->vt = transpose(t->v, d_model, d_ff);
+    t->w2t = transpose(t->w2, d_ff, d_model);
+    memset(&t->layer, 0, sizeof t->layer);
+    t->layer.d_model = d_model;
+    t->layer.d_ff = d_ff;
+    t->layer.gelu = kind;
+    t->layer.layout = layout;
+    t->layer.w = layout == GEGLU_LAYOUT_IN_OUT ? t->w : t->wt;
+    t->layer.v = layout == GEGLU_LAYOUT_IN_OUT ? t->v : t->vt;
+    t->layer.w2 = layout == GEGLU_LAYOUT_IN_OUT ? t->w2 : t->w2t;
+    t->layer.b = (biases & 1) ? t->b : NULL;
+    t->layer.c = (biases & 2) ? t->c : NULL;
+    t->layer.b2 = (biases & 4) ? t->b2 : NULL;
+}
+
+static void free_layer(test_layer *t) {
+    free(t->w);
+    free(t->v);
+    free(t->w2);
+    free(t->b);
+    free(t->c);
+    free(t->b2);
+    free(t->wt);
+    free(t->vt);
+    free(t->w2t);
+}
+
+/* Double-precision H and, per element, the bound on |H_computed - H| that geglu.h states. */
+static void reference_gate(const test_layer *t, const float *x, size_t tokens, double *h,
+                           double *h_bound) {
+    const geglu_layer_f32 *l = &t->layer;
+    size_t i, j, k;
+    double g = gamma_n(t->d_model + 1);
+    for (i = 0; i < tokens; i++) {
+        for (j = 0; j < t->d_ff; j++) {
+            double a = l->b ? l->b[j] : 0.0, u = l->c ? l->c[j] : 0.0;
+            double a_abs = fabs(a), u_abs = fabs(u), ga, e_a, e_u, first;
+            for (k = 0; k < t->d_model; k++) {
+                double xk = x[i * t->d_model + k];
+                a += xk * t->w[k * t->d_ff + j];
+                u += xk * t->v[k * t->d_ff + j];
+                a_abs += fabs(xk * t->w[k * t->d_ff + j]);
+                u_abs += fabs(xk * t->v[k * t->d_ff + j]);
+            }
+            ga = ref_gelu(a, l->gelu);
+            e_a = g * a_abs;
+            e_u = g * u_abs;
+            first = (fabs(ga) + GELU_SLOPE * e_a) * e_u + GELU_SLOPE * fabs(u) * e_a;
+            h[i * t->d_ff + j] = ga * u;
+            h_bound[i * t->d_ff + j] =
+                first + 1.01 * (U_F32 + GELU_CORE_ERROR) * (fabs(ga * u) + first) + 1e-44;
+        }
+    }
+}
+
+static void reference_ffn(const test_layer *t, const float *x, size_t tokens, double *y,
+                          double *y_bound) {
+    size_t i, j, n, d_ff = t->d_ff, d_model = t->d_model;
+    double *h = (double *)malloc((tokens * d_ff + 1) * sizeof(double));
+    double *hb = (double *)malloc((tokens * d_ff + 1) * sizeof(double));
+    double g = gamma_n(d_ff + 1);
+    assert_true(h && hb);
+    reference_gate(t, x, tokens, h, hb);
+    for (i = 0; i < tokens; i++) {
+        for (n = 0; n < d_model; n++) {
+            double b2 = t->layer.b2 ? t->layer.b2[n] : 0.0;
+            double acc = b2, abs_sum = fabs(b2), passed = 0.0;
+            for (j = 0; j < d_ff; j++) {
+                double w2 = t->w2[j * d_model + n];
+                acc += h[i * d_ff + j] * w2;
+                abs_sum += (fabs(h[i * d_ff + j]) + hb[i * d_ff + j]) * fabs(w2);
+                passed += hb[i * d_ff + j] * fabs(w2);
+            }
+            y[i * d_model + n] = acc;
+            y_bound[i * d_model + n] = g * abs_sum + passed + 1e-44;
+        }
+    }
+    free(h);
+    free(hb);
+}
+
+static void assert_within(const char *what, const float *got, const double *want,
+                          const double *bound, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double err = fabs((double)got[i] - want[i]);
+        if (!(err <= bound[i]))
+            fail_msg("%s[%zu] = %.9g, reference %.9g, error %.3g > bound %.3g", what, i,
+                     (double)got[i], want[i], err, bound[i]);
+    }
+}
+
+static const size_t shapes[] = {1, 2, 3, 5, 7, 13, 16, 17, 31, 64, 65, 97};
+#define SHAPE_COUNT (sizeof shapes / sizeof shapes[0])
+
+/* Gate and FFN on many shapes, layouts, bias sets and kinds, against the reference and bound,
+   with misaligned guarded buffers, and with the two layouts agreeing bit for bit. */
+static void test_against_reference(void **state) {
+    test_rng r = {42};
+    size_t trial;
+    (void)state;
+    for (trial = 0; trial < 160; trial++) {
+        size_t d_model = shapes[rng_below(&r, SHAPE_COUNT)], d_ff = shapes[rng_below(&r, SHAPE_COUNT)];
+        size_t tokens = trial % 3 == 0 ? 1 : 1 + rng_below(&r, 19);
+        int biases = (int)(trial % 8);
+        geglu_gelu kind = (trial / 8) % 2 ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
+        geglu_layout layout = (trial / 16) % 2 ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
+        size_t misalign = trial % 4, ws_size;
+        test_layer t;
+        guarded x, h, y, ws;
+        double *want, *bound;
+        float *h_other, *y_other;
+        void *ws_other;
+        geglu_layer_f32 other;
+
+        make_layer(&t, &r, d_model, d_ff, biases, kind, layout);
+        x = guarded_alloc(tokens * d_model, misalign);
+        h = guarded_alloc(tokens * d_ff, (misalign + 1) % 4);
+        y = guarded_alloc(tokens * d_model, (misalign + 2) % 4);
+        ws_size = geglu_ffn_workspace_size(&t.layer, tokens);
+        ws = guarded_alloc((ws_size + 3) / 4, (misalign + 3) % 4);
+        for (size_t i = 0; i < tokens * d_model; i++) x.data[i] = rng_uniform(&r, -2.0f, 2.0f);
+        want = (double *)malloc((tokens * (d_ff + d_model) + 1) * sizeof(double));
+        bound = (double *)malloc((tokens * (d_ff + d_model) + 1) * sizeof(double));
+        assert_true(want && bound);
+
+        assert_int_equal(geglu_gate_f32(&t.layer, x.data, tokens, h.data), GEGLU_OK);
+        assert_true(guarded_intact(&h));
+        reference_gate(&t, x.data, tokens, want, bound);
+        assert_within("h", h.data, want, bound, tokens * d_ff);
+
+        /* A workspace of exactly the size asked for, at an odd byte address. */
+        assert_int_equal(geglu_ffn_f32(&t.layer, x.data, tokens, y.data,
+                                       (char *)ws.data + 1, ws_size),
+                         GEGLU_OK);
+        assert_true(guarded_intact(&y));
+        reference_ffn(&t, x.data, tokens, want, bound);
+        assert_within("y", y.data, want, bound, tokens * d_model);
+
+        /* The other layout, same weights transposed: bitwise the same results. */
+        other = t.layer;
+        other.layout = layout == GEGLU_LAYOUT_IN_OUT ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
+        other.w = other.layout == GEGLU_LAYOUT_IN_OUT ? t.w : t.wt;
+        other.v = other.layout == GEGLU_LAYOUT_IN_OUT ? t.v : t.vt;
+        other.w2 = other.layout == GEGLU_LAYOUT_IN_OUT ? t.w2 : t.w2t;
+        h_other = (float *)malloc((tokens * d_ff + 1) * sizeof(float));
+        y_other = (float *)malloc((tokens * d_model + 1) * sizeof(float));
+        ws_other = malloc(geglu_ffn_workspace_size(&other, tokens) + 1);
+        assert_true(h_other && y_other && ws_other);
+        assert_int_equal(geglu_gate_f32(&other, x.data, tokens, h_other), GEGLU_OK);
+        assert_memory_equal(h_other, h.data, tokens * d_ff * sizeof(float));
+        assert_int_equal(geglu_ffn_f32(&other, x.data, tokens, y_other, ws_other,
+                                       geglu_ffn_workspace_size(&other, tokens)),
+                         GEGLU_OK);
+        assert_memory_equal(y_other, y.data, tokens * d_model * sizeof(float));
+
+        free(h_other);
+        free(y_other);
+        free(ws_other);
+        free(want);
+        free(bound);
+        guarded_free(&x);
+        guarded_free(&h);
+        guarded_free(&y);
+        guarded_free(&ws);
+        free_layer(&t);
+    }
+}
+
+/* The slope constant used in the bound really bounds |GELU'| for both kinds. */
+static void test_gelu_slope_bound(void **state) {
+    double x, step = 1e-4, max_slope = 0.0;
+    int k;
+    (void)state;
+    for (k = 0; k < 2; k++)
+        for (x = -12.0; x < 12.0; x += 1e-3) {
+            geglu_gelu kind = k ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
+            double slope = fabs(ref_gelu(x + step, kind) - ref_gelu(x - step, kind)) / (2 * step);
+            if (slope > max_slope) max_slope = slope;
+        }
+    assert_true(max_slope > 1.12 && max_slope < GELU_SLOPE);
+}
+
+/* Y = (GELU(XW) (x) XV) W2, never GELU(XW) (x) (XV W2): with d_model == d_ff both can be formed,
+   and the result must be the first and far from the second. */
+static void test_order_of_operations(void **state) {
+    enum { D = 8, T = 3 };
+    test_rng r = {99};
+    test_layer t;
+    float x[T * D], y[T * D], ws[D + 64];
+    double want[T * D], bound[T * D], far = 0.0;
+    size_t i, j, k, n;
+    (void)state;
+    make_layer(&t, &r, D, D, 0, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT);
+    for (i = 0; i < T * D; i++) x[i] = rng_uniform(&r, -2.0f, 2.0f);
+    assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y, ws, sizeof ws), GEGLU_OK);
+    reference_ffn(&t, x, T, want, bound);
+    assert_within("y", y, want, bound, T * D);
+    for (i = 0; i < T; i++)
+        for (n = 0; n < D; n++) {
+            double a = 0.0, xvw2 = 0.0;
+            for (k = 0; k < D; k++) a += (double)x[i * D + k] * t.w[k * D + n];
+            for (j = 0; j < D; j++) {
+                double xv = 0.0;
+                for (k = 0; k < D; k++) xv += (double)x[i * D + k] * t.v[k * D + j];
+                xvw2 += xv * t.w2[j * D + n];
+            }
+            far += fabs(y[i * D + n] - ref_gelu_erf(a) * xvw2);
+        }
+    assert_true(far > 0.1);
+    free_layer(&t);
+}
+
+/* d_model == 0: H = GELU(b) (x) c (zeros without biases); d_ff == 0: Y = b2 (zeros without);
+   tokens == 0: nothing happens, NULL allowed. */
+static void test_degenerate_sizes(void **state) {
+    float b[3] = {0.5f, -1.0f, 2.0f}, c[3] = {2.0f, 3.0f, -1.0f}, b2[2] = {1.5f, -2.5f};
+    float h[2 * 3], y[2 * 2], ws[8];
+    geglu_layer_f32 layer;
+    size_t i;
+    (void)state;
+    memset(&layer, 0, sizeof layer);
+    layer.d_model = 0;
+    layer.d_ff = 3;
+    layer.b = b;
+    layer.c = c;
+    assert_int_equal(geglu_gate_f32(&layer, NULL, 2, h), GEGLU_OK);
+    for (i = 0; i < 6; i++)
+        assert_true(ulp_distance(h[i], (float)(ref_gelu_erf(b[i % 3]) * c[i % 3])) <= 1);
+    layer.b = layer.c = NULL;
+    assert_int_equal(geglu_gate_f32(&layer, NULL, 2, h), GEGLU_OK);
+    for (i = 0; i < 6; i++) assert_true(h[i] == 0.0f);
+    /* d_model == 0: Y has no element at all; nothing is required but the layer. */
+    assert_int_equal(geglu_ffn_f32(&layer, NULL, 2, NULL, NULL, 0), GEGLU_OK);
+
+    memset(&layer, 0, sizeof layer);
+    layer.d_model = 2;
+    layer.d_ff = 0;
+    layer.b2 = b2;
+    assert_int_equal(geglu_ffn_workspace_size(&layer, 2), 0);
+    for (i = 0; i < 4; i++) y[i] = CANARY;
+    assert_int_equal(geglu_ffn_f32(&layer, (const float *)ws, 2, y, NULL, 0), GEGLU_OK);
+    for (i = 0; i < 4; i++) assert_true(y[i] == b2[i % 2]);
+    layer.b2 = NULL;
+    assert_int_equal(geglu_ffn_f32(&layer, (const float *)ws, 2, y, NULL, 0), GEGLU_OK);
+    for (i = 0; i < 4; i++) assert_true(y[i] == 0.0f && !signbit(y[i]));
+    assert_int_equal(geglu_gate_f32(&layer, (const float *)ws, 2, NULL), GEGLU_OK);
+
+    layer.d_ff = 3; /* weights NULL, but tokens == 0 reads nothing */
+    assert_int_equal(geglu_gate_f32(&layer, NULL, 0, NULL), GEGLU_OK);
+    assert_int_equal(geglu_ffn_f32(&layer, NULL, 0, NULL, NULL, 0), GEGLU_OK);
+    assert_int_equal(geglu_ffn_workspace_size(&layer, 0), 0);
+}
+
+static int all_equal(const float *p, size_t n, float value) {
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (test_bits(p[i]) != test_bits(value)) return 0;
+    return 1;
+}
+
+/* Every status code, from both functions, with the outputs untouched. */
+static void test_errors(void **state) {
+    enum { DM = 4, DF = 6, T = 3 };
+    float w[DM * DF], v[DM * DF], w2[DF * DM], x[T * DM], h[T * DF], y[T * DM];
+    float big[T * DM + T * DF + DM * DF];
+    unsigned char ws[512];
+    geglu_layer_f32 layer, bad;
+    size_t i, need;
+    (void)state;
+    for (i = 0; i < DM * DF; i++) w[i] = v[i] = w2[i] = 0.25f;
+    for (i = 0; i < T * DM; i++) x[i] = 1.0f;
+    for (i = 0; i < sizeof big / sizeof big[0]; i++) big[i] = CANARY;
+    memset(&layer, 0, sizeof layer);
+    layer.d_model = DM;
+    layer.d_ff = DF;
+    layer.w = w;
+    layer.v = v;
+    layer.w2 = w2;
+    need = geglu_ffn_workspace_size(&layer, T);
+    assert_true(need >= DF * sizeof(float) && need <= sizeof ws);
+    for (i = 0; i < T * DF; i++) h[i] = CANARY;
+    for (i = 0; i < T * DM; i++) y[i] = CANARY;
+
+    /* 1. NULL layer */
+    assert_int_equal(geglu_gate_f32(NULL, x, T, h), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_ffn_f32(NULL, x, T, y, ws, need), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_ffn_workspace_size(NULL, T), 0);
+    /* 2. unknown enum values */
+    bad = layer;
+    bad.gelu = (geglu_gelu)2;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
+    bad = layer;
+    bad.layout = (geglu_layout)-1;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    /* 3. sizes that overflow size_t */
+    bad = layer;
+    bad.d_model = SIZE_MAX / 2;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
+    bad = layer;
+    bad.d_ff = SIZE_MAX / 4 + 1; /* fits as a count, not in bytes */
+    bad.d_model = 1;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, 1), 0);
+    assert_int_equal(geglu_gate_f32(&layer, x, SIZE_MAX, h), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_ffn_f32(&layer, x, SIZE_MAX, y, ws, need), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, y, (void *)(UINTPTR_MAX - 8), 64),
+                     GEGLU_ERROR_SIZE_OVERFLOW);
+    /* 4. required pointers */
+    assert_int_equal(geglu_gate_f32(&layer, NULL, T, h), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_gate_f32(&layer, x, T, NULL), GEGLU_ERROR_NULL_POINTER);
+    bad = layer;
+    bad.w = NULL;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_NULL_POINTER);
+    bad = layer;
+    bad.v = NULL;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_NULL_POINTER);
+    bad = layer;
+    bad.w2 = NULL;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, NULL, ws, need), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, y, NULL, need), GEGLU_ERROR_NULL_POINTER);
+    /* 5. workspace one byte too small */
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, y, ws, need - 1), GEGLU_ERROR_WORKSPACE_TOO_SMALL);
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, y, ws, 0), GEGLU_ERROR_WORKSPACE_TOO_SMALL);
+    /* 6. overlaps: h or y with an input, y with the workspace, the workspace with an input */
+    memcpy(big, x, sizeof x);
+    assert_int_equal(geglu_gate_f32(&layer, big, T, big + 4), GEGLU_ERROR_OVERLAP);
+    bad = layer;
+    bad.w = big + T * DM + T * DF;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, big + T * DM + T * DF - 1), GEGLU_ERROR_OVERLAP);
+    assert_int_equal(geglu_ffn_f32(&layer, big, T, big + T * DM - 1, ws, need), GEGLU_ERROR_OVERLAP);
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, (float *)ws, ws + 4, need), GEGLU_ERROR_OVERLAP);
+    assert_int_equal(geglu_ffn_f32(&layer, big, T, y, big + 2, need), GEGLU_ERROR_OVERLAP);
+    bad = layer;
+    bad.w2 = (const float *)ws;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws + 16, need), GEGLU_ERROR_OVERLAP);
+
+    assert_true(all_equal(h, T * DF, CANARY));
+    assert_true(all_equal(y, T * DM, CANARY));
+    assert_true(all_equal(big + T * DM, T * DF + DM * DF, CANARY));
+
+    /* The gate does not need w2; biases are optional; the same buffers now succeed. */
+    bad = layer;
+    bad.w2 = NULL;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_OK);
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, y, ws, need), GEGLU_OK);
+    assert_false(all_equal(y, T * DM, CANARY));
+}
+
+/* NaN and Inf in weights and inputs reach exactly the outputs that depend on them. */
+static void test_nonfinite_propagation(void **state) {
+    enum { DM = 5, DF = 7, T = 4 };
+    test_rng r = {5};
+    test_layer t;
+    float x[T * DM], h0[T * DF], h1[T * DF], y0[T * DM], y1[T * DM];
+    unsigned char ws[1024];
+    size_t i, j;
+    (void)state;
+    make_layer(&t, &r, DM, DF, 7, GEGLU_GELU_TANH, GEGLU_LAYOUT_IN_OUT);
+    for (i = 0; i < T * DM; i++) x[i] = rng_uniform(&r, -1.0f, 1.0f);
+    assert_int_equal(geglu_gate_f32(&t.layer, x, T, h0), GEGLU_OK);
+    assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y0, ws, sizeof ws), GEGLU_OK);
+
+    /* NaN in W[2][3]: column 3 of H is NaN for every token, and so is every output of Y. */
+    t.w[2 * DF + 3] = NAN;
+    assert_int_equal(geglu_gate_f32(&t.layer, x, T, h1), GEGLU_OK);
+    for (i = 0; i < T; i++)
+        for (j = 0; j < DF; j++)
+            if (j == 3) assert_true(isnan(h1[i * DF + j]));
+            else assert_int_equal(test_bits(h1[i * DF + j]), test_bits(h0[i * DF + j]));
+    assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y1, ws, sizeof ws), GEGLU_OK);
+    for (i = 0; i < T * DM; i++) assert_true(isnan(y1[i]));
+    t.w[2 * DF + 3] = 0.5f;
+    assert_int_equal(geglu_gate_f32(&t.layer, x, T, h0), GEGLU_OK);
+    assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y0, ws, sizeof ws), GEGLU_OK);
+
+    /* NaN in W2[1][4]: column 4 of Y only. */
+    t.w2[1 * DM + 4] = NAN;
+    assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y1, ws, sizeof ws), GEGLU_OK);
+    for (i = 0; i < T; i++)
+        for (j = 0; j < DM; j++)
+            if (j == 4) assert_true(isnan(y1[i * DM + j]));
+            else assert_int_equal(test_bits(y1[i * DM + j]), test_bits(y0[i * DM + j]));
+    t.w2[1 * DM + 4] = 0.25f;
+
+    /* +Inf in x[2][1]: only token 2 is affected, and it is not finite. */
+    x[2 * DM + 1] = INFINITY;
+    assert_int_equal(geglu_gate_f32(&t.layer, x, T, h1), GEGLU_OK);
+    for (i = 0; i < T; i++)
+        for (j = 0; j < DF; j++)
+            if (i != 2) assert_int_equal(test_bits(h1[i * DF + j]), test_bits(h0[i * DF + j]));
+    {
+        int nonfinite = 0;
+        for (j = 0; j < DF; j++) nonfinite += !isfinite(h1[2 * DF + j]);
+        assert_true(nonfinite > 0);
+    }
+    free_layer(&t);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gelu_slope_bound),
+        cmocka_unit_test(test_against_reference),
+        cmocka_unit_test(test_order_of_operations),
+        cmocka_unit_test(test_degenerate_sizes),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_nonfinite_propagation),
+    };
+    return cmocka_run_group_tests_name(geglu_isa(), tests, NULL, NULL);
+}
