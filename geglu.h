@@ -580,36 +580,30 @@ static inline __m256d geglu__gelu_avx2(__m256d x, geglu_gelu kind) {
     return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx2(x) : geglu__gelu_erf_avx2(x);
 }
 
-/* Lanes [0, count) of a mask for _mm256_maskload_ps / _mm256_maskstore_ps, count < 8. */
-static inline __m256i geglu__tail_mask_avx2(size_t count) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count),
-                              _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+/* Lanes [0, count) of a mask for _mm_maskload_ps / _mm_maskstore_ps, count < 4. */
+static inline __m128i geglu__tail_mask_avx2(size_t count) {
+    return _mm_cmpgt_epi32(_mm_set1_epi32((int)count), _mm_setr_epi32(0, 1, 2, 3));
 }
 
-/* GELU(a) (times u when u is not NULL) for eight floats, rounded once. */
-GEGLU__INLINE __m256 geglu__gelu8_avx2(__m256 a, const __m256 *u, geglu_gelu kind) {
-    __m256d lo = geglu__gelu_avx2(_mm256_cvtps_pd(_mm256_castps256_ps128(a)), kind);
-    __m256d hi = geglu__gelu_avx2(_mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)), kind);
-    if (u) {
-        lo = _mm256_mul_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(*u)));
-        hi = _mm256_mul_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(*u, 1)));
-    }
-    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
+/* GELU(a) (times u when u is not NULL) for four floats, rounded once. */
+GEGLU__INLINE __m128 geglu__gelu4_avx2(__m128 a, const __m128 *u, geglu_gelu kind) {
+    __m256d g = geglu__gelu_avx2(_mm256_cvtps_pd(a), kind);
+    if (u) g = _mm256_mul_pd(g, _mm256_cvtps_pd(*u));
+    return _mm256_cvtpd_ps(g);
 }
 
 /* The loop, inlined into each caller with kind and the presence of u known. */
 GEGLU__INLINE void geglu__gelu_loop_avx2(float *h, const float *a, const float *u, size_t n,
                                          geglu_gelu kind) {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 uv = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
-        _mm256_storeu_ps(h + i, geglu__gelu8_avx2(_mm256_loadu_ps(a + i), u ? &uv : NULL, kind));
+    for (; i + 4 <= n; i += 4) {
+        __m128 uv = u ? _mm_loadu_ps(u + i) : _mm_setzero_ps();
+        _mm_storeu_ps(h + i, geglu__gelu4_avx2(_mm_loadu_ps(a + i), u ? &uv : NULL, kind));
     }
-    if (i < n) {
-        __m256i mask = geglu__tail_mask_avx2(n - i);
-        __m256 uv = u ? _mm256_maskload_ps(u + i, mask) : _mm256_setzero_ps();
-        _mm256_maskstore_ps(h + i, mask,
-                            geglu__gelu8_avx2(_mm256_maskload_ps(a + i, mask), u ? &uv : NULL, kind));
+    if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
+        __m128i mask = geglu__tail_mask_avx2(n - i);
+        __m128 uv = u ? _mm_maskload_ps(u + i, mask) : _mm_setzero_ps();
+        _mm_maskstore_ps(h + i, mask, geglu__gelu4_avx2(_mm_maskload_ps(a + i, mask), u ? &uv : NULL, kind));
     }
 }
 
@@ -687,39 +681,26 @@ static inline __m512d geglu__gelu_avx512(__m512d x, geglu_gelu kind) {
     return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx512(x) : geglu__gelu_erf_avx512(x);
 }
 
-static inline __m512d geglu__low_half_avx512(__m512 v) {
-    return _mm512_cvtps_pd(_mm512_castps512_ps256(v));
-}
-
-static inline __m512d geglu__high_half_avx512(__m512 v) {
-    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
-}
-
-/* GELU(a) (times u when u is not NULL) for sixteen floats, rounded once. */
-GEGLU__INLINE __m512 geglu__gelu16_avx512(__m512 a, const __m512 *u, geglu_gelu kind) {
-    __m512d lo = geglu__gelu_avx512(geglu__low_half_avx512(a), kind);
-    __m512d hi = geglu__gelu_avx512(geglu__high_half_avx512(a), kind);
-    if (u) {
-        lo = _mm512_mul_pd(lo, geglu__low_half_avx512(*u));
-        hi = _mm512_mul_pd(hi, geglu__high_half_avx512(*u));
-    }
-    return _mm512_castpd_ps(_mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo))),
-                                               _mm256_castps_pd(_mm512_cvtpd_ps(hi)), 1));
+/* GELU(a) (times u when u is not NULL) for eight floats, rounded once. */
+GEGLU__INLINE __m256 geglu__gelu8_avx512(__m256 a, const __m256 *u, geglu_gelu kind) {
+    __m512d g = geglu__gelu_avx512(_mm512_cvtps_pd(a), kind);
+    if (u) g = _mm512_mul_pd(g, _mm512_cvtps_pd(*u));
+    return _mm512_cvtpd_ps(g);
 }
 
 GEGLU__INLINE void geglu__gelu_loop_avx512(float *h, const float *a, const float *u, size_t n,
                                            geglu_gelu kind) {
     size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 uv = u ? _mm512_loadu_ps(u + i) : _mm512_setzero_ps();
-        _mm512_storeu_ps(h + i, geglu__gelu16_avx512(_mm512_loadu_ps(a + i), u ? &uv : NULL, kind));
+    for (; i + 8 <= n; i += 8) {
+        __m256 uv = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
+        _mm256_storeu_ps(h + i, geglu__gelu8_avx512(_mm256_loadu_ps(a + i), u ? &uv : NULL, kind));
     }
-    if (i < n) {
+    if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
         __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
-        __m512 uv = u ? _mm512_maskz_loadu_ps(mask, u + i) : _mm512_setzero_ps();
-        _mm512_mask_storeu_ps(h + i, mask,
-                              geglu__gelu16_avx512(_mm512_maskz_loadu_ps(mask, a + i),
-                                                   u ? &uv : NULL, kind));
+        __m256 uv = u ? _mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, u + i)) : _mm256_setzero_ps();
+        __m256 hv = geglu__gelu8_avx512(_mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, a + i)),
+                                        u ? &uv : NULL, kind);
+        _mm512_mask_storeu_ps(h + i, mask, _mm512_castps256_ps512(hv));
     }
 }
 
