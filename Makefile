@@ -14,14 +14,20 @@ PREFIX  ?= /usr/local
 B       := build
 HEADER  := geglu.h
 
-# The x86-64 builds of the test suite: name and flags. native is what this machine runs best;
-# scalar forces the portable code (still with FMA); baseline is plain x86-64, no FMA at all.
-VARIANTS := native avx2 avx512 scalar baseline
+# The x86-64 builds of the test suite: name, compiler (default $(CC)) and flags. native is what
+# this machine runs best; scalar forces the portable code (still with FMA); baseline is plain
+# x86-64, no FMA at all; the *-asan builds run under AddressSanitizer and UBSan, gcc and clang.
+SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+VARIANTS := native avx2 avx512 scalar baseline \
+            gcc-asan-avx2 gcc-asan-avx512 gcc-asan-scalar clang-asan-avx2 clang-asan-avx512 clang-asan-scalar \
+            valgrind-avx2 valgrind-scalar
 FLAGS_native   := -march=native
 FLAGS_avx2     := -march=x86-64-v3 -DEXPECT_ISA='"avx2"'
 FLAGS_avx512   := -march=x86-64-v4 -DEXPECT_ISA='"avx512"'
 FLAGS_scalar   := -march=native -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"'
 FLAGS_baseline := -DEXPECT_ISA='"scalar"'
+$(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,\
+    $(eval CC_$(c)-asan-$(v) := $(c))$(eval FLAGS_$(c)-asan-$(v) := $(FLAGS_$(v)) $(SANITIZE))))
 
 # Variants this CPU cannot run are built (so they still compile) but not run.
 CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
@@ -31,12 +37,23 @@ RUN_avx512 := $(call cpu_has,avx512f avx512bw avx512cd avx512dq avx512vl avx2 fm
 RUN_native := yes
 RUN_scalar := yes
 RUN_baseline := yes
+# valgrind 3.19 cannot run AVX-512 code: its builds stop at AVX2. It runs the sweep 16 times thinner.
+VALGRIND := valgrind -q --partial-loads-ok=no --error-exitcode=1
+FLAGS_valgrind-avx2   := $(FLAGS_avx2) -g -DTEST_UNDER_VALGRIND -DTEST_SWEEP_DIVISOR=16
+FLAGS_valgrind-scalar := -march=x86-64-v3 -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"' -g \
+                         -DTEST_UNDER_VALGRIND -DTEST_SWEEP_DIVISOR=16
+RUNNER_valgrind-avx2   := $(VALGRIND)
+RUNNER_valgrind-scalar := $(VALGRIND)
+RUN_valgrind-avx2   := $(if $(shell command -v valgrind),$(RUN_avx2))
+RUN_valgrind-scalar := $(if $(shell command -v valgrind),yes)
+$(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,$(eval RUN_$(c)-asan-$(v) := $(RUN_$(v)))))
 RUNNABLE := $(foreach v,$(VARIANTS),$(if $(RUN_$(v)),$(v)))
 
-TEST_PROGRAMS := test_gelu test_layer
+TEST_PROGRAMS := test_gelu test_layer test_guard
 TEST_BINS := $(foreach v,$(VARIANTS),$(foreach t,$(TEST_PROGRAMS),$(B)/$(t)-$(v)))
 BUILD_CHECKS := $(B)/api-c99-gcc $(B)/api-c99-clang $(B)/api-cxx11-g++ $(B)/api-cxx11-clang++ \
-                $(B)/api-c99-gcc-scalar $(B)/api-cxx11-g++-scalar $(B)/two-units $(B)/static-copies
+                $(B)/api-c99-gcc-scalar $(B)/api-cxx11-g++-scalar $(B)/two-units $(B)/static-copies \
+                $(B)/fast-math-refused
 EXAMPLES := $(B)/minimal
 
 # NEON: cross compiler, qemu and cmocka for arm64 (.ci/run installs them).
@@ -57,13 +74,11 @@ $(B):
 	@mkdir -p $(B)
 
 # ---- tests ---------------------------------------------------------------------------------
-define test_rules
-$(B)/test_gelu-$(1): tests/test_gelu.c tests/test_util.h $(HEADER) | $(B)
-	$(CC) $(WARN) $(CFLAGS) $(FLAGS_$(1)) -o $$@ $$< -lcmocka -lm
-$(B)/test_layer-$(1): tests/test_layer.c tests/test_util.h $(HEADER) | $(B)
-	$(CC) $(WARN) $(CFLAGS) $(FLAGS_$(1)) -o $$@ $$< -lcmocka -lm
+define test_rule
+$(B)/$(2)-$(1): tests/$(2).c tests/test_util.h $(HEADER) | $(B)
+	$(or $(CC_$(1)),$(CC)) $(WARN) $(CFLAGS) $(FLAGS_$(1)) -o $$@ $$< -lcmocka -lm
 endef
-$(foreach v,$(VARIANTS),$(eval $(call test_rules,$(v))))
+$(foreach v,$(VARIANTS),$(foreach t,$(TEST_PROGRAMS),$(eval $(call test_rule,$(v),$(t)))))
 
 $(B)/api-c99-gcc: tests/build/api_program.c $(HEADER) | $(B)
 	gcc $(WARN) -march=native -o $@ $< -lm
@@ -82,19 +97,25 @@ $(B)/two-units: tests/build/two_units_main.c tests/build/two_units_impl.c $(HEAD
 $(B)/static-copies: tests/build/static_copy_a.c tests/build/static_copy_b.c $(HEADER) | $(B)
 	$(CC) $(WARN) -march=native -o $@ tests/build/static_copy_a.c tests/build/static_copy_b.c -lm
 
+# -ffast-math would break NaN and Inf handling: the implementation must refuse to compile.
+$(B)/fast-math-refused: tests/build/api_program.c $(HEADER) | $(B)
+	@if $(CC) -ffast-math -c -o /dev/null $< 2>/dev/null; then \
+	    echo "geglu.h compiled under -ffast-math"; exit 1; fi
+	@printf '#!/bin/sh\necho "-ffast-math is refused: ok"\n' > $@ && chmod +x $@
+
 $(B)/exhaustive: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -pthread -o $@ $< -lm
 
-NEON_BINS := $(B)/test_gelu-neon $(B)/test_layer-neon
+NEON_BINS := $(B)/test_gelu-neon $(B)/test_layer-neon $(B)/test_guard-neon
 # qemu runs the sweep about ten times slower: it takes every 4th point of the native sweep.
 $(B)/test_gelu-neon: tests/test_gelu.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -DTEST_SWEEP_DIVISOR=4 -DEXPECT_ISA='"neon"' -o $@ $< -lcmocka -lm
-$(B)/test_layer-neon: tests/test_layer.c tests/test_util.h $(HEADER) | $(B)
+$(B)/test_layer-neon $(B)/test_guard-neon: $(B)/%-neon: tests/%.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -DEXPECT_ISA='"neon"' -o $@ $< -lcmocka -lm
 $(B)/exhaustive-neon: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -pthread -o $@ $< -lm
 
-X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),$(B)/$(t)-$(v))) \
+X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),'$(RUNNER_$(v)) $(B)/$(t)-$(v)')) \
             $(BUILD_CHECKS) $(EXAMPLES)
 NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
 

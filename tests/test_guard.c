@@ -1,0 +1,138 @@
+/* Guard pages: every input and output buffer sits flush against a PROT_NONE page, at its end and
+ * then at its start, for every length 0..70 and every path, so that any read or write outside
+ * [p, p + n) crashes the test. The gate and FFN get the same treatment on small shapes. POSIX. */
+#define _DEFAULT_SOURCE
+#define GEGLU_IMPLEMENTATION
+#include "../geglu.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "test_util.h"
+
+/* A mapping with a PROT_NONE page on each side of the usable pages. */
+typedef struct guard_region {
+    unsigned char *map;
+    size_t map_bytes, usable_bytes;
+} guard_region;
+
+static guard_region guard_map(size_t bytes) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    guard_region g;
+    g.usable_bytes = (bytes + page - 1) / page * page;
+    if (g.usable_bytes == 0) g.usable_bytes = page;
+    g.map_bytes = g.usable_bytes + 2 * page;
+    g.map = (unsigned char *)mmap(NULL, g.map_bytes, PROT_READ | PROT_WRITE,
+                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(g.map != MAP_FAILED);
+    assert_int_equal(mprotect(g.map, page, PROT_NONE), 0);
+    assert_int_equal(mprotect(g.map + page + g.usable_bytes, page, PROT_NONE), 0);
+    return g;
+}
+
+/* n floats flush against the guard page after them (at_end) or before them. */
+static float *guard_floats(const guard_region *g, size_t n, int at_end) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char *first = g->map + page;
+    return at_end ? (float *)(first + g->usable_bytes) - n : (float *)first;
+}
+
+static void guard_unmap(guard_region *g) {
+    munmap(g->map, g->map_bytes);
+}
+
+static void test_elementwise_guarded(void **state) {
+    size_t path, n, i;
+    int at_end, k;
+    guard_region gx = guard_map(71 * sizeof(float)), gu = guard_map(71 * sizeof(float));
+    guard_region gy = guard_map(71 * sizeof(float));
+    (void)state;
+    for (at_end = 0; at_end < 2; at_end++)
+        for (n = 0; n <= 70; n++) {
+            float *x = guard_floats(&gx, n, at_end), *u = guard_floats(&gu, n, at_end);
+            float *y = guard_floats(&gy, n, at_end), want[70];
+            for (i = 0; i < n; i++) {
+                x[i] = (float)i * 0.37f - 12.0f;
+                u[i] = 1.0f - (float)i * 0.01f;
+            }
+            for (path = 0; path < TEST_PATH_COUNT; path++)
+                for (k = 0; k < 2; k++) {
+                    geglu_gelu kind = k ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
+                    geglu__gelu_f32_scalar(want, x, n, kind);
+                    test_path_at(path)->gelu(y, x, n, kind);
+                    assert_memory_equal(y, want, n * sizeof(float));
+                    test_path_at(path)->gelu_mul(y, x, u, n, kind);
+                    geglu__gelu_mul_f32_scalar(want, x, u, n, kind);
+                    assert_memory_equal(y, want, n * sizeof(float));
+                }
+        }
+    guard_unmap(&gx);
+    guard_unmap(&gu);
+    guard_unmap(&gy);
+}
+
+/* The gate and the FFN with every array flush against a guard page, both layouts, all biases. */
+static void test_layer_guarded(void **state) {
+    static const size_t dims[] = {1, 3, 7, 17};
+    size_t a, b, i, tokens = 3;
+    int layout, at_end;
+    (void)state;
+    for (a = 0; a < 4; a++)
+        for (b = 0; b < 4; b++)
+            for (layout = 0; layout < 2; layout++)
+                for (at_end = 0; at_end < 2; at_end++) {
+                    size_t dm = dims[a], df = dims[b], ws_size;
+                    guard_region r[9];
+                    float *p[9];
+                    size_t count[9];
+                    geglu_layer_f32 layer;
+                    count[0] = tokens * dm; /* x */
+                    count[1] = count[2] = count[5] = dm * df; /* w, v, w2 */
+                    count[3] = count[4] = df; /* b, c */
+                    count[6] = dm; /* b2 */
+                    count[7] = tokens * df; /* h */
+                    count[8] = tokens * dm; /* y */
+                    for (i = 0; i < 9; i++) {
+                        size_t j;
+                        r[i] = guard_map(count[i] * sizeof(float));
+                        p[i] = guard_floats(&r[i], count[i], at_end);
+                        for (j = 0; j < count[i]; j++) p[i][j] = (float)((i * 7 + j * 13) % 11) / 8.0f - 0.6f;
+                    }
+                    memset(&layer, 0, sizeof layer);
+                    layer.d_model = dm;
+                    layer.d_ff = df;
+                    layer.w = p[1];
+                    layer.v = p[2];
+                    layer.b = p[3];
+                    layer.c = p[4];
+                    layer.w2 = p[5];
+                    layer.b2 = p[6];
+                    layer.layout = layout ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
+                    layer.gelu = at_end ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
+                    assert_int_equal(geglu_gate_f32(&layer, p[0], tokens, p[7]), GEGLU_OK);
+                    ws_size = geglu_ffn_workspace_size(&layer, tokens);
+                    {
+                        guard_region wr = guard_map(ws_size);
+                        unsigned char *ws = at_end ? wr.map + (size_t)sysconf(_SC_PAGESIZE) +
+                                                         wr.usable_bytes - ws_size
+                                                   : wr.map + (size_t)sysconf(_SC_PAGESIZE);
+                        assert_int_equal(geglu_ffn_f32(&layer, p[0], tokens, p[8], ws, ws_size),
+                                         GEGLU_OK);
+                        guard_unmap(&wr);
+                    }
+                    for (i = 0; i < 9; i++) guard_unmap(&r[i]);
+                }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_elementwise_guarded),
+        cmocka_unit_test(test_layer_guarded),
+    };
+    return cmocka_run_group_tests_name(geglu_isa(), tests, NULL, NULL);
+}
