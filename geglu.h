@@ -603,7 +603,8 @@ GEGLU__INLINE void geglu__gelu_loop_avx2(float *h, const float *a, const float *
     if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
         __m128i mask = geglu__tail_mask_avx2(n - i);
         __m128 uv = u ? _mm_maskload_ps(u + i, mask) : _mm_setzero_ps();
-        _mm_maskstore_ps(h + i, mask, geglu__gelu4_avx2(_mm_maskload_ps(a + i, mask), u ? &uv : NULL, kind));
+        __m128 hv = geglu__gelu4_avx2(_mm_maskload_ps(a + i, mask), u ? &uv : NULL, kind);
+        _mm_maskstore_ps(h + i, mask, hv);
     }
 }
 
@@ -697,7 +698,8 @@ GEGLU__INLINE void geglu__gelu_loop_avx512(float *h, const float *a, const float
     }
     if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
         __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
-        __m256 uv = u ? _mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, u + i)) : _mm256_setzero_ps();
+        __m256 uv = u ? _mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, u + i))
+                      : _mm256_setzero_ps();
         __m256 hv = geglu__gelu8_avx512(_mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, a + i)),
                                         u ? &uv : NULL, kind);
         _mm512_mask_storeu_ps(h + i, mask, _mm512_castps256_ps512(hv));
