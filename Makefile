@@ -20,7 +20,7 @@ HEADER  := geglu.h
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 VARIANTS := native avx2 avx512 scalar baseline \
             gcc-asan-avx2 gcc-asan-avx512 gcc-asan-scalar clang-asan-avx2 clang-asan-avx512 clang-asan-scalar \
-            valgrind-avx2 valgrind-scalar
+            valgrind-avx2 valgrind-scalar nehalem-baseline nehalem-scalar
 FLAGS_native   := -march=native
 FLAGS_avx2     := -march=x86-64-v3 -DEXPECT_ISA='"avx2"'
 FLAGS_avx512   := -march=x86-64-v4 -DEXPECT_ISA='"avx512"'
@@ -46,6 +46,15 @@ RUNNER_valgrind-avx2   := $(VALGRIND)
 RUNNER_valgrind-scalar := $(VALGRIND)
 RUN_valgrind-avx2   := $(if $(shell command -v valgrind),$(RUN_avx2))
 RUN_valgrind-scalar := $(if $(shell command -v valgrind),yes)
+# The plain x86-64 and GEGLU_NO_SIMD builds on an emulated CPU without AVX: they must use no
+# instruction it lacks (an AVX2 build fails there).
+QEMU_NEHALEM := qemu-x86_64 -cpu Nehalem
+FLAGS_nehalem-baseline := -DEXPECT_ISA='"scalar"' -DTEST_SWEEP_DIVISOR=4
+FLAGS_nehalem-scalar   := -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"' -DTEST_SWEEP_DIVISOR=4
+RUNNER_nehalem-baseline := $(QEMU_NEHALEM)
+RUNNER_nehalem-scalar   := $(QEMU_NEHALEM)
+RUN_nehalem-baseline := $(if $(shell command -v qemu-x86_64),yes)
+RUN_nehalem-scalar   := $(RUN_nehalem-baseline)
 $(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,$(eval RUN_$(c)-asan-$(v) := $(RUN_$(v)))))
 RUNNABLE := $(foreach v,$(VARIANTS),$(if $(RUN_$(v)),$(v)))
 
@@ -116,7 +125,7 @@ $(B)/exhaustive-neon: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -pthread -o $@ $< -lm
 
 X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),'$(RUNNER_$(v)) $(B)/$(t)-$(v)')) \
-            $(BUILD_CHECKS) $(EXAMPLES)
+            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' $(EXAMPLES)
 NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
 
 test: cmocka

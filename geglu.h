@@ -180,6 +180,14 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
 #include <stdint.h>
 #include <string.h>
 
+/* g++ 12 at -O2 warns about its own AVX-512 headers (GCC bug 105593, "__Y = __Y" in
+   _mm512_undefined_*): silence that one warning for the implementation only. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__cplusplus)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#  define GEGLU__POP_DIAGNOSTICS 1
+#endif
+
 /* ---- configuration: which instruction sets this translation unit compiles -------------------- */
 #if !defined(GEGLU_NO_SIMD) && !defined(GEGLU_NO_AVX2) && defined(__AVX2__) && defined(__FMA__)
 #  define GEGLU__AVX2 1
@@ -944,6 +952,9 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
 
 #ifdef __cplusplus
 }
+#endif
+#if defined(GEGLU__POP_DIAGNOSTICS)
+#  pragma GCC diagnostic pop
 #endif
 #endif /* GEGLU_IMPLEMENTATION */
 
