@@ -125,7 +125,7 @@ $(B)/exhaustive-neon: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -pthread -o $@ $< -lm
 
 X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),'$(RUNNER_$(v)) $(B)/$(t)-$(v)')) \
-            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' $(EXAMPLES)
+            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' tests/build/install_check.sh $(EXAMPLES)
 NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
 
 test: cmocka
