@@ -161,6 +161,18 @@ GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t t
 GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
                                      float *y, void *workspace, size_t workspace_size);
 
+/* A layer's weights rearranged for the microkernels; it lives in a buffer the caller owns. */
+typedef struct geglu_packed_f32 geglu_packed_f32;
+GEGLU_API size_t geglu_packed_size_f32(const geglu_layer_f32 *layer);
+GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer,
+                                      size_t buffer_size, const geglu_packed_f32 **packed);
+GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, const float *x,
+                                             size_t tokens, float *h);
+GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed, size_t tokens);
+GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, const float *x,
+                                            size_t tokens, float *y, void *workspace,
+                                            size_t workspace_size);
+
 #ifdef __cplusplus
 }
 #endif
@@ -203,6 +215,19 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
 #endif
 #if defined(GEGLU__NEON)
 #  include <arm_neon.h>
+#endif
+
+/* Tile geometry of the path in use: tokens per tile, and columns per half of a panel (a gate
+   panel holds that many columns of W and of V; a W2 panel twice that many columns of W2). */
+#if defined(GEGLU__AVX512)
+#  define GEGLU__TILE_ROWS 12
+#  define GEGLU__PANEL_WIDTH 16
+#elif defined(GEGLU__AVX2) || defined(GEGLU__NEON)
+#  define GEGLU__TILE_ROWS 6
+#  define GEGLU__PANEL_WIDTH 8
+#else
+#  define GEGLU__TILE_ROWS 4
+#  define GEGLU__PANEL_WIDTH 8
 #endif
 
 /* With hardware FMA, every multiply-add is written as one fused operation in every path, so
@@ -459,70 +484,175 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
         for (i = 0; i < n; i++) h[i] = (float)(geglu__gelu_erf_f64(a[i]) * u[i]);
 }
 
-/* ---- portable core: the gate and the FFN ----------------------------------------------------- */
-/* Each output element is one float accumulator, started at 0 and updated by one FMA per term in
-   increasing order of the summed index; a bias is added once the sum is complete. Row-oriented
-   weights (a row per input) are walked a block of outputs at a time so that every load is
-   contiguous without changing that order. */
+/* ---- portable core: the matrix products ------------------------------------------------------ */
+/* Each output element of a product is one float accumulator, started at 0 and updated by one
+   FMA per term in increasing order of the summed index; a bias is added once the sum is
+   complete. Every path and every blocking keeps that order (a sum split over blocks is carried
+   in the output, not restarted), so the paths agree bit for bit and the result does not depend
+   on how the work is cut.
 
-#define GEGLU__BLOCK 64
+   The work is cut into tiles of at most GEGLU__TILE_ROWS rows (tokens) by one panel of
+   columns. A panel has two halves of GEGLU__PANEL_WIDTH columns, w and v: for the gate they are
+   the same columns of W and V, so that a tile of gate and value pre-activations is computed
+   together and leaves the registers only as GELU(gate) * value; for the down projection they are
+   two neighbouring groups of columns of W2. */
+
+/* A panel: column j of a half is at w[k * k_step + j * j_step] (v likewise) for depth index k. */
+typedef struct geglu__panel {
+    const float *w, *v;
+    size_t k_step, j_step;
+    const float *bias_w, *bias_v; /* a full half each, or NULL: no bias (or not yet) */
+    size_t cols;                  /* valid output columns: <= width for the gate, 2 x for W2 */
+    int padded;                   /* zero-filled to the full width: full-width loads are safe */
+} geglu__panel;
+
+/* A tile: rows of the left operand a (x or H) times one panel, written to out. */
+typedef struct geglu__tile {
+    const float *a;
+    size_t lda, rows, depth;
+    float *out;
+    size_t ldo;
+    int accumulate; /* continue the sums already in out instead of starting from 0 */
+    geglu_gelu gelu;
+} geglu__tile;
+
+#define GEGLU__HALF GEGLU__PANEL_WIDTH
+#define GEGLU__FULL (2 * GEGLU__PANEL_WIDTH)
 
 /* p + offset, where an absent (NULL) array stays NULL instead of becoming undefined behaviour. */
 static const float *geglu__advance(const float *p, size_t offset) {
     return p ? p + offset : p;
 }
 
-/* out[j] = sum_k x[k] * w(k, j) (+ bias[j]) for j < cols, k < inner, where w(k, j) is
-   w[k * stride + j] when rows_are_inputs and w[j * stride + k] otherwise. */
-static void geglu__linear_row_scalar(float *GEGLU__RESTRICT out, const float *GEGLU__RESTRICT x,
-                                     const float *GEGLU__RESTRICT w,
-                                     const float *GEGLU__RESTRICT bias, size_t inner,
-                                     size_t cols, size_t stride, int rows_are_inputs) {
-    float acc[GEGLU__BLOCK];
-    size_t j, jj, k;
-    for (j = 0; j < cols; j += GEGLU__BLOCK) {
-        size_t width = cols - j < GEGLU__BLOCK ? cols - j : GEGLU__BLOCK;
-        for (jj = 0; jj < width; jj++) acc[jj] = 0.0f;
-        if (inner != 0 && rows_are_inputs) {
-            for (k = 0; k < inner; k++) {
-                const float *row = w + k * stride + j;
-                for (jj = 0; jj < width; jj++) acc[jj] = GEGLU__FMAF(x[k], row[jj], acc[jj]);
-            }
-        } else if (inner != 0) {
-            for (jj = 0; jj < width; jj++) {
-                const float *column = w + (j + jj) * stride;
-                for (k = 0; k < inner; k++) acc[jj] = GEGLU__FMAF(x[k], column[k], acc[jj]);
+static size_t geglu__min(size_t a, size_t b) {
+    return a < b ? a : b;
+}
+
+/* Any tile of any panel, one row at a time; the reference for the vector microkernels and the
+   path for what they do not take (the scalar build, and unpacked panels they cannot load). */
+static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, int gate) {
+    float acc_w[GEGLU__HALF], acc_v[GEGLU__HALF];
+    size_t n_w = gate ? p->cols : geglu__min(p->cols, GEGLU__HALF);
+    size_t n_v = gate ? p->cols : p->cols - n_w;
+    size_t r, k, j;
+    for (r = 0; r < t->rows; r++) {
+        const float *a = t->a + r * t->lda;
+        float *out = t->out + r * t->ldo;
+        for (j = 0; j < n_w; j++) acc_w[j] = t->accumulate ? out[j] : 0.0f;
+        for (j = 0; j < n_v; j++) acc_v[j] = t->accumulate ? out[GEGLU__HALF + j] : 0.0f;
+        for (k = 0; k < t->depth; k++) {
+            const float *w = p->w + k * p->k_step;
+            for (j = 0; j < n_w; j++) acc_w[j] = GEGLU__FMAF(a[k], w[j * p->j_step], acc_w[j]);
+            if (n_v != 0) {
+                const float *v = p->v + k * p->k_step;
+                for (j = 0; j < n_v; j++) acc_v[j] = GEGLU__FMAF(a[k], v[j * p->j_step], acc_v[j]);
             }
         }
-        for (jj = 0; jj < width; jj++) out[j + jj] = bias ? acc[jj] + bias[j + jj] : acc[jj];
+        if (p->bias_w)
+            for (j = 0; j < n_w; j++) acc_w[j] += p->bias_w[j];
+        if (p->bias_v)
+            for (j = 0; j < n_v; j++) acc_v[j] += p->bias_v[j];
+        if (gate) {
+            geglu__gelu_mul_f32_scalar(out, acc_w, acc_v, n_w, t->gelu);
+        } else {
+            for (j = 0; j < n_w; j++) out[j] = acc_w[j];
+            for (j = 0; j < n_v; j++) out[GEGLU__HALF + j] = acc_v[j];
+        }
     }
 }
 
-/* One token's gated row: h = GELU(x W + b) (x) (x V + c), computed a block of d_ff at a time
-   so that the pre-activations stay in two small arrays. */
-static void geglu__gate_row_scalar(const geglu_layer_f32 *layer, const float *x, float *h) {
-    float gate[GEGLU__BLOCK], value[GEGLU__BLOCK];
-    size_t j, d_model = layer->d_model, d_ff = layer->d_ff;
-    int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
-    size_t stride = in_out ? d_ff : d_model;
-    for (j = 0; j < d_ff; j += GEGLU__BLOCK) {
-        size_t width = d_ff - j < GEGLU__BLOCK ? d_ff - j : GEGLU__BLOCK;
-        /* The block starts j columns (IN_OUT) or j rows (OUT_IN) into W and V; with
-           d_model == 0 they hold nothing and may be NULL. */
-        size_t offset = in_out ? j : j * d_model;
-        geglu__linear_row_scalar(gate, x, geglu__advance(layer->w, offset),
-                                 geglu__advance(layer->b, j), d_model, width, stride, in_out);
-        geglu__linear_row_scalar(value, x, geglu__advance(layer->v, offset),
-                                 geglu__advance(layer->c, j), d_model, width, stride, in_out);
-        geglu__gelu_mul_f32_scalar(h + j, gate, value, width, layer->gelu);
+/* ---- portable core: packed layers ------------------------------------------------------------ */
+/* A packed layer, at the first 64-byte boundary of the caller's buffer, then its arrays, each
+   starting on a 64-byte boundary, all zero-padded to whole panels:
+     gate   for each group of GEGLU__HALF columns of d_ff: d_model rows of [W columns | V columns]
+     gbias  for each such group: [b columns | c columns]
+     down   for each block of GEGLU__HIDDEN_BLOCK rows of d_ff, for each group of GEGLU__FULL
+            columns of d_model: the block's rows of those W2 columns
+     b2     d_model entries
+   The geometry depends on the instruction set, so a layer packed by one build is refused, not
+   misread, by a build for another. */
+#define GEGLU__PACKED_MAGIC 0x554c4747u /* "GGLU" */
+#define GEGLU__ALIGN 64
+#define GEGLU__HIDDEN_BLOCK 256 /* rows of d_ff per block of the FFN: H stays in cache */
+#define GEGLU__TOKEN_BLOCK 256  /* tokens per block: the weights are reused across them */
+
+struct geglu_packed_f32 {
+    uint32_t magic, panel_width, hidden_block, tile_rows;
+    size_t d_model, d_ff, bytes;
+    size_t gate, gbias, down, b2; /* offsets, in floats from the start of the struct */
+    geglu_gelu gelu;
+    int has_b, has_c, has_b2;
+};
+
+static size_t geglu__round_up(size_t n, size_t multiple) {
+    return (n + multiple - 1) / multiple * multiple;
+}
+
+#define GEGLU__HEADER_FLOATS \
+    ((sizeof(struct geglu_packed_f32) + GEGLU__ALIGN - 1) / GEGLU__ALIGN * GEGLU__ALIGN / 4)
+
+/* Offsets of the packed arrays for these sizes; 0 when the total overflows size_t. */
+static int geglu__packed_layout(size_t d_model, size_t d_ff, struct geglu_packed_f32 *p) {
+    const size_t align = GEGLU__ALIGN / sizeof(float), limit = SIZE_MAX / 8;
+    size_t gate_groups, down_groups, gate, down, total;
+    if (d_model > limit || d_ff > limit) return 0;
+    gate_groups = geglu__round_up(d_ff, GEGLU__HALF) / GEGLU__HALF;
+    down_groups = geglu__round_up(d_model, GEGLU__FULL) / GEGLU__FULL;
+    if (!geglu__mul_size(gate_groups * GEGLU__FULL, d_model, &gate) ||
+        !geglu__mul_size(down_groups * GEGLU__FULL, d_ff, &down))
+        return 0;
+    gate = geglu__round_up(gate, align);
+    down = geglu__round_up(down, align);
+    p->gate = GEGLU__HEADER_FLOATS;
+    p->gbias = p->gate + gate; /* no overflow: each term is below SIZE_MAX / 8 */
+    p->down = p->gbias + geglu__round_up(gate_groups * GEGLU__FULL, align);
+    p->b2 = p->down + down;
+    total = p->b2 + geglu__round_up(down_groups * GEGLU__FULL, align);
+    if (gate > limit || down > limit || total > limit / sizeof(float)) return 0;
+    p->bytes = total * sizeof(float);
+    return 1;
+}
+
+static const float *geglu__packed_array(const geglu_packed_f32 *p, size_t offset) {
+    return (const float *)(const void *)p + offset;
+}
+
+/* The layer's weight w(k, j) (k over d_model, j over d_ff) of W or V, in either layout. */
+static float geglu__gate_weight(const geglu_layer_f32 *layer, const float *m, size_t k, size_t j) {
+    return layer->layout == GEGLU_LAYOUT_IN_OUT ? m[k * layer->d_ff + j] : m[j * layer->d_model + k];
+}
+
+/* W2's weight w2(k, j) (k over d_ff, j over d_model), in either layout. */
+static float geglu__down_weight(const geglu_layer_f32 *layer, size_t k, size_t j) {
+    return layer->layout == GEGLU_LAYOUT_IN_OUT ? layer->w2[k * layer->d_model + j]
+                                                : layer->w2[j * layer->d_ff + k];
+}
+
+/* The gate panel of d_ff columns [j0, j0 + cols) and its biases, zero-padded. */
+static void geglu__pack_gate_panel(const geglu_layer_f32 *layer, size_t j0, size_t cols,
+                                   float *panel, float *bias) {
+    size_t k, j;
+    for (k = 0; k < layer->d_model; k++, panel += GEGLU__FULL)
+        for (j = 0; j < GEGLU__HALF; j++) {
+            panel[j] = j < cols ? geglu__gate_weight(layer, layer->w, k, j0 + j) : 0.0f;
+            panel[GEGLU__HALF + j] = j < cols ? geglu__gate_weight(layer, layer->v, k, j0 + j) : 0.0f;
+        }
+    for (j = 0; j < GEGLU__HALF; j++) {
+        bias[j] = j < cols && layer->b ? layer->b[j0 + j] : 0.0f;
+        bias[GEGLU__HALF + j] = j < cols && layer->c ? layer->c[j0 + j] : 0.0f;
     }
 }
 
-/* One token's output row: y = h W2 + b2. */
-static void geglu__down_row_scalar(const geglu_layer_f32 *layer, const float *h, float *y) {
-    int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
-    geglu__linear_row_scalar(y, h, layer->w2, layer->b2, layer->d_ff, layer->d_model,
-                             in_out ? layer->d_model : layer->d_ff, in_out);
+/* The W2 panel of d_ff rows [k0, k0 + depth) and d_model columns [j0, j0 + cols), zero-padded,
+   and (unless bias is NULL) the matching entries of b2. */
+static void geglu__pack_down_panel(const geglu_layer_f32 *layer, size_t k0, size_t depth,
+                                   size_t j0, size_t cols, float *panel, float *bias) {
+    size_t k, j;
+    for (k = 0; k < depth; k++, panel += GEGLU__FULL)
+        for (j = 0; j < GEGLU__FULL; j++)
+            panel[j] = j < cols ? geglu__down_weight(layer, k0 + k, j0 + j) : 0.0f;
+    for (j = 0; j < GEGLU__FULL && bias; j++)
+        bias[j] = j < cols && layer->b2 ? layer->b2[j0 + j] : 0.0f;
 }
 
 #ifdef __cplusplus
@@ -626,6 +756,69 @@ GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geg
     if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_TANH);
     else geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_ERF);
 }
+
+/* ---- AVX2 microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
+/* 12 accumulators, the two halves of the panel row and one broadcast: 15 of the 16 registers.
+   Rows past t->rows repeat the last row; their results are dropped. */
+#define GEGLU__ROWS_AVX2(X) X(0) X(1) X(2) X(3) X(4) X(5)
+
+GEGLU__INLINE __m256 geglu__gelu_mul8_avx2(__m256 a, __m256 u, geglu_gelu kind) {
+    __m128 u_lo = _mm256_castps256_ps128(u), u_hi = _mm256_extractf128_ps(u, 1);
+    __m128 lo = geglu__gelu4_avx2(_mm256_castps256_ps128(a), &u_lo, kind);
+    __m128 hi = geglu__gelu4_avx2(_mm256_extractf128_ps(a, 1), &u_hi, kind);
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
+}
+
+GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t, int gate) {
+    const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
+    const float *w = p->w, *v = p->v;
+    float *out = t->out;
+    __m256 bias_w = _mm256_setzero_ps(), bias_v = _mm256_setzero_ps();
+    size_t k;
+#define GEGLU__START(r)                                                                    \
+    const float *a##r = t->a + ((r) < last ? (r) : last) * t->lda;                         \
+    __m256 w##r = _mm256_setzero_ps(), v##r = _mm256_setzero_ps();                        \
+    if (t->accumulate && (r) < rows) {                                                    \
+        w##r = _mm256_loadu_ps(out + (r) * ldo);                                           \
+        v##r = _mm256_loadu_ps(out + (r) * ldo + 8);                                       \
+    }
+#define GEGLU__STEP(r)                                                                     \
+    {                                                                                      \
+        const __m256 x = _mm256_broadcast_ss(a##r + k);                                    \
+        w##r = _mm256_fmadd_ps(x, panel_w, w##r);                                          \
+        v##r = _mm256_fmadd_ps(x, panel_v, v##r);                                          \
+    }
+#define GEGLU__FINISH(r)                                                                   \
+    if ((r) < rows) {                                                                     \
+        if (p->bias_w) w##r = _mm256_add_ps(w##r, bias_w);                                 \
+        if (p->bias_v) v##r = _mm256_add_ps(v##r, bias_v);                                 \
+        if (gate) {                                                                        \
+            _mm256_storeu_ps(out + (r) * ldo, geglu__gelu_mul8_avx2(w##r, v##r, t->gelu)); \
+        } else {                                                                           \
+            _mm256_storeu_ps(out + (r) * ldo, w##r);                                       \
+            _mm256_storeu_ps(out + (r) * ldo + 8, v##r);                                   \
+        }                                                                                  \
+    }
+    GEGLU__ROWS_AVX2(GEGLU__START)
+    for (k = 0; k < t->depth; k++, w += step, v += step) {
+        const __m256 panel_w = _mm256_loadu_ps(w), panel_v = _mm256_loadu_ps(v);
+        GEGLU__ROWS_AVX2(GEGLU__STEP)
+    }
+    if (p->bias_w) bias_w = _mm256_loadu_ps(p->bias_w);
+    if (p->bias_v) bias_v = _mm256_loadu_ps(p->bias_v);
+    GEGLU__ROWS_AVX2(GEGLU__FINISH)
+#undef GEGLU__START
+#undef GEGLU__STEP
+#undef GEGLU__FINISH
+}
+
+GEGLU__PRIVATE void geglu__gate_tile_avx2(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_avx2(p, t, 1);
+}
+
+GEGLU__PRIVATE void geglu__down_tile_avx2(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_avx2(p, t, 0);
+}
 #endif /* GEGLU__AVX2 */
 
 /* ============================================================================================ */
@@ -723,6 +916,76 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const f
 GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, geglu_gelu kind) {
     if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_TANH);
     else geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_ERF);
+}
+
+/* ---- AVX-512 microkernel: 12 rows x (16 + 16) columns ---------------------------------------- */
+/* 24 accumulators, the two halves of the panel row and one broadcast: 27 of the 32 registers.
+   Each step loads 2 vectors and broadcasts 12 floats for 24 FMAs. Rows past t->rows repeat the
+   last row (their results are dropped), so a short tile costs time, never a branch. */
+#define GEGLU__ROWS_AVX512(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+
+/* The upper eight floats (AVX-512F alone has no 32-bit lane extract). */
+GEGLU__INLINE __m256 geglu__high8_avx512(__m512 a) {
+    return _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(a), 1));
+}
+
+GEGLU__INLINE __m512 geglu__gelu_mul16_avx512(__m512 a, __m512 u, geglu_gelu kind) {
+    __m256 u_lo = _mm512_castps512_ps256(u), u_hi = geglu__high8_avx512(u);
+    __m256 lo = geglu__gelu8_avx512(_mm512_castps512_ps256(a), &u_lo, kind);
+    __m256 hi = geglu__gelu8_avx512(geglu__high8_avx512(a), &u_hi, kind);
+    return _mm512_castpd_ps(
+        _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
+}
+
+GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *t, int gate) {
+    const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
+    const float *w = p->w, *v = p->v;
+    float *out = t->out;
+    __m512 bias_w = _mm512_setzero_ps(), bias_v = _mm512_setzero_ps();
+    size_t k;
+#define GEGLU__START(r)                                                                    \
+    const float *a##r = t->a + ((r) < last ? (r) : last) * t->lda;                         \
+    __m512 w##r = _mm512_setzero_ps(), v##r = _mm512_setzero_ps();                        \
+    if (t->accumulate && (r) < rows) {                                                    \
+        w##r = _mm512_loadu_ps(out + (r) * ldo);                                           \
+        v##r = _mm512_loadu_ps(out + (r) * ldo + 16);                                      \
+    }
+#define GEGLU__STEP(r)                                                                     \
+    {                                                                                      \
+        const __m512 x = _mm512_set1_ps(a##r[k]);                                          \
+        w##r = _mm512_fmadd_ps(x, panel_w, w##r);                                          \
+        v##r = _mm512_fmadd_ps(x, panel_v, v##r);                                          \
+    }
+#define GEGLU__FINISH(r)                                                                   \
+    if ((r) < rows) {                                                                     \
+        if (p->bias_w) w##r = _mm512_add_ps(w##r, bias_w);                                 \
+        if (p->bias_v) v##r = _mm512_add_ps(v##r, bias_v);                                 \
+        if (gate) {                                                                        \
+            _mm512_storeu_ps(out + (r) * ldo, geglu__gelu_mul16_avx512(w##r, v##r, t->gelu)); \
+        } else {                                                                           \
+            _mm512_storeu_ps(out + (r) * ldo, w##r);                                       \
+            _mm512_storeu_ps(out + (r) * ldo + 16, v##r);                                  \
+        }                                                                                  \
+    }
+    GEGLU__ROWS_AVX512(GEGLU__START)
+    for (k = 0; k < t->depth; k++, w += step, v += step) {
+        const __m512 panel_w = _mm512_loadu_ps(w), panel_v = _mm512_loadu_ps(v);
+        GEGLU__ROWS_AVX512(GEGLU__STEP)
+    }
+    if (p->bias_w) bias_w = _mm512_loadu_ps(p->bias_w);
+    if (p->bias_v) bias_v = _mm512_loadu_ps(p->bias_v);
+    GEGLU__ROWS_AVX512(GEGLU__FINISH)
+#undef GEGLU__START
+#undef GEGLU__STEP
+#undef GEGLU__FINISH
+}
+
+GEGLU__PRIVATE void geglu__gate_tile_avx512(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_avx512(p, t, 1);
+}
+
+GEGLU__PRIVATE void geglu__down_tile_avx512(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_avx512(p, t, 0);
 }
 #endif /* GEGLU__AVX512 */
 
@@ -826,6 +1089,83 @@ GEGLU__PRIVATE void geglu__gelu_f32_neon(float *y, const float *x, size_t n, geg
     if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_neon(y, x, NULL, n, GEGLU_GELU_TANH);
     else geglu__gelu_loop_neon(y, x, NULL, n, GEGLU_GELU_ERF);
 }
+
+/* ---- NEON microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
+/* 24 accumulators (four per row), the four vectors of the panel row and one broadcast: 29 of the
+   32 registers. Rows past t->rows repeat the last row; their results are dropped. */
+#define GEGLU__ROWS_NEON(X) X(0) X(1) X(2) X(3) X(4) X(5)
+
+GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t, int gate) {
+    const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
+    const float *w = p->w, *v = p->v;
+    float *out = t->out;
+    const float32x4_t zero = vdupq_n_f32(0.0f);
+    float32x4_t bias_w0 = zero, bias_w1 = zero, bias_v0 = zero, bias_v1 = zero;
+    size_t k;
+#define GEGLU__START(r)                                                                    \
+    const float *a##r = t->a + ((r) < last ? (r) : last) * t->lda;                         \
+    float32x4_t w##r##0 = zero, w##r##1 = zero, v##r##0 = zero, v##r##1 = zero;            \
+    if (t->accumulate && (r) < rows) {                                                    \
+        w##r##0 = vld1q_f32(out + (r) * ldo);                                              \
+        w##r##1 = vld1q_f32(out + (r) * ldo + 4);                                          \
+        v##r##0 = vld1q_f32(out + (r) * ldo + 8);                                          \
+        v##r##1 = vld1q_f32(out + (r) * ldo + 12);                                         \
+    }
+#define GEGLU__STEP(r)                                                                     \
+    {                                                                                      \
+        const float32x4_t x = vld1q_dup_f32(a##r + k);                                     \
+        w##r##0 = vfmaq_f32(w##r##0, x, panel_w0);                                         \
+        w##r##1 = vfmaq_f32(w##r##1, x, panel_w1);                                         \
+        v##r##0 = vfmaq_f32(v##r##0, x, panel_v0);                                         \
+        v##r##1 = vfmaq_f32(v##r##1, x, panel_v1);                                         \
+    }
+#define GEGLU__FINISH(r)                                                                   \
+    if ((r) < rows) {                                                                     \
+        if (p->bias_w) {                                                                   \
+            w##r##0 = vaddq_f32(w##r##0, bias_w0);                                         \
+            w##r##1 = vaddq_f32(w##r##1, bias_w1);                                         \
+        }                                                                                  \
+        if (p->bias_v) {                                                                   \
+            v##r##0 = vaddq_f32(v##r##0, bias_v0);                                         \
+            v##r##1 = vaddq_f32(v##r##1, bias_v1);                                         \
+        }                                                                                  \
+        if (gate) {                                                                        \
+            vst1q_f32(out + (r) * ldo, geglu__gelu4_neon(w##r##0, &v##r##0, t->gelu));     \
+            vst1q_f32(out + (r) * ldo + 4, geglu__gelu4_neon(w##r##1, &v##r##1, t->gelu)); \
+        } else {                                                                           \
+            vst1q_f32(out + (r) * ldo, w##r##0);                                           \
+            vst1q_f32(out + (r) * ldo + 4, w##r##1);                                       \
+            vst1q_f32(out + (r) * ldo + 8, v##r##0);                                       \
+            vst1q_f32(out + (r) * ldo + 12, v##r##1);                                      \
+        }                                                                                  \
+    }
+    GEGLU__ROWS_NEON(GEGLU__START)
+    for (k = 0; k < t->depth; k++, w += step, v += step) {
+        const float32x4_t panel_w0 = vld1q_f32(w), panel_w1 = vld1q_f32(w + 4);
+        const float32x4_t panel_v0 = vld1q_f32(v), panel_v1 = vld1q_f32(v + 4);
+        GEGLU__ROWS_NEON(GEGLU__STEP)
+    }
+    if (p->bias_w) {
+        bias_w0 = vld1q_f32(p->bias_w);
+        bias_w1 = vld1q_f32(p->bias_w + 4);
+    }
+    if (p->bias_v) {
+        bias_v0 = vld1q_f32(p->bias_v);
+        bias_v1 = vld1q_f32(p->bias_v + 4);
+    }
+    GEGLU__ROWS_NEON(GEGLU__FINISH)
+#undef GEGLU__START
+#undef GEGLU__STEP
+#undef GEGLU__FINISH
+}
+
+GEGLU__PRIVATE void geglu__gate_tile_neon(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_neon(p, t, 1);
+}
+
+GEGLU__PRIVATE void geglu__down_tile_neon(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_neon(p, t, 0);
+}
 #endif /* GEGLU__NEON */
 
 /* ============================================================================================ */
@@ -859,6 +1199,222 @@ static const geglu__gelu_path geglu__gelu_paths[] = {
 };
 #define GEGLU__GELU_PATH_COUNT (sizeof geglu__gelu_paths / sizeof geglu__gelu_paths[0])
 #define GEGLU__PATH_IN_USE (geglu__gelu_paths[GEGLU__GELU_PATH_COUNT - 1])
+
+/* ============================================================================================ */
+/*                    THE BLOCKING LOOPS: tiles, panels and blocks, for every path              */
+/* ============================================================================================ */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(GEGLU__AVX512)
+#  define GEGLU__TILE_KERNEL(p, t, gate) \
+      ((gate) ? geglu__gate_tile_avx512(p, t) : geglu__down_tile_avx512(p, t))
+#elif defined(GEGLU__AVX2)
+#  define GEGLU__TILE_KERNEL(p, t, gate) \
+      ((gate) ? geglu__gate_tile_avx2(p, t) : geglu__down_tile_avx2(p, t))
+#elif defined(GEGLU__NEON)
+#  define GEGLU__TILE_KERNEL(p, t, gate) \
+      ((gate) ? geglu__gate_tile_neon(p, t) : geglu__down_tile_neon(p, t))
+#endif
+
+
+/* Where the weights come from: a packed layer, or the caller's layer as it is (read in place
+   when the vector microkernel can load its panels directly, else packed panel by panel into
+   scratch when there is some, else handed to the portable tile). */
+typedef struct geglu__source {
+    const geglu_layer_f32 *layer;
+    const geglu_packed_f32 *packed;
+    float *scratch; /* GEGLU__FULL bias entries, then one panel; or NULL */
+    const float *b2;
+    size_t d_model, d_ff;
+    geglu_gelu gelu;
+} geglu__source;
+
+/* One tile on the best kernel that can take it: a vector microkernel computes whole tiles only,
+   so a tile of a padded panel with fewer valid columns is computed into a local tile. */
+static void geglu__run_tile(const geglu__panel *p, const geglu__tile *t, int gate) {
+#if defined(GEGLU__TILE_KERNEL)
+    const size_t width = gate ? GEGLU__HALF : GEGLU__FULL;
+    if (p->j_step == 1 && p->cols == width) {
+        GEGLU__TILE_KERNEL(p, t, gate);
+        return;
+    }
+    if (p->j_step == 1 && p->padded) {
+        float local[GEGLU__TILE_ROWS * GEGLU__FULL];
+        geglu__tile inner = *t;
+        size_t r, j;
+        memset(local, 0, sizeof local);
+        inner.out = local;
+        inner.ldo = width;
+        for (r = 0; r < t->rows && t->accumulate; r++)
+            for (j = 0; j < p->cols; j++) local[r * width + j] = t->out[r * t->ldo + j];
+        GEGLU__TILE_KERNEL(p, &inner, gate);
+        for (r = 0; r < t->rows; r++)
+            for (j = 0; j < p->cols; j++) t->out[r * t->ldo + j] = local[r * width + j];
+        return;
+    }
+#endif
+    geglu__tile_portable(p, t, gate);
+}
+
+static void geglu__gate_panel(const geglu__source *s, size_t j0, geglu__panel *p) {
+    const geglu_layer_f32 *layer = s->layer;
+    p->cols = geglu__min(GEGLU__HALF, s->d_ff - j0);
+    p->k_step = GEGLU__FULL;
+    p->j_step = 1;
+    p->padded = 1;
+    if (s->packed) {
+        const float *bias = geglu__packed_array(s->packed, s->packed->gbias + j0 * 2);
+        p->w = geglu__packed_array(s->packed, s->packed->gate + j0 * 2 * s->d_model);
+        p->bias_w = s->packed->has_b ? bias : NULL;
+        p->bias_v = s->packed->has_c ? bias + GEGLU__HALF : NULL;
+    } else if (s->scratch && (layer->layout == GEGLU_LAYOUT_OUT_IN || p->cols < GEGLU__HALF)) {
+        geglu__pack_gate_panel(layer, j0, p->cols, s->scratch + GEGLU__FULL, s->scratch);
+        p->w = s->scratch + GEGLU__FULL;
+        p->bias_w = layer->b ? s->scratch : NULL;
+        p->bias_v = layer->c ? s->scratch + GEGLU__HALF : NULL;
+    } else {
+        int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
+        size_t offset = in_out ? j0 : j0 * s->d_model;
+        p->w = geglu__advance(layer->w, offset);
+        p->v = geglu__advance(layer->v, offset);
+        p->k_step = in_out ? s->d_ff : 1;
+        p->j_step = in_out ? 1 : s->d_model;
+        p->bias_w = geglu__advance(layer->b, j0);
+        p->bias_v = geglu__advance(layer->c, j0);
+        p->padded = 0;
+        return;
+    }
+    p->v = p->w + GEGLU__HALF;
+}
+
+static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, size_t j0,
+                              geglu__panel *p) {
+    const geglu_layer_f32 *layer = s->layer;
+    p->cols = geglu__min(GEGLU__FULL, s->d_model - j0);
+    p->k_step = GEGLU__FULL;
+    p->j_step = 1;
+    p->padded = 1;
+    if (s->packed) {
+        size_t row_floats = geglu__round_up(s->d_model, GEGLU__FULL);
+        p->w = geglu__packed_array(s->packed, s->packed->down + k0 * row_floats + j0 * depth);
+        p->bias_w = s->b2 ? s->b2 + j0 : NULL;
+    } else if (s->scratch && (layer->layout == GEGLU_LAYOUT_OUT_IN || p->cols < GEGLU__FULL)) {
+        geglu__pack_down_panel(layer, k0, depth, j0, p->cols, s->scratch + GEGLU__FULL,
+                               s->scratch);
+        p->w = s->scratch + GEGLU__FULL;
+        p->bias_w = s->b2 ? s->scratch : NULL;
+    } else {
+        int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
+        size_t half = GEGLU__HALF * (in_out ? 1 : s->d_ff);
+        p->w = layer->w2 + (in_out ? k0 * s->d_model + j0 : j0 * s->d_ff + k0);
+        p->v = p->cols > GEGLU__HALF ? p->w + half : p->w;
+        p->k_step = in_out ? s->d_model : 1;
+        p->j_step = in_out ? 1 : s->d_ff;
+        p->bias_w = geglu__advance(s->b2, j0);
+        p->bias_v = p->cols > GEGLU__HALF ? geglu__advance(s->b2, j0 + GEGLU__HALF) : NULL;
+        p->padded = 0;
+        return;
+    }
+    p->v = p->w + GEGLU__HALF;
+    p->bias_v = p->bias_w ? p->bias_w + GEGLU__HALF : NULL;
+}
+
+/* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
+   into out (ldo floats between rows): each panel is loaded once for all the rows. */
+static void geglu__gate_block(const geglu__source *s, const float *x, size_t rows,
+                              size_t j_begin, size_t j_end, float *out, size_t ldo) {
+    geglu__panel p;
+    geglu__tile t;
+    size_t i, j;
+    t.lda = s->d_model;
+    t.depth = s->d_model;
+    t.ldo = ldo;
+    t.accumulate = 0;
+    t.gelu = s->gelu;
+    for (j = j_begin; j < j_end; j += GEGLU__HALF) {
+        geglu__gate_panel(s, j, &p);
+        for (i = 0; i < rows; i += GEGLU__TILE_ROWS) {
+            t.a = geglu__advance(x, i * s->d_model);
+            t.rows = geglu__min(GEGLU__TILE_ROWS, rows - i);
+            t.out = out + i * ldo + (j - j_begin);
+            geglu__run_tile(&p, &t, 1);
+        }
+    }
+}
+
+/* Y (+)= H W2 over the d_ff rows [k0, k0 + depth) of W2, for `rows` tokens: the first block
+   starts the sums, the others continue them, the last adds b2. */
+static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh, size_t rows,
+                              size_t k0, size_t depth, float *y) {
+    geglu__panel p;
+    geglu__tile t;
+    size_t i, j;
+    t.lda = ldh;
+    t.depth = depth;
+    t.ldo = s->d_model;
+    t.accumulate = k0 != 0;
+    t.gelu = s->gelu;
+    for (j = 0; j < s->d_model; j += GEGLU__FULL) {
+        geglu__down_panel(s, k0, depth, j, &p);
+        if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
+        for (i = 0; i < rows; i += GEGLU__TILE_ROWS) {
+            t.a = h + i * ldh;
+            t.rows = geglu__min(GEGLU__TILE_ROWS, rows - i);
+            t.out = y + i * s->d_model + j;
+            geglu__run_tile(&p, &t, 0);
+        }
+    }
+}
+
+static void geglu__gate(const geglu__source *s, const float *x, size_t tokens, float *h) {
+    size_t t0;
+    for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK)
+        geglu__gate_block(s, geglu__advance(x, t0 * s->d_model),
+                          geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0), 0, s->d_ff,
+                          h + t0 * s->d_ff, s->d_ff);
+}
+
+/* The FFN a block of tokens and a block of d_ff at a time: the block of H goes from the gate
+   to the down projection through `hidden` while it is still in cache. */
+static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, float *y,
+                       float *hidden) {
+    size_t t0, k0, j, ldh = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff);
+    for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {
+        size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
+        const float *x_rows = geglu__advance(x, t0 * s->d_model);
+        float *y_rows = y + t0 * s->d_model;
+        if (s->d_ff == 0) /* an empty sum: Y = b2 */
+            for (j = 0; j < rows * s->d_model; j++) y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
+        for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
+            size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
+            geglu__gate_block(s, x_rows, rows, k0, k0 + depth, hidden, ldh);
+            geglu__down_block(s, hidden, ldh, rows, k0, depth, y_rows);
+        }
+    }
+}
+
+/* Scratch floats of an FFN call: a block of H, then (unpacked) room for one panel. */
+static int geglu__ffn_scratch(size_t d_model, size_t d_ff, size_t tokens, int packed,
+                              size_t *hidden_floats, size_t *bytes) {
+    size_t depth = geglu__min(d_ff, GEGLU__HIDDEN_BLOCK); /* of a block of H and a W2 panel */
+    size_t hidden = geglu__min(tokens, GEGLU__TOKEN_BLOCK) * depth, panel = 0, total;
+    hidden = geglu__round_up(hidden, GEGLU__ALIGN / sizeof(float));
+    if (!packed && (!geglu__mul_size(d_model < depth ? depth : d_model, GEGLU__FULL, &panel) ||
+                    panel > SIZE_MAX / 8))
+        return 0;
+    if (!packed) panel += GEGLU__FULL;
+    total = hidden + panel;
+    if (total > (SIZE_MAX - GEGLU__ALIGN) / sizeof(float)) return 0;
+    *hidden_floats = hidden;
+    *bytes = total * sizeof(float) + (GEGLU__ALIGN - 1);
+    return 1;
+}
+
+#ifdef __cplusplus
+}
+#endif
 
 /* ============================================================================================ */
 /*                          PUBLIC FUNCTIONS: argument checks and dispatch                      */
@@ -897,56 +1453,207 @@ GEGLU_API geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float 
     return GEGLU_OK;
 }
 
+static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *scratch) {
+    geglu__source s;
+    s.layer = layer;
+    s.packed = NULL;
+    s.scratch = scratch;
+    s.b2 = layer->b2;
+    s.d_model = layer->d_model;
+    s.d_ff = layer->d_ff;
+    s.gelu = layer->gelu;
+    return s;
+}
+
 GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
                                       float *h) {
     geglu__range range[GEGLU__BUFFERS];
-    size_t t;
+    geglu__source source;
     geglu_status status = geglu__check_call(layer, x, tokens, h, 0, range);
     if (status != GEGLU_OK) return status;
     if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
     if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
-    for (t = 0; t < tokens; t++)
-        geglu__gate_row_scalar(layer, geglu__advance(x, t * layer->d_model), h + t * layer->d_ff);
+    source = geglu__layer_source(layer, NULL);
+    geglu__gate(&source, x, tokens, h);
     return GEGLU_OK;
 }
 
-/* The FFN keeps one token's row of H, aligned to a cache line, in the workspace. */
-#define GEGLU__WORKSPACE_ALIGN 64
-
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
-    geglu__range range[GEGLU__BUFFERS], hidden;
+    geglu__range range[GEGLU__BUFFERS];
+    size_t hidden, bytes;
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK || tokens == 0 || layer->d_ff == 0 ||
-        layer->d_model == 0)
+        layer->d_model == 0 || !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &hidden, &bytes))
         return 0; /* invalid, or nothing to keep: the FFN call then needs no workspace */
-    if (!geglu__float_range(NULL, 1, layer->d_ff, &hidden) ||
-        hidden.bytes > SIZE_MAX - (GEGLU__WORKSPACE_ALIGN - 1))
-        return 0;
-    return hidden.bytes + (GEGLU__WORKSPACE_ALIGN - 1);
+    return bytes;
+}
+
+/* Checks 5 and 6 for an FFN call, given checks 1 to 4; on success, the aligned scratch. */
+static geglu_status geglu__check_workspace(const geglu__range range[GEGLU__BUFFERS], size_t needed,
+                                           void *workspace, size_t workspace_size,
+                                           float **scratch) {
+    geglu__range space;
+    space.address = (uintptr_t)workspace;
+    space.bytes = workspace_size;
+    if (workspace_size > UINTPTR_MAX - space.address) return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (needed != 0 && workspace == NULL) return GEGLU_ERROR_NULL_POINTER;
+    if (workspace_size < needed) return GEGLU_ERROR_WORKSPACE_TOO_SMALL;
+    if (geglu__output_overlaps(range, range[GEGLU__OUT]) || geglu__output_overlaps(range, space) ||
+        geglu__overlap(range[GEGLU__OUT], space))
+        return GEGLU_ERROR_OVERLAP;
+    *scratch = (float *)((space.address + (GEGLU__ALIGN - 1)) & ~(uintptr_t)(GEGLU__ALIGN - 1));
+    return GEGLU_OK;
 }
 
 GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
                                      float *y, void *workspace, size_t workspace_size) {
-    geglu__range range[GEGLU__BUFFERS], scratch;
-    size_t t, needed;
-    float *hidden;
+    geglu__range range[GEGLU__BUFFERS];
+    geglu__source source;
+    size_t hidden = 0, needed = 0;
+    float *scratch = NULL;
     geglu_status status = geglu__check_call(layer, x, tokens, y, 1, range);
     if (status != GEGLU_OK) return status;
-    needed = geglu_ffn_workspace_size(layer, tokens);
-    scratch.address = (uintptr_t)workspace;
-    scratch.bytes = workspace_size;
-    if (workspace_size > UINTPTR_MAX - scratch.address) return GEGLU_ERROR_SIZE_OVERFLOW;
-    if (needed != 0 && workspace == NULL) return GEGLU_ERROR_NULL_POINTER;
-    if (workspace_size < needed) return GEGLU_ERROR_WORKSPACE_TOO_SMALL;
-    if (geglu__output_overlaps(range, range[GEGLU__OUT]) || geglu__output_overlaps(range, scratch) ||
-        geglu__overlap(range[GEGLU__OUT], scratch))
-        return GEGLU_ERROR_OVERLAP;
-    if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
-    hidden = (float *)((scratch.address + (GEGLU__WORKSPACE_ALIGN - 1)) &
-                       ~(uintptr_t)(GEGLU__WORKSPACE_ALIGN - 1));
-    for (t = 0; t < tokens; t++) {
-        geglu__gate_row_scalar(layer, geglu__advance(x, t * layer->d_model), hidden);
-        geglu__down_row_scalar(layer, hidden, y + t * layer->d_model);
+    if (range[GEGLU__OUT].bytes != 0 && layer->d_ff != 0 &&
+        !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &hidden, &needed))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    status = geglu__check_workspace(range, needed, workspace, workspace_size, &scratch);
+    if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
+    source = geglu__layer_source(layer, scratch + hidden);
+    geglu__ffn(&source, x, tokens, y, scratch);
+    return GEGLU_OK;
+}
+
+/* ---- packed layers ---------------------------------------------------------------------------- */
+
+GEGLU_API size_t geglu_packed_size_f32(const geglu_layer_f32 *layer) {
+    geglu__range range[GEGLU__BUFFERS];
+    struct geglu_packed_f32 head;
+    if (geglu__check_layer(layer, 1, range) != GEGLU_OK ||
+        !geglu__packed_layout(layer->d_model, layer->d_ff, &head))
+        return 0;
+    return head.bytes + (GEGLU__ALIGN - 1);
+}
+
+GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer,
+                                      size_t buffer_size, const geglu_packed_f32 **packed) {
+    geglu__range range[GEGLU__BUFFERS], space;
+    struct geglu_packed_f32 head, *out;
+    float *base;
+    size_t j, k0, row_floats;
+    geglu_status status = geglu__check_layer(layer, 1, range);
+    if (status != GEGLU_OK) return status;
+    if (!geglu__packed_layout(layer->d_model, layer->d_ff, &head)) return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (geglu__missing(layer->w, range[GEGLU__W]) || geglu__missing(layer->v, range[GEGLU__V]) ||
+        geglu__missing(layer->w2, range[GEGLU__W2]) || buffer == NULL || packed == NULL)
+        return GEGLU_ERROR_NULL_POINTER;
+    range[GEGLU__X].bytes = range[GEGLU__OUT].bytes = 0;
+    space.address = (uintptr_t)buffer;
+    space.bytes = buffer_size;
+    if (buffer_size > UINTPTR_MAX - space.address) return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (buffer_size < head.bytes + (GEGLU__ALIGN - 1)) return GEGLU_ERROR_WORKSPACE_TOO_SMALL;
+    if (geglu__output_overlaps(range, space)) return GEGLU_ERROR_OVERLAP;
+
+    out = (struct geglu_packed_f32 *)((space.address + (GEGLU__ALIGN - 1)) &
+                                      ~(uintptr_t)(GEGLU__ALIGN - 1));
+    memset(out, 0, head.bytes);
+    head.magic = GEGLU__PACKED_MAGIC;
+    head.panel_width = GEGLU__PANEL_WIDTH;
+    head.hidden_block = GEGLU__HIDDEN_BLOCK;
+    head.d_model = layer->d_model;
+    head.d_ff = layer->d_ff;
+    head.gelu = layer->gelu;
+    head.has_b = layer->b != NULL;
+    head.has_c = layer->c != NULL;
+    head.has_b2 = layer->b2 != NULL;
+    *out = head;
+    base = (float *)(void *)out;
+    for (j = 0; j < layer->d_ff; j += GEGLU__HALF)
+        geglu__pack_gate_panel(layer, j, geglu__min(GEGLU__HALF, layer->d_ff - j),
+                               base + head.gate + j * 2 * layer->d_model, base + head.gbias + j * 2);
+    row_floats = geglu__round_up(layer->d_model, GEGLU__FULL);
+    for (k0 = 0; k0 < layer->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
+        size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0);
+        for (j = 0; j < layer->d_model; j += GEGLU__FULL)
+            geglu__pack_down_panel(layer, k0, depth, j, geglu__min(GEGLU__FULL, layer->d_model - j),
+                                   base + head.down + k0 * row_floats + j * depth, NULL);
     }
+    for (j = 0; j < layer->d_model && layer->b2; j++) base[head.b2 + j] = layer->b2[j];
+    *packed = out;
+    return GEGLU_OK;
+}
+
+/* Checks for a call on a packed layer: 1 (NULL), 2 (not packed by this build's geometry), 3, 4;
+   range[GEGLU__W] stands for the packed layer itself. */
+static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const float *x,
+                                        size_t tokens, const float *out, int uses_down,
+                                        geglu__range range[GEGLU__BUFFERS]) {
+    int i;
+    if (packed == NULL) return GEGLU_ERROR_NULL_POINTER;
+    if (packed->magic != GEGLU__PACKED_MAGIC || packed->panel_width != GEGLU__PANEL_WIDTH ||
+        packed->hidden_block != GEGLU__HIDDEN_BLOCK)
+        return GEGLU_ERROR_INVALID_ARGUMENT;
+    for (i = 0; i < GEGLU__BUFFERS; i++) range[i].bytes = 0;
+    range[GEGLU__W].address = (uintptr_t)packed;
+    range[GEGLU__W].bytes = packed->bytes;
+    if (!geglu__float_range(x, tokens, packed->d_model, &range[GEGLU__X]) ||
+        !geglu__float_range(out, tokens, uses_down ? packed->d_model : packed->d_ff,
+                            &range[GEGLU__OUT]))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (geglu__missing(x, range[GEGLU__X]) || geglu__missing(out, range[GEGLU__OUT]))
+        return GEGLU_ERROR_NULL_POINTER;
+    return GEGLU_OK;
+}
+
+static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
+    geglu__source s;
+    s.layer = NULL;
+    s.packed = packed;
+    s.scratch = NULL;
+    s.b2 = packed->has_b2 ? geglu__packed_array(packed, packed->b2) : NULL;
+    s.d_model = packed->d_model;
+    s.d_ff = packed->d_ff;
+    s.gelu = packed->gelu;
+    return s;
+}
+
+GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, const float *x,
+                                             size_t tokens, float *h) {
+    geglu__range range[GEGLU__BUFFERS];
+    geglu__source source;
+    geglu_status status = geglu__check_packed(packed, x, tokens, h, 0, range);
+    if (status != GEGLU_OK) return status;
+    if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
+    if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
+    source = geglu__packed_source(packed);
+    geglu__gate(&source, x, tokens, h);
+    return GEGLU_OK;
+}
+
+GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed, size_t tokens) {
+    geglu__range range[GEGLU__BUFFERS];
+    size_t hidden, bytes;
+    if (geglu__check_packed(packed, NULL, 0, NULL, 1, range) != GEGLU_OK || tokens == 0 ||
+        packed->d_ff == 0 || packed->d_model == 0 ||
+        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &hidden, &bytes))
+        return 0;
+    return bytes;
+}
+
+GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, const float *x,
+                                            size_t tokens, float *y, void *workspace,
+                                            size_t workspace_size) {
+    geglu__range range[GEGLU__BUFFERS];
+    geglu__source source;
+    size_t hidden = 0, needed = 0;
+    float *scratch = NULL;
+    geglu_status status = geglu__check_packed(packed, x, tokens, y, 1, range);
+    if (status != GEGLU_OK) return status;
+    if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
+        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &hidden, &needed))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    status = geglu__check_workspace(range, needed, workspace, workspace_size, &scratch);
+    if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
+    source = geglu__packed_source(packed);
+    geglu__ffn(&source, x, tokens, y, scratch);
     return GEGLU_OK;
 }
 

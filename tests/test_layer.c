@@ -248,7 +248,8 @@ static void test_order_of_operations(void **state) {
     enum { D = 8, T = 3 };
     test_rng r = {99};
     test_layer t;
-    float x[T * D], y[T * D], ws[D + 64];
+    float x[T * D], y[T * D];
+    static float ws[16384];
     double want[T * D], bound[T * D], far = 0.0;
     size_t i, j, k, n;
     (void)state;
@@ -325,7 +326,7 @@ static void test_errors(void **state) {
     enum { DM = 4, DF = 6, T = 3 };
     float w[DM * DF], v[DM * DF], w2[DF * DM], x[T * DM], h[T * DF], y[T * DM];
     float big[T * DM + T * DF + DM * DF];
-    unsigned char ws[512];
+    static unsigned char ws[1 << 16];
     geglu_layer_f32 layer, bad;
     size_t i, need;
     (void)state;
@@ -420,7 +421,7 @@ static void test_nonfinite_propagation(void **state) {
     test_rng r = {5};
     test_layer t;
     float x[T * DM], h0[T * DF], h1[T * DF], y0[T * DM], y1[T * DM];
-    unsigned char ws[1024];
+    static unsigned char ws[1 << 16];
     size_t i, j;
     (void)state;
     make_layer(&t, &r, DM, DF, 7, GEGLU_GELU_TANH, GEGLU_LAYOUT_IN_OUT);
@@ -464,6 +465,227 @@ static void test_nonfinite_propagation(void **state) {
     free_layer(&t);
 }
 
+/* The gate and FFN as geglu.h's contract defines their arithmetic, written plainly: one float
+   accumulator per output, FMA per term in increasing order, bias after, GELU(a) * u rounded as
+   the scalar path rounds it. With FMA every path must reproduce it bit for bit. */
+static void plain_gate(const test_layer *t, const float *x, size_t tokens, float *h) {
+    const geglu_layer_f32 *l = &t->layer;
+    size_t i, j, k;
+    for (i = 0; i < tokens; i++)
+        for (j = 0; j < t->d_ff; j++) {
+            float a = 0.0f, u = 0.0f;
+            for (k = 0; k < t->d_model; k++) {
+                a = GEGLU__FMAF(x[i * t->d_model + k], t->w[k * t->d_ff + j], a);
+                u = GEGLU__FMAF(x[i * t->d_model + k], t->v[k * t->d_ff + j], u);
+            }
+            if (l->b) a += l->b[j];
+            if (l->c) u += l->c[j];
+            geglu__gelu_mul_f32_scalar(&h[i * t->d_ff + j], &a, &u, 1, l->gelu);
+        }
+}
+
+static void plain_ffn(const test_layer *t, const float *x, size_t tokens, float *y) {
+    size_t i, j, n;
+    float *h = (float *)malloc((tokens * t->d_ff + 1) * sizeof(float));
+    assert_non_null(h);
+    plain_gate(t, x, tokens, h);
+    for (i = 0; i < tokens; i++)
+        for (n = 0; n < t->d_model; n++) {
+            float acc = 0.0f;
+            for (j = 0; j < t->d_ff; j++)
+                acc = GEGLU__FMAF(h[i * t->d_ff + j], t->w2[j * t->d_model + n], acc);
+            y[i * t->d_model + n] = t->layer.b2 ? acc + t->layer.b2[n] : acc;
+        }
+    free(h);
+}
+
+static void assert_same_bits(const char *what, const float *got, const float *want, size_t n) {
+    size_t i;
+    if (!TEST_PATHS_BITWISE_EQUAL) return;
+    for (i = 0; i < n; i++)
+        if (test_bits(got[i]) != test_bits(want[i]))
+            fail_msg("%s[%zu] = %.9g (0x%08x), plain order gives %.9g (0x%08x)", what, i,
+                     (double)got[i], test_bits(got[i]), (double)want[i], test_bits(want[i]));
+}
+
+/* One shape through every entry point: unpacked and packed, gate and FFN, misaligned guarded
+   buffers, a packed buffer and a workspace at odd byte addresses and of exactly the size asked. */
+static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, size_t tokens,
+                                   int biases, geglu_gelu kind, geglu_layout layout,
+                                   size_t misalign) {
+    test_layer t;
+    guarded x, h, y, ws, pk;
+    size_t i, ws_size, pk_size, pws_size;
+    float *h_plain, *y_plain;
+    double *want, *bound;
+    const geglu_packed_f32 *packed = NULL;
+
+    make_layer(&t, r, d_model, d_ff, biases, kind, layout);
+    x = guarded_alloc(tokens * d_model, misalign);
+    h = guarded_alloc(tokens * d_ff, (misalign + 1) % 4);
+    y = guarded_alloc(tokens * d_model, (misalign + 2) % 4);
+    for (i = 0; i < tokens * d_model; i++) x.data[i] = rng_uniform(r, -2.0f, 2.0f);
+    h_plain = (float *)malloc((tokens * d_ff + 1) * sizeof(float));
+    y_plain = (float *)malloc((tokens * d_model + 1) * sizeof(float));
+    want = (double *)malloc((tokens * (d_ff + d_model) + 1) * sizeof(double));
+    bound = (double *)malloc((tokens * (d_ff + d_model) + 1) * sizeof(double));
+    assert_true(h_plain && y_plain && want && bound);
+    plain_gate(&t, x.data, tokens, h_plain);
+    plain_ffn(&t, x.data, tokens, y_plain);
+
+    assert_int_equal(geglu_gate_f32(&t.layer, x.data, tokens, h.data), GEGLU_OK);
+    assert_true(guarded_intact(&h));
+    assert_same_bits("h", h.data, h_plain, tokens * d_ff);
+    reference_gate(&t, x.data, tokens, want, bound);
+    assert_within("h", h.data, want, bound, tokens * d_ff);
+
+    ws_size = geglu_ffn_workspace_size(&t.layer, tokens);
+    ws = guarded_alloc((ws_size + 3) / 4 + 1, 0);
+    assert_int_equal(geglu_ffn_f32(&t.layer, x.data, tokens, y.data, (char *)ws.data + 1, ws_size),
+                     GEGLU_OK);
+    assert_true(guarded_intact(&y));
+    assert_same_bits("y", y.data, y_plain, tokens * d_model);
+    reference_ffn(&t, x.data, tokens, want, bound);
+    assert_within("y", y.data, want, bound, tokens * d_model);
+    guarded_free(&ws);
+
+    pk_size = geglu_packed_size_f32(&t.layer);
+    assert_true(pk_size > 0);
+    pk = guarded_alloc((pk_size + 3) / 4 + 1, 0);
+    assert_int_equal(geglu_pack_f32(&t.layer, (char *)pk.data + 3, pk_size, &packed), GEGLU_OK);
+    assert_true(guarded_intact(&pk));
+    for (i = 0; i < tokens * d_ff; i++) h.data[i] = CANARY;
+    assert_int_equal(geglu_gate_packed_f32(packed, x.data, tokens, h.data), GEGLU_OK);
+    assert_true(guarded_intact(&h));
+    assert_same_bits("packed h", h.data, h_plain, tokens * d_ff);
+    for (i = 0; i < tokens * d_model; i++) y.data[i] = CANARY;
+    pws_size = geglu_ffn_packed_workspace_size(packed, tokens);
+    ws = guarded_alloc((pws_size + 3) / 4 + 1, 0);
+    assert_int_equal(geglu_ffn_packed_f32(packed, x.data, tokens, y.data, (char *)ws.data + 2,
+                                          pws_size),
+                     GEGLU_OK);
+    assert_true(guarded_intact(&y) && guarded_intact(&ws) && guarded_intact(&pk));
+    assert_same_bits("packed y", y.data, y_plain, tokens * d_model);
+    assert_within("packed y", y.data, want, bound, tokens * d_model);
+
+    guarded_free(&ws);
+    guarded_free(&pk);
+    free(h_plain);
+    free(y_plain);
+    free(want);
+    free(bound);
+    guarded_free(&x);
+    guarded_free(&h);
+    guarded_free(&y);
+    free_layer(&t);
+}
+
+/* Every dimension through 1..33 (the others drawn at random), then shapes that cross the
+   blocks of tokens and of d_ff, primes among them. */
+static void test_every_entry_point(void **state) {
+    static const size_t small[] = {1, 2, 5, 8, 13, 17, 32, 33};
+    static const size_t large[][3] = {{3, 600, 7}, {70, 257, 13}, {41, 263, 300}, {97, 33, 1},
+                                      {129, 517, 12}, {1, 1, 260}};
+    test_rng r = {2024};
+    size_t d, dim, trial = 0, i;
+    (void)state;
+    for (dim = 0; dim < 3; dim++)
+        for (d = 1; d <= 33; d++, trial++) {
+            size_t shape[3];
+            shape[0] = small[rng_below(&r, 8)];
+            shape[1] = small[rng_below(&r, 8)];
+            shape[2] = small[rng_below(&r, 8)];
+            shape[dim] = d;
+            check_all_entry_points(&r, shape[0], shape[1], shape[2], (int)(trial % 8),
+                                   trial % 3 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
+                                   trial % 2 ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT,
+                                   trial % 4);
+        }
+    for (i = 0; i < sizeof large / sizeof large[0]; i++)
+        check_all_entry_points(&r, large[i][0] / TEST_SWEEP_DIVISOR + 1, large[i][1], large[i][2],
+                               (int)(7 - i % 8), i % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
+                               i % 3 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN, i % 4);
+}
+
+/* The packed entry points: each check with its status, outputs untouched on error. */
+static void test_packed_errors(void **state) {
+    enum { DM = 5, DF = 9, T = 3 };
+    float w[DM * DF], v[DM * DF], w2[DF * DM], x[T * DM], h[T * DF], y[T * DM];
+    static unsigned char buffer[1 << 16], ws[1 << 16];
+    geglu_layer_f32 layer, bad;
+    const geglu_packed_f32 *packed = NULL;
+    size_t i, need, need_ws;
+    (void)state;
+    for (i = 0; i < DM * DF; i++) w[i] = v[i] = w2[i] = 0.5f;
+    for (i = 0; i < T * DM; i++) x[i] = 1.0f;
+    memset(&layer, 0, sizeof layer);
+    layer.d_model = DM;
+    layer.d_ff = DF;
+    layer.w = w;
+    layer.v = v;
+    layer.w2 = w2;
+    need = geglu_packed_size_f32(&layer);
+    assert_true(need > 0 && need <= sizeof buffer);
+    assert_int_equal(geglu_packed_size_f32(NULL), 0);
+
+    assert_int_equal(geglu_pack_f32(NULL, buffer, need, &packed), GEGLU_ERROR_NULL_POINTER);
+    bad = layer;
+    bad.gelu = (geglu_gelu)7;
+    assert_int_equal(geglu_pack_f32(&bad, buffer, need, &packed), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad = layer;
+    bad.d_ff = SIZE_MAX / 2;
+    assert_int_equal(geglu_packed_size_f32(&bad), 0);
+    assert_int_equal(geglu_pack_f32(&bad, buffer, need, &packed), GEGLU_ERROR_SIZE_OVERFLOW);
+    bad = layer;
+    bad.w2 = NULL;
+    assert_int_equal(geglu_pack_f32(&bad, buffer, need, &packed), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_pack_f32(&layer, NULL, need, &packed), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_pack_f32(&layer, buffer, need, NULL), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_pack_f32(&layer, buffer, need - 1, &packed),
+                     GEGLU_ERROR_WORKSPACE_TOO_SMALL);
+    assert_int_equal(geglu_pack_f32(&layer, (unsigned char *)w2 + 4, need, &packed),
+                     GEGLU_ERROR_OVERLAP);
+    assert_null(packed);
+
+    assert_int_equal(geglu_pack_f32(&layer, buffer + 1, need, &packed), GEGLU_OK);
+    assert_non_null(packed);
+    need_ws = geglu_ffn_packed_workspace_size(packed, T);
+    assert_true(need_ws > 0 && need_ws <= sizeof ws);
+    assert_int_equal(geglu_ffn_packed_workspace_size(NULL, T), 0);
+    assert_int_equal(geglu_ffn_packed_workspace_size(packed, 0), 0);
+
+    for (i = 0; i < T * DF; i++) h[i] = CANARY;
+    for (i = 0; i < T * DM; i++) y[i] = CANARY;
+    assert_int_equal(geglu_gate_packed_f32(NULL, x, T, h), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_gate_packed_f32((const geglu_packed_f32 *)(const void *)x, x, T, h),
+                     GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_gate_packed_f32(packed, x, SIZE_MAX, h), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_gate_packed_f32(packed, NULL, T, h), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_gate_packed_f32(packed, x, T, NULL), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_gate_packed_f32(packed, x, T, (float *)(void *)(buffer + 65)),
+                     GEGLU_ERROR_OVERLAP);
+    assert_int_equal(geglu_ffn_packed_f32(NULL, x, T, y, ws, need_ws), GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_ffn_packed_f32(packed, x, T, y, NULL, need_ws),
+                     GEGLU_ERROR_NULL_POINTER);
+    assert_int_equal(geglu_ffn_packed_f32(packed, x, T, y, ws, need_ws - 1),
+                     GEGLU_ERROR_WORKSPACE_TOO_SMALL);
+    assert_int_equal(geglu_ffn_packed_f32(packed, x, T, y, (void *)x, need_ws),
+                     GEGLU_ERROR_OVERLAP);
+    assert_int_equal(geglu_ffn_packed_f32(packed, x, T, x, ws, need_ws), GEGLU_ERROR_OVERLAP);
+    assert_int_equal(geglu_ffn_packed_f32(packed, x, T, y, buffer + 64, need_ws),
+                     GEGLU_ERROR_OVERLAP);
+    for (i = 0; i < T * DF; i++) assert_int_equal(test_bits(h[i]), test_bits(CANARY));
+    for (i = 0; i < T * DM; i++) assert_int_equal(test_bits(y[i]), test_bits(CANARY));
+
+    /* tokens == 0: nothing is read or written, NULL data allowed. */
+    assert_int_equal(geglu_gate_packed_f32(packed, NULL, 0, NULL), GEGLU_OK);
+    assert_int_equal(geglu_ffn_packed_f32(packed, NULL, 0, NULL, NULL, 0), GEGLU_OK);
+    /* All ones: h = GELU(2.5) * 2.5 and y = 9 * h * 0.5, well away from any rounding doubt. */
+    assert_int_equal(geglu_ffn_packed_f32(packed, x, T, y, ws, need_ws), GEGLU_OK);
+    for (i = 0; i < T * DM; i++)
+        assert_true(fabs(y[i] - 4.5 * ref_gelu_erf(2.5) * 2.5) < 1e-5 * y[i]);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gelu_slope_bound),
@@ -472,6 +694,8 @@ int main(void) {
         cmocka_unit_test(test_degenerate_sizes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_nonfinite_propagation),
+        cmocka_unit_test(test_every_entry_point),
+        cmocka_unit_test(test_packed_errors),
     };
     return cmocka_run_group_tests_name(geglu_isa(), tests, NULL, NULL);
 }
