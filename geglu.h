@@ -508,7 +508,8 @@ typedef struct geglu__panel {
 
 /* A tile: rows of the left operand a (x or H) times one panel, written to out. */
 typedef struct geglu__tile {
-    const float *a;
+    const float *a;      /* row r at a + r * lda; or, when a_tiled is set, ... */
+    const float *a_tiled; /* ... element (r, k) at a_tiled[k * GEGLU__TILE_ROWS + r] */
     size_t lda, rows, depth;
     float *out;
     size_t ldo;
@@ -536,16 +537,18 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
     size_t n_v = gate ? p->cols : p->cols - n_w;
     size_t r, k, j;
     for (r = 0; r < t->rows; r++) {
-        const float *a = t->a + r * t->lda;
+        const float *a = t->a_tiled ? t->a_tiled + r : t->a + r * t->lda;
+        const size_t a_step = t->a_tiled ? GEGLU__TILE_ROWS : 1;
         float *out = t->out + r * t->ldo;
         for (j = 0; j < n_w; j++) acc_w[j] = t->accumulate ? out[j] : 0.0f;
         for (j = 0; j < n_v; j++) acc_v[j] = t->accumulate ? out[GEGLU__HALF + j] : 0.0f;
         for (k = 0; k < t->depth; k++) {
             const float *w = p->w + k * p->k_step;
-            for (j = 0; j < n_w; j++) acc_w[j] = GEGLU__FMAF(a[k], w[j * p->j_step], acc_w[j]);
+            const float x = a[k * a_step];
+            for (j = 0; j < n_w; j++) acc_w[j] = GEGLU__FMAF(x, w[j * p->j_step], acc_w[j]);
             if (n_v != 0) {
                 const float *v = p->v + k * p->k_step;
-                for (j = 0; j < n_v; j++) acc_v[j] = GEGLU__FMAF(a[k], v[j * p->j_step], acc_v[j]);
+                for (j = 0; j < n_v; j++) acc_v[j] = GEGLU__FMAF(x, v[j * p->j_step], acc_v[j]);
             }
         }
         if (p->bias_w)
@@ -617,26 +620,30 @@ static const float *geglu__packed_array(const geglu_packed_f32 *p, size_t offset
     return (const float *)(const void *)p + offset;
 }
 
-/* The layer's weight w(k, j) (k over d_model, j over d_ff) of W or V, in either layout. */
-static float geglu__gate_weight(const geglu_layer_f32 *layer, const float *m, size_t k, size_t j) {
-    return layer->layout == GEGLU_LAYOUT_IN_OUT ? m[k * layer->d_ff + j] : m[j * layer->d_model + k];
-}
-
-/* W2's weight w2(k, j) (k over d_ff, j over d_model), in either layout. */
-static float geglu__down_weight(const geglu_layer_f32 *layer, size_t k, size_t j) {
-    return layer->layout == GEGLU_LAYOUT_IN_OUT ? layer->w2[k * layer->d_model + j]
-                                                : layer->w2[j * layer->d_ff + k];
+/* Rows [k0, k0 + rows) and columns [j0, j0 + cols), cols <= GEGLU__HALF, of an inner x outer
+   matrix m, as rows of GEGLU__HALF floats (zero-padded) `to_step` floats apart at `to`; m is
+   stored by rows (m[k * outer + j]) or by columns (m[j * inner + k]). */
+static void geglu__copy_panel(const float *m, int by_rows, size_t inner, size_t outer, size_t k0,
+                              size_t rows, size_t j0, size_t cols, float *to, size_t to_step) {
+    size_t k, j;
+    for (k = 0; k < rows; k++) memset(to + k * to_step, 0, GEGLU__HALF * sizeof(float));
+    if (cols == 0) return;
+    if (by_rows)
+        for (k = 0; k < rows; k++) memcpy(to + k * to_step, m + (k0 + k) * outer + j0, cols * sizeof(float));
+    else
+        for (j = 0; j < cols; j++)
+            for (k = 0; k < rows; k++) to[k * to_step + j] = m[(j0 + j) * inner + k0 + k];
 }
 
 /* The gate panel of d_ff columns [j0, j0 + cols) and its biases, zero-padded. */
 static void geglu__pack_gate_panel(const geglu_layer_f32 *layer, size_t j0, size_t cols,
                                    float *panel, float *bias) {
-    size_t k, j;
-    for (k = 0; k < layer->d_model; k++, panel += GEGLU__FULL)
-        for (j = 0; j < GEGLU__HALF; j++) {
-            panel[j] = j < cols ? geglu__gate_weight(layer, layer->w, k, j0 + j) : 0.0f;
-            panel[GEGLU__HALF + j] = j < cols ? geglu__gate_weight(layer, layer->v, k, j0 + j) : 0.0f;
-        }
+    int by_rows = layer->layout == GEGLU_LAYOUT_IN_OUT;
+    size_t j;
+    geglu__copy_panel(layer->w, by_rows, layer->d_model, layer->d_ff, 0, layer->d_model, j0, cols,
+                      panel, GEGLU__FULL);
+    geglu__copy_panel(layer->v, by_rows, layer->d_model, layer->d_ff, 0, layer->d_model, j0, cols,
+                      panel + GEGLU__HALF, GEGLU__FULL);
     for (j = 0; j < GEGLU__HALF; j++) {
         bias[j] = j < cols && layer->b ? layer->b[j0 + j] : 0.0f;
         bias[GEGLU__HALF + j] = j < cols && layer->c ? layer->c[j0 + j] : 0.0f;
@@ -647,10 +654,12 @@ static void geglu__pack_gate_panel(const geglu_layer_f32 *layer, size_t j0, size
    and (unless bias is NULL) the matching entries of b2. */
 static void geglu__pack_down_panel(const geglu_layer_f32 *layer, size_t k0, size_t depth,
                                    size_t j0, size_t cols, float *panel, float *bias) {
-    size_t k, j;
-    for (k = 0; k < depth; k++, panel += GEGLU__FULL)
-        for (j = 0; j < GEGLU__FULL; j++)
-            panel[j] = j < cols ? geglu__down_weight(layer, k0 + k, j0 + j) : 0.0f;
+    int by_rows = layer->layout == GEGLU_LAYOUT_IN_OUT;
+    size_t half = geglu__min(cols, GEGLU__HALF), j;
+    geglu__copy_panel(layer->w2, by_rows, layer->d_ff, layer->d_model, k0, depth, j0, half, panel,
+                      GEGLU__FULL);
+    geglu__copy_panel(layer->w2, by_rows, layer->d_ff, layer->d_model, k0, depth, j0 + GEGLU__HALF,
+                      cols - half, panel + GEGLU__HALF, GEGLU__FULL);
     for (j = 0; j < GEGLU__FULL && bias; j++)
         bias[j] = j < cols && layer->b2 ? layer->b2[j0 + j] : 0.0f;
 }
@@ -769,7 +778,8 @@ GEGLU__INLINE __m256 geglu__gelu_mul8_avx2(__m256 a, __m256 u, geglu_gelu kind) 
     return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
 }
 
-GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t, int gate) {
+GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t, int gate,
+                                      size_t height) {
     const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
     const float *w = p->w, *v = p->v;
     float *out = t->out;
@@ -783,8 +793,14 @@ GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t,
         v##r = _mm256_loadu_ps(out + (r) * ldo + 8);                                       \
     }
 #define GEGLU__STEP(r)                                                                     \
-    {                                                                                      \
+    if ((r) < height) {                                                                    \
         const __m256 x = _mm256_broadcast_ss(a##r + k);                                    \
+        w##r = _mm256_fmadd_ps(x, panel_w, w##r);                                          \
+        v##r = _mm256_fmadd_ps(x, panel_v, v##r);                                          \
+    }
+#define GEGLU__STEP_TILED(r)                                                               \
+    if ((r) < height) {                                                                    \
+        const __m256 x = _mm256_broadcast_ss(tiled + (r));                                 \
         w##r = _mm256_fmadd_ps(x, panel_w, w##r);                                          \
         v##r = _mm256_fmadd_ps(x, panel_v, v##r);                                          \
     }
@@ -800,24 +816,38 @@ GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t,
         }                                                                                  \
     }
     GEGLU__ROWS_AVX2(GEGLU__START)
-    for (k = 0; k < t->depth; k++, w += step, v += step) {
-        const __m256 panel_w = _mm256_loadu_ps(w), panel_v = _mm256_loadu_ps(v);
-        GEGLU__ROWS_AVX2(GEGLU__STEP)
+    if (t->a_tiled) {
+        const float *tiled = t->a_tiled;
+        for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__TILE_ROWS) {
+            const __m256 panel_w = _mm256_loadu_ps(w), panel_v = _mm256_loadu_ps(v);
+            GEGLU__ROWS_AVX2(GEGLU__STEP_TILED)
+        }
+    } else {
+        for (k = 0; k < t->depth; k++, w += step, v += step) {
+            const __m256 panel_w = _mm256_loadu_ps(w), panel_v = _mm256_loadu_ps(v);
+            GEGLU__ROWS_AVX2(GEGLU__STEP)
+        }
     }
     if (p->bias_w) bias_w = _mm256_loadu_ps(p->bias_w);
     if (p->bias_v) bias_v = _mm256_loadu_ps(p->bias_v);
     GEGLU__ROWS_AVX2(GEGLU__FINISH)
 #undef GEGLU__START
 #undef GEGLU__STEP
+#undef GEGLU__STEP_TILED
+#undef GEGLU__STEP_TILED
 #undef GEGLU__FINISH
 }
 
 GEGLU__PRIVATE void geglu__gate_tile_avx2(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_avx2(p, t, 1);
+    if (t->rows <= 2) geglu__tile_avx2(p, t, 1, 2);
+    else if (t->rows <= 4) geglu__tile_avx2(p, t, 1, 4);
+    else geglu__tile_avx2(p, t, 1, 6);
 }
 
 GEGLU__PRIVATE void geglu__down_tile_avx2(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_avx2(p, t, 0);
+    if (t->rows <= 2) geglu__tile_avx2(p, t, 0, 2);
+    else if (t->rows <= 4) geglu__tile_avx2(p, t, 0, 4);
+    else geglu__tile_avx2(p, t, 0, 6);
 }
 #endif /* GEGLU__AVX2 */
 
@@ -937,7 +967,8 @@ GEGLU__INLINE __m512 geglu__gelu_mul16_avx512(__m512 a, __m512 u, geglu_gelu kin
         _mm512_insertf64x4(_mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
 }
 
-GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *t, int gate) {
+GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *t, int gate,
+                                        size_t height) {
     const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
     const float *w = p->w, *v = p->v;
     float *out = t->out;
@@ -951,8 +982,14 @@ GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *
         v##r = _mm512_loadu_ps(out + (r) * ldo + 16);                                      \
     }
 #define GEGLU__STEP(r)                                                                     \
-    {                                                                                      \
+    if ((r) < height) {                                                                    \
         const __m512 x = _mm512_set1_ps(a##r[k]);                                          \
+        w##r = _mm512_fmadd_ps(x, panel_w, w##r);                                          \
+        v##r = _mm512_fmadd_ps(x, panel_v, v##r);                                          \
+    }
+#define GEGLU__STEP_TILED(r)                                                               \
+    if ((r) < height) {                                                                    \
+        const __m512 x = _mm512_set1_ps(tiled[r]);                                         \
         w##r = _mm512_fmadd_ps(x, panel_w, w##r);                                          \
         v##r = _mm512_fmadd_ps(x, panel_v, v##r);                                          \
     }
@@ -968,24 +1005,37 @@ GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *
         }                                                                                  \
     }
     GEGLU__ROWS_AVX512(GEGLU__START)
-    for (k = 0; k < t->depth; k++, w += step, v += step) {
-        const __m512 panel_w = _mm512_loadu_ps(w), panel_v = _mm512_loadu_ps(v);
-        GEGLU__ROWS_AVX512(GEGLU__STEP)
+    if (t->a_tiled) {
+        const float *tiled = t->a_tiled;
+        for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__TILE_ROWS) {
+            const __m512 panel_w = _mm512_loadu_ps(w), panel_v = _mm512_loadu_ps(v);
+            GEGLU__ROWS_AVX512(GEGLU__STEP_TILED)
+        }
+    } else {
+        for (k = 0; k < t->depth; k++, w += step, v += step) {
+            const __m512 panel_w = _mm512_loadu_ps(w), panel_v = _mm512_loadu_ps(v);
+            GEGLU__ROWS_AVX512(GEGLU__STEP)
+        }
     }
     if (p->bias_w) bias_w = _mm512_loadu_ps(p->bias_w);
     if (p->bias_v) bias_v = _mm512_loadu_ps(p->bias_v);
     GEGLU__ROWS_AVX512(GEGLU__FINISH)
 #undef GEGLU__START
 #undef GEGLU__STEP
+#undef GEGLU__STEP_TILED
 #undef GEGLU__FINISH
 }
 
 GEGLU__PRIVATE void geglu__gate_tile_avx512(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_avx512(p, t, 1);
+    if (t->rows <= 4) geglu__tile_avx512(p, t, 1, 4);
+    else if (t->rows <= 8) geglu__tile_avx512(p, t, 1, 8);
+    else geglu__tile_avx512(p, t, 1, 12);
 }
 
 GEGLU__PRIVATE void geglu__down_tile_avx512(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_avx512(p, t, 0);
+    if (t->rows <= 4) geglu__tile_avx512(p, t, 0, 4);
+    else if (t->rows <= 8) geglu__tile_avx512(p, t, 0, 8);
+    else geglu__tile_avx512(p, t, 0, 12);
 }
 #endif /* GEGLU__AVX512 */
 
@@ -1095,7 +1145,8 @@ GEGLU__PRIVATE void geglu__gelu_f32_neon(float *y, const float *x, size_t n, geg
    32 registers. Rows past t->rows repeat the last row; their results are dropped. */
 #define GEGLU__ROWS_NEON(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
-GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t, int gate) {
+GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t, int gate,
+                                      size_t height) {
     const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
     const float *w = p->w, *v = p->v;
     float *out = t->out;
@@ -1112,8 +1163,16 @@ GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t,
         v##r##1 = vld1q_f32(out + (r) * ldo + 12);                                         \
     }
 #define GEGLU__STEP(r)                                                                     \
-    {                                                                                      \
+    if ((r) < height) {                                                                    \
         const float32x4_t x = vld1q_dup_f32(a##r + k);                                     \
+        w##r##0 = vfmaq_f32(w##r##0, x, panel_w0);                                         \
+        w##r##1 = vfmaq_f32(w##r##1, x, panel_w1);                                         \
+        v##r##0 = vfmaq_f32(v##r##0, x, panel_v0);                                         \
+        v##r##1 = vfmaq_f32(v##r##1, x, panel_v1);                                         \
+    }
+#define GEGLU__STEP_TILED(r)                                                               \
+    if ((r) < height) {                                                                    \
+        const float32x4_t x = vld1q_dup_f32(tiled + (r));                                  \
         w##r##0 = vfmaq_f32(w##r##0, x, panel_w0);                                         \
         w##r##1 = vfmaq_f32(w##r##1, x, panel_w1);                                         \
         v##r##0 = vfmaq_f32(v##r##0, x, panel_v0);                                         \
@@ -1122,12 +1181,12 @@ GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t,
 #define GEGLU__FINISH(r)                                                                   \
     if ((r) < rows) {                                                                     \
         if (p->bias_w) {                                                                   \
-            w##r##0 = vaddq_f32(w##r##0, bias_w0);                                         \
-            w##r##1 = vaddq_f32(w##r##1, bias_w1);                                         \
+        w##r##0 = vaddq_f32(w##r##0, bias_w0);                                             \
+        w##r##1 = vaddq_f32(w##r##1, bias_w1);                                             \
         }                                                                                  \
         if (p->bias_v) {                                                                   \
-            v##r##0 = vaddq_f32(v##r##0, bias_v0);                                         \
-            v##r##1 = vaddq_f32(v##r##1, bias_v1);                                         \
+        v##r##0 = vaddq_f32(v##r##0, bias_v0);                                             \
+        v##r##1 = vaddq_f32(v##r##1, bias_v1);                                             \
         }                                                                                  \
         if (gate) {                                                                        \
             vst1q_f32(out + (r) * ldo, geglu__gelu4_neon(w##r##0, &v##r##0, t->gelu));     \
@@ -1140,10 +1199,19 @@ GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t,
         }                                                                                  \
     }
     GEGLU__ROWS_NEON(GEGLU__START)
-    for (k = 0; k < t->depth; k++, w += step, v += step) {
-        const float32x4_t panel_w0 = vld1q_f32(w), panel_w1 = vld1q_f32(w + 4);
-        const float32x4_t panel_v0 = vld1q_f32(v), panel_v1 = vld1q_f32(v + 4);
-        GEGLU__ROWS_NEON(GEGLU__STEP)
+    if (t->a_tiled) {
+        const float *tiled = t->a_tiled;
+        for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__TILE_ROWS) {
+            const float32x4_t panel_w0 = vld1q_f32(w), panel_w1 = vld1q_f32(w + 4);
+            const float32x4_t panel_v0 = vld1q_f32(v), panel_v1 = vld1q_f32(v + 4);
+            GEGLU__ROWS_NEON(GEGLU__STEP_TILED)
+        }
+    } else {
+        for (k = 0; k < t->depth; k++, w += step, v += step) {
+            const float32x4_t panel_w0 = vld1q_f32(w), panel_w1 = vld1q_f32(w + 4);
+            const float32x4_t panel_v0 = vld1q_f32(v), panel_v1 = vld1q_f32(v + 4);
+            GEGLU__ROWS_NEON(GEGLU__STEP)
+        }
     }
     if (p->bias_w) {
         bias_w0 = vld1q_f32(p->bias_w);
@@ -1156,15 +1224,21 @@ GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t,
     GEGLU__ROWS_NEON(GEGLU__FINISH)
 #undef GEGLU__START
 #undef GEGLU__STEP
+#undef GEGLU__STEP_TILED
+#undef GEGLU__STEP_TILED
 #undef GEGLU__FINISH
 }
 
 GEGLU__PRIVATE void geglu__gate_tile_neon(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_neon(p, t, 1);
+    if (t->rows <= 2) geglu__tile_neon(p, t, 1, 2);
+    else if (t->rows <= 4) geglu__tile_neon(p, t, 1, 4);
+    else geglu__tile_neon(p, t, 1, 6);
 }
 
 GEGLU__PRIVATE void geglu__down_tile_neon(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_neon(p, t, 0);
+    if (t->rows <= 2) geglu__tile_neon(p, t, 0, 2);
+    else if (t->rows <= 4) geglu__tile_neon(p, t, 0, 4);
+    else geglu__tile_neon(p, t, 0, 6);
 }
 #endif /* GEGLU__NEON */
 
@@ -1321,10 +1395,24 @@ static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, s
     p->bias_v = p->bias_w ? p->bias_w + GEGLU__HALF : NULL;
 }
 
+/* Rows [0, rows) of x, GEGLU__TILE_ROWS at a time, each tile's rows interleaved so that the
+   microkernel reads one stream instead of one per row (and no two rows a multiple of 4 KiB
+   apart fight over the same cache sets); a short last tile repeats its last row. */
+static void geglu__tile_rows(const float *x, size_t rows, size_t cols, float *tiled) {
+    size_t i, r, k;
+    for (i = 0; i < rows; i += GEGLU__TILE_ROWS)
+        for (r = 0; r < GEGLU__TILE_ROWS; r++) {
+            const float *row = x + geglu__min(i + r, rows - 1) * cols;
+            float *to = tiled + i * cols + r;
+            for (k = 0; k < cols; k++) to[k * GEGLU__TILE_ROWS] = row[k];
+        }
+}
+
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
-   into out (ldo floats between rows): each panel is loaded once for all the rows. */
-static void geglu__gate_block(const geglu__source *s, const float *x, size_t rows,
-                              size_t j_begin, size_t j_end, float *out, size_t ldo) {
+   into out (ldo floats between rows): each panel is loaded once for all the rows. x_tiled,
+   when not NULL, holds the same rows as geglu__tile_rows leaves them. */
+static void geglu__gate_block(const geglu__source *s, const float *x, const float *x_tiled,
+                              size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
     geglu__panel p;
     geglu__tile t;
     size_t i, j;
@@ -1337,6 +1425,7 @@ static void geglu__gate_block(const geglu__source *s, const float *x, size_t row
         geglu__gate_panel(s, j, &p);
         for (i = 0; i < rows; i += GEGLU__TILE_ROWS) {
             t.a = geglu__advance(x, i * s->d_model);
+            t.a_tiled = x_tiled ? x_tiled + i * s->d_model : NULL;
             t.rows = geglu__min(GEGLU__TILE_ROWS, rows - i);
             t.out = out + i * ldo + (j - j_begin);
             geglu__run_tile(&p, &t, 1);
@@ -1352,6 +1441,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     geglu__tile t;
     size_t i, j;
     t.lda = ldh;
+    t.a_tiled = NULL;
     t.depth = depth;
     t.ldo = s->d_model;
     t.accumulate = k0 != 0;
@@ -1371,7 +1461,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
 static void geglu__gate(const geglu__source *s, const float *x, size_t tokens, float *h) {
     size_t t0;
     for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK)
-        geglu__gate_block(s, geglu__advance(x, t0 * s->d_model),
+        geglu__gate_block(s, geglu__advance(x, t0 * s->d_model), NULL,
                           geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0), 0, s->d_ff,
                           h + t0 * s->d_ff, s->d_ff);
 }
@@ -1379,7 +1469,7 @@ static void geglu__gate(const geglu__source *s, const float *x, size_t tokens, f
 /* The FFN a block of tokens and a block of d_ff at a time: the block of H goes from the gate
    to the down projection through `hidden` while it is still in cache. */
 static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, float *y,
-                       float *hidden) {
+                       float *hidden, float *x_tiled) {
     size_t t0, k0, j, ldh = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff);
     for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {
         size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
@@ -1387,27 +1477,35 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
         float *y_rows = y + t0 * s->d_model;
         if (s->d_ff == 0) /* an empty sum: Y = b2 */
             for (j = 0; j < rows * s->d_model; j++) y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
+        if (s->d_ff != 0) geglu__tile_rows(x_rows, rows, s->d_model, x_tiled);
         for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
             size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
-            geglu__gate_block(s, x_rows, rows, k0, k0 + depth, hidden, ldh);
+            geglu__gate_block(s, x_rows, x_tiled, rows, k0, k0 + depth, hidden, ldh);
             geglu__down_block(s, hidden, ldh, rows, k0, depth, y_rows);
         }
     }
 }
 
-/* Scratch floats of an FFN call: a block of H, then (unpacked) room for one panel. */
+/* Scratch floats of an FFN call: a block of H, the block's rows of x tiled, then (unpacked)
+   room for one panel; *hidden_floats is the offset of the tiled x, *panel_offset the panel's. */
 static int geglu__ffn_scratch(size_t d_model, size_t d_ff, size_t tokens, int packed,
-                              size_t *hidden_floats, size_t *bytes) {
+                              size_t *hidden_floats, size_t *panel_offset, size_t *bytes) {
     size_t depth = geglu__min(d_ff, GEGLU__HIDDEN_BLOCK); /* of a block of H and a W2 panel */
-    size_t hidden = geglu__min(tokens, GEGLU__TOKEN_BLOCK) * depth, panel = 0, total;
-    hidden = geglu__round_up(hidden, GEGLU__ALIGN / sizeof(float));
+    size_t rows = geglu__min(tokens, GEGLU__TOKEN_BLOCK);
+    size_t hidden = geglu__round_up(rows * depth, GEGLU__ALIGN / sizeof(float)), tiled, panel = 0;
+    size_t total;
+    if (!geglu__mul_size(geglu__round_up(rows, GEGLU__TILE_ROWS), d_model, &tiled) ||
+        tiled > SIZE_MAX / 8)
+        return 0;
+    tiled = geglu__round_up(tiled, GEGLU__ALIGN / sizeof(float));
     if (!packed && (!geglu__mul_size(d_model < depth ? depth : d_model, GEGLU__FULL, &panel) ||
                     panel > SIZE_MAX / 8))
         return 0;
     if (!packed) panel += GEGLU__FULL;
-    total = hidden + panel;
+    total = hidden + tiled + panel; /* no overflow: each term is below SIZE_MAX / 8 */
     if (total > (SIZE_MAX - GEGLU__ALIGN) / sizeof(float)) return 0;
     *hidden_floats = hidden;
+    *panel_offset = hidden + tiled;
     *bytes = total * sizeof(float) + (GEGLU__ALIGN - 1);
     return 1;
 }
@@ -1480,9 +1578,10 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
 
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
-    size_t hidden, bytes;
+    size_t hidden, panel, bytes;
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK || tokens == 0 || layer->d_ff == 0 ||
-        layer->d_model == 0 || !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &hidden, &bytes))
+        layer->d_model == 0 ||
+        !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &hidden, &panel, &bytes))
         return 0; /* invalid, or nothing to keep: the FFN call then needs no workspace */
     return bytes;
 }
@@ -1508,17 +1607,17 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
                                      float *y, void *workspace, size_t workspace_size) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    size_t hidden = 0, needed = 0;
+    size_t hidden = 0, panel = 0, needed = 0;
     float *scratch = NULL;
     geglu_status status = geglu__check_call(layer, x, tokens, y, 1, range);
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && layer->d_ff != 0 &&
-        !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &hidden, &needed))
+        !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &hidden, &panel, &needed))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, needed, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
-    source = geglu__layer_source(layer, scratch + hidden);
-    geglu__ffn(&source, x, tokens, y, scratch);
+    source = geglu__layer_source(layer, scratch + panel);
+    geglu__ffn(&source, x, tokens, y, scratch, scratch + hidden);
     return GEGLU_OK;
 }
 
@@ -1630,10 +1729,10 @@ GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, con
 
 GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
-    size_t hidden, bytes;
+    size_t hidden, panel, bytes;
     if (geglu__check_packed(packed, NULL, 0, NULL, 1, range) != GEGLU_OK || tokens == 0 ||
         packed->d_ff == 0 || packed->d_model == 0 ||
-        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &hidden, &bytes))
+        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &hidden, &panel, &bytes))
         return 0;
     return bytes;
 }
@@ -1643,17 +1742,17 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
                                             size_t workspace_size) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    size_t hidden = 0, needed = 0;
+    size_t hidden = 0, panel = 0, needed = 0;
     float *scratch = NULL;
     geglu_status status = geglu__check_packed(packed, x, tokens, y, 1, range);
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
-        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &hidden, &needed))
+        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &hidden, &panel, &needed))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, needed, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
     source = geglu__packed_source(packed);
-    geglu__ffn(&source, x, tokens, y, scratch);
+    geglu__ffn(&source, x, tokens, y, scratch, scratch + hidden);
     return GEGLU_OK;
 }
 
