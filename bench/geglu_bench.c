@@ -22,6 +22,13 @@
 #include <string.h>
 #include <time.h>
 
+/* With FMA every path must reproduce the plain order bit for bit. */
+#if defined(FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__aarch64__)
+#define BENCH_BITWISE 1
+#else
+#define BENCH_BITWISE 0
+#endif
+
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -199,10 +206,117 @@ static void bench_elementwise(size_t n, int samples, double sample_seconds) {
     free(ref);
 }
 
-/* ---- the FFN of one layer ---------------------------------------------------------------- */
+/* ---- the machine: the FMA peak of the path in use, and one thread's read bandwidth ---------- */
+
+static volatile float sink; /* keeps the measuring loops from being optimised away */
+
+#if defined(GEGLU__AVX512)
+typedef __m512 vec;
+#define VEC_LANES 16
+#define VEC_SET1(x) _mm512_set1_ps(x)
+#define VEC_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define VEC_ADD(a, b) _mm512_add_ps(a, b)
+#define VEC_LOAD(p) _mm512_loadu_ps(p)
+#define VEC_FIRST(a) _mm512_cvtss_f32(a)
+#elif defined(GEGLU__AVX2)
+typedef __m256 vec;
+#define VEC_LANES 8
+#define VEC_SET1(x) _mm256_set1_ps(x)
+#define VEC_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define VEC_ADD(a, b) _mm256_add_ps(a, b)
+#define VEC_LOAD(p) _mm256_loadu_ps(p)
+#define VEC_FIRST(a) _mm256_cvtss_f32(a)
+#elif defined(GEGLU__NEON)
+typedef float32x4_t vec;
+#define VEC_LANES 4
+#define VEC_SET1(x) vdupq_n_f32(x)
+#define VEC_FMA(a, b, c) vfmaq_f32(c, a, b)
+#define VEC_ADD(a, b) vaddq_f32(a, b)
+#define VEC_LOAD(p) vld1q_f32(p)
+#define VEC_FIRST(a) vgetq_lane_f32(a, 0)
+#else
+typedef float vec;
+#define VEC_LANES 1
+#define VEC_SET1(x) (x)
+#define VEC_FMA(a, b, c) GEGLU__FMAF(a, b, c)
+#define VEC_ADD(a, b) ((a) + (b))
+#define VEC_LOAD(p) (*(p))
+#define VEC_FIRST(a) (a)
+#endif
+
+#define TWELVE(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+
+typedef struct peak_context {
+    long iterations;
+} peak_context;
+
+/* Twelve independent chains of FMAs: enough to cover the latency of two FMA units. */
+static void run_peak(void *arg) {
+    const peak_context *c = (const peak_context *)arg;
+    const vec m = VEC_SET1(0.999999f), a = VEC_SET1(1e-7f);
+    long i;
+#define DECLARE(r) vec acc##r = VEC_SET1((float)(r));
+#define STEP(r) acc##r = VEC_FMA(acc##r, m, a);
+#define FOLD(r) total = VEC_ADD(total, acc##r);
+    TWELVE(DECLARE)
+    vec total = VEC_SET1(0.0f);
+    for (i = 0; i < c->iterations; i++) {
+        TWELVE(STEP)
+    }
+    TWELVE(FOLD)
+    sink = VEC_FIRST(total);
+#undef DECLARE
+#undef STEP
+#undef FOLD
+}
+
+static double measure_peak_gflops(void) {
+    peak_context c;
+    timing t;
+    c.iterations = 1L << 20;
+    t = measure(run_peak, &c, 7, 0.02);
+    return 12.0 * 2.0 * VEC_LANES * (double)c.iterations / t.median * 1e-9;
+}
+
+typedef struct read_context {
+    const float *data;
+    size_t n;
+} read_context;
+
+/* Four sequential streams at once (the quarters of the buffer), as the FFN reads its panels. */
+static void run_read(void *arg) {
+    const read_context *c = (const read_context *)arg;
+    const size_t quarter = c->n / 4 / VEC_LANES * VEC_LANES;
+    const float *p0 = c->data, *p1 = p0 + quarter, *p2 = p1 + quarter, *p3 = p2 + quarter;
+    vec s0 = VEC_SET1(0.0f), s1 = s0, s2 = s0, s3 = s0;
+    size_t i;
+    for (i = 0; i < quarter; i += VEC_LANES) {
+        s0 = VEC_ADD(s0, VEC_LOAD(p0 + i));
+        s1 = VEC_ADD(s1, VEC_LOAD(p1 + i));
+        s2 = VEC_ADD(s2, VEC_LOAD(p2 + i));
+        s3 = VEC_ADD(s3, VEC_LOAD(p3 + i));
+    }
+    sink = VEC_FIRST(VEC_ADD(VEC_ADD(s0, s1), VEC_ADD(s2, s3)));
+}
+
+/* GB/s reading a buffer far larger than the caches. */
+static double measure_read_bandwidth(size_t bytes) {
+    read_context c;
+    float *data = alloc_floats(bytes / sizeof(float));
+    timing t;
+    memset(data, 0, bytes);
+    c.data = data;
+    c.n = bytes / sizeof(float);
+    t = measure(run_read, &c, 5, 0.0);
+    free(data);
+    return (double)bytes / t.median * 1e-9;
+}
+
+/* ---- the FFN of real layers ------------------------------------------------------------------ */
 
 typedef struct ffn_context {
     geglu_layer_f32 layer;
+    const geglu_packed_f32 *packed;
     const float *x;
     float *y;
     void *workspace;
@@ -211,48 +325,121 @@ typedef struct ffn_context {
 
 static void run_ffn(void *arg) {
     ffn_context *c = (ffn_context *)arg;
-    if (geglu_ffn_f32(&c->layer, c->x, c->tokens, c->y, c->workspace, c->workspace_size) != GEGLU_OK)
-        abort();
+    geglu_status s = c->packed ? geglu_ffn_packed_f32(c->packed, c->x, c->tokens, c->y,
+                                                      c->workspace, c->workspace_size)
+                               : geglu_ffn_f32(&c->layer, c->x, c->tokens, c->y, c->workspace,
+                                               c->workspace_size);
+    if (s != GEGLU_OK) abort();
 }
 
-static void bench_ffn(const char *preset, size_t d_model, size_t d_ff, const size_t *token_list,
-                      size_t token_count, int samples) {
-    size_t weights = d_model * d_ff, max_tokens = 0, i, t;
+/* Row `row` of Y in the order geglu.h's contract fixes (one float accumulator per output,
+   increasing index, bias after): with FMA every path must match it bit for bit. */
+static void plain_ffn_row(const geglu_layer_f32 *l, const float *x, float *h, float *y) {
+    size_t j, k;
+    for (j = 0; j < l->d_ff; j++) {
+        float a = 0.0f, u = 0.0f;
+        for (k = 0; k < l->d_model; k++) {
+            a = GEGLU__FMAF(x[k], l->w[k * l->d_ff + j], a);
+            u = GEGLU__FMAF(x[k], l->v[k * l->d_ff + j], u);
+        }
+        geglu__gelu_mul_f32_scalar(&h[j], &a, &u, 1, l->gelu);
+    }
+    for (k = 0; k < l->d_model; k++) {
+        float acc = 0.0f;
+        for (j = 0; j < l->d_ff; j++) acc = GEGLU__FMAF(h[j], l->w2[j * l->d_model + k], acc);
+        y[k] = acc;
+    }
+}
+
+/* The largest ULP distance of the first and last rows of Y from the plain order. */
+static long long check_ffn(const ffn_context *c) {
+    float *h = alloc_floats(c->layer.d_ff), *want = alloc_floats(c->layer.d_model);
+    size_t rows[2], i;
+    long long worst = 0, d;
+    rows[0] = 0;
+    rows[1] = c->tokens - 1;
+    for (i = 0; i < 2; i++) {
+        plain_ffn_row(&c->layer, c->x + rows[i] * c->layer.d_model, h, want);
+        d = max_ulp(c->y + rows[i] * c->layer.d_model, want, c->layer.d_model);
+        if (d > worst) worst = d;
+    }
+    free(h);
+    free(want);
+    return worst;
+}
+
+typedef struct preset {
+    const char *name;
+    size_t d_model, d_ff;
+} preset;
+
+static void bench_ffn(const preset *p, const size_t *token_list, size_t token_count, int samples,
+                      double peak, double bandwidth) {
+    size_t weights = p->d_model * p->d_ff, max_tokens = 0, i, t, packed_size;
     float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights);
     float *x, *y;
+    void *packed_buffer;
     ffn_context c;
     for (t = 0; t < token_count; t++)
         if (token_list[t] > max_tokens) max_tokens = token_list[t];
-    x = alloc_floats(max_tokens * d_model);
-    y = alloc_floats(max_tokens * d_model);
+    x = alloc_floats(max_tokens * p->d_model);
+    y = alloc_floats(max_tokens * p->d_model);
     for (i = 0; i < weights; i++) {
         w[i] = random_uniform(-0.05f, 0.05f);
         v[i] = random_uniform(-0.05f, 0.05f);
         w2[i] = random_uniform(-0.03f, 0.03f);
     }
-    for (i = 0; i < max_tokens * d_model; i++) x[i] = random_uniform(-2.0f, 2.0f);
+    for (i = 0; i < max_tokens * p->d_model; i++) x[i] = random_uniform(-2.0f, 2.0f);
     memset(&c, 0, sizeof c);
-    c.layer.d_model = d_model;
-    c.layer.d_ff = d_ff;
+    c.layer.d_model = p->d_model;
+    c.layer.d_ff = p->d_ff;
     c.layer.w = w;
     c.layer.v = v;
     c.layer.w2 = w2;
     c.layer.gelu = GEGLU_GELU_TANH;
     c.x = x;
     c.y = y;
-    for (t = 0; t < token_count; t++) {
-        timing tm;
-        double flops;
-        c.tokens = token_list[t];
-        c.workspace_size = geglu_ffn_workspace_size(&c.layer, c.tokens);
-        c.workspace = malloc(c.workspace_size + 1);
-        tm = measure(run_ffn, &c, samples, 0.05);
-        flops = 2.0 * 3.0 * (double)c.tokens * (double)weights;
-        printf("%-9s %-9s %6zu %-7s %12.1f %12.1f %12.1f %9.2f %9.2f\n", "ffn", preset, c.tokens,
-               geglu_isa(), tm.median * 1e6, tm.min * 1e6, tm.max * 1e6, flops / tm.median * 1e-9,
-               3.0 * (double)weights * sizeof(float) / tm.median * 1e-9);
-        free(c.workspace);
+    packed_size = geglu_packed_size_f32(&c.layer);
+    packed_buffer = malloc(packed_size);
+    if (!packed_buffer || geglu_pack_f32(&c.layer, packed_buffer, packed_size, &c.packed) != GEGLU_OK) {
+        fprintf(stderr, "geglu-bench: cannot pack the %s layer\n", p->name);
+        exit(1);
     }
+    for (t = 0; t < token_count; t++) {
+        double flops = 2.0 * 3.0 * (double)token_list[t] * (double)weights, unpacked_median = 0.0;
+        int mode;
+        c.tokens = token_list[t];
+        for (mode = 0; mode < 2; mode++) {
+            const geglu_packed_f32 *packed = c.packed;
+            timing tm;
+            long long ulp;
+            double gbs;
+            if (mode == 0) c.packed = NULL;
+            c.workspace_size = c.packed ? geglu_ffn_packed_workspace_size(c.packed, c.tokens)
+                                        : geglu_ffn_workspace_size(&c.layer, c.tokens);
+            c.workspace = malloc(c.workspace_size + 1);
+            run_ffn(&c);
+            ulp = check_ffn(&c);
+            if (ulp != 0 && BENCH_BITWISE) {
+                printf("%-4s %-9s %6zu %-7s %-8s WRONG: %lld ULP from the plain order, not timed\n",
+                       "ffn", p->name, c.tokens, geglu_isa(), mode ? "packed" : "unpacked", ulp);
+            } else {
+                tm = measure(run_ffn, &c, samples, 0.02);
+                gbs = 3.0 * (double)weights * sizeof(float) / tm.median * 1e-9;
+                if (mode == 0) unpacked_median = tm.median;
+                printf("%-4s %-9s %6zu %-7s %-8s %10.3f %10.3f %10.3f %8.1f %6.1f%% %7.2f %6.1f%% "
+                       "%7.2fx\n",
+                       "ffn", p->name, c.tokens, geglu_isa(), mode ? "packed" : "unpacked",
+                       tm.median * 1e3, tm.min * 1e3, tm.max * 1e3, flops / tm.median * 1e-9,
+                       100.0 * flops / tm.median * 1e-9 / peak, gbs, 100.0 * gbs / bandwidth,
+                       unpacked_median > 0.0 ? unpacked_median / tm.median : 0.0);
+            }
+            fflush(stdout);
+            free(c.workspace);
+            c.packed = packed;
+        }
+    }
+    free(packed_buffer);
     free(w);
     free(v);
     free(w2);
@@ -262,7 +449,11 @@ static void bench_ffn(const char *preset, size_t d_model, size_t d_ff, const siz
 
 int main(int argc, char **argv) {
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
-    static const size_t t5_tokens[] = {1, 8, 64};
+    static const preset presets[] = {
+        {"t5-base", 768, 2048}, {"t5-large", 1024, 2816}, {"gemma-2b", 2048, 16384}};
+    static const size_t tokens[] = {1, 8, 64, 256, 1024}, quick_tokens[] = {1, 64};
+    double peak, bandwidth;
+    size_t i;
     if (argc > 1 && !quick) {
         fprintf(stderr, "usage: geglu-bench [--quick]\n");
         return 2;
@@ -274,8 +465,19 @@ int main(int argc, char **argv) {
     bench_elementwise(quick ? (size_t)1 << 22 : (size_t)1 << 24, quick ? 3 : 7, 0.0);
     printf("* max ULP: largest distance from the scalar path on the benchmark's data; geglu's paths "
            "must show 0,\n  the libm formula shows its cancellation error.\n");
-    printf("\n%-9s %-9s %6s %-7s %12s %12s %12s %9s %9s\n", "op", "preset", "tokens", "isa",
-           "median us", "min us", "max us", "GFLOP/s", "GB/s wts");
-    bench_ffn("t5-base", 768, 2048, t5_tokens, quick ? 2 : 3, quick ? 3 : 5);
+
+    peak = measure_peak_gflops();
+    bandwidth = measure_read_bandwidth(quick ? (size_t)1 << 26 : (size_t)1 << 28);
+    printf("\nthis core: FMA peak %.1f GFLOP/s (%s, measured), read bandwidth %.1f GB/s "
+           "(one thread, measured)\n",
+           peak, geglu_isa(), bandwidth);
+    printf("FFN Y = (GELU_tanh(XW) (x) XV) W2, fp32, one thread; GB/s: the three weight matrices "
+           "read once per call\n\n");
+    printf("%-4s %-9s %6s %-7s %-8s %10s %10s %10s %8s %7s %7s %7s %8s\n", "op", "preset", "tokens",
+           "isa", "weights", "median ms", "min ms", "max ms", "GFLOP/s", "peak", "GB/s", "bw",
+           "x unpkd");
+    for (i = 0; i < (quick ? 1u : sizeof presets / sizeof presets[0]); i++)
+        bench_ffn(&presets[i], quick ? quick_tokens : tokens,
+                  quick ? 2 : sizeof tokens / sizeof tokens[0], quick ? 3 : 5, peak, bandwidth);
     return 0;
 }
