@@ -76,14 +76,22 @@ static void test_elementwise_guarded(void **state) {
     guard_unmap(&gy);
 }
 
-/* The gate and the FFN with every array flush against a guard page, both layouts, all biases. */
+/* size bytes flush against the guard page after them (at_end) or before them. */
+static unsigned char *guard_bytes(const guard_region *g, size_t size, int at_end) {
+    unsigned char *first = g->map + (size_t)sysconf(_SC_PAGESIZE);
+    return at_end ? first + g->usable_bytes - size : first;
+}
+
+/* The gate and the FFN, unpacked and packed, with every array (packed layer and workspaces
+   included) flush against a guard page, both layouts, all biases; the shapes cover full and
+   partial tiles and panels of every path. */
 static void test_layer_guarded(void **state) {
-    static const size_t dims[] = {1, 3, 7, 17};
-    size_t a, b, i, tokens = 3;
+    static const size_t dims[] = {1, 3, 7, 17, 33};
+    size_t a, b, i, tokens = 13;
     int layout, at_end;
     (void)state;
-    for (a = 0; a < 4; a++)
-        for (b = 0; b < 4; b++)
+    for (a = 0; a < 5; a++)
+        for (b = 0; b < 5; b++)
             for (layout = 0; layout < 2; layout++)
                 for (at_end = 0; at_end < 2; at_end++) {
                     size_t dm = dims[a], df = dims[b], ws_size;
@@ -118,12 +126,30 @@ static void test_layer_guarded(void **state) {
                     ws_size = geglu_ffn_workspace_size(&layer, tokens);
                     {
                         guard_region wr = guard_map(ws_size);
-                        unsigned char *ws = at_end ? wr.map + (size_t)sysconf(_SC_PAGESIZE) +
-                                                         wr.usable_bytes - ws_size
-                                                   : wr.map + (size_t)sysconf(_SC_PAGESIZE);
-                        assert_int_equal(geglu_ffn_f32(&layer, p[0], tokens, p[8], ws, ws_size),
+                        assert_int_equal(geglu_ffn_f32(&layer, p[0], tokens, p[8],
+                                                       guard_bytes(&wr, ws_size, at_end), ws_size),
                                          GEGLU_OK);
                         guard_unmap(&wr);
+                    }
+                    {
+                        size_t packed_size = geglu_packed_size_f32(&layer), pws_size;
+                        guard_region pr = guard_map(packed_size), wr;
+                        const geglu_packed_f32 *packed = NULL;
+                        assert_int_equal(geglu_pack_f32(&layer, guard_bytes(&pr, packed_size, at_end),
+                                                        packed_size, &packed),
+                                         GEGLU_OK);
+                        for (i = 0; i < 9; i++) /* the packed layer needs none of them */
+                            if (i != 0 && i != 7 && i != 8)
+                                assert_int_equal(mprotect(r[i].map, r[i].map_bytes, PROT_NONE), 0);
+                        assert_int_equal(geglu_gate_packed_f32(packed, p[0], tokens, p[7]), GEGLU_OK);
+                        pws_size = geglu_ffn_packed_workspace_size(packed, tokens);
+                        wr = guard_map(pws_size);
+                        assert_int_equal(geglu_ffn_packed_f32(packed, p[0], tokens, p[8],
+                                                              guard_bytes(&wr, pws_size, at_end),
+                                                              pws_size),
+                                         GEGLU_OK);
+                        guard_unmap(&wr);
+                        guard_unmap(&pr);
                     }
                     for (i = 0; i < 9; i++) guard_unmap(&r[i]);
                 }
