@@ -20,12 +20,16 @@ HEADER  := geglu.h
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 VARIANTS := native avx2 avx512 scalar baseline \
             gcc-asan-avx2 gcc-asan-avx512 gcc-asan-scalar clang-asan-avx2 clang-asan-avx512 clang-asan-scalar \
-            valgrind-avx2 valgrind-scalar nehalem-baseline nehalem-scalar
+            valgrind-avx2 valgrind-scalar nehalem-baseline nehalem-scalar omp clang-omp
 FLAGS_native   := -march=native
 FLAGS_avx2     := -march=x86-64-v3 -DEXPECT_ISA='"avx2"'
 FLAGS_avx512   := -march=x86-64-v4 -DEXPECT_ISA='"avx512"'
 FLAGS_scalar   := -march=native -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"'
 FLAGS_baseline := -DEXPECT_ISA='"scalar"'
+# OpenMP: the same suite with the library's threads (and the tests' own, for the partitions).
+FLAGS_omp       := -march=native -fopenmp
+FLAGS_clang-omp := -march=native -fopenmp
+CC_clang-omp    := clang
 $(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,\
     $(eval CC_$(c)-asan-$(v) := $(c))$(eval FLAGS_$(c)-asan-$(v) := $(FLAGS_$(v)) $(SANITIZE))))
 
@@ -37,6 +41,8 @@ RUN_avx512 := $(call cpu_has,avx512f avx512bw avx512cd avx512dq avx512vl avx2 fm
 RUN_native := yes
 RUN_scalar := yes
 RUN_baseline := yes
+RUN_omp := yes
+RUN_clang-omp := $(if $(shell echo 'int main(void){return 0;}' | clang -fopenmp -x c - -o /dev/null 2>/dev/null && echo ok),yes)
 # valgrind 3.19 cannot run AVX-512 code: its builds stop at AVX2. It runs the sweep 16 times thinner.
 VALGRIND := valgrind -q --partial-loads-ok=no --error-exitcode=1
 FLAGS_valgrind-avx2   := $(FLAGS_avx2) -g -DTEST_UNDER_VALGRIND -DTEST_SWEEP_DIVISOR=16

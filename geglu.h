@@ -24,6 +24,9 @@
  *   GEGLU_NO_AVX512       do not use AVX-512 even when the compiler targets it
  *   GEGLU_NO_AVX2         do not use AVX2+FMA even when the compiler targets it
  *   GEGLU_NO_NEON         do not use NEON even when the compiler targets it
+ *   -fopenmp (_OPENMP)    the gate, the FFN (packed or not) and long element-wise calls share
+ *                         their work among OpenMP's threads; the results are bitwise the same
+ *                         for any number of threads. Without it the library is single-threaded.
  *   The instruction set is chosen when the implementation is compiled, from the compiler's own
  *   macros (__AVX512F__; __AVX2__ with __FMA__; __ARM_NEON on aarch64): build with -march=native,
  *   or -mavx2 -mfma, to get the vector code. geglu_isa() names the path in use.
@@ -93,6 +96,20 @@
  *       As geglu_gate_f32, geglu_ffn_workspace_size and geglu_ffn_f32, with bitwise the same
  *       results. A NULL packed is GEGLU_ERROR_NULL_POINTER, a buffer not packed by a build with
  *       this instruction set GEGLU_ERROR_INVALID_ARGUMENT; outputs must not overlap it.
+ *
+ * PARTS, FOR CALLERS WITH THEIR OWN THREADS (a pool, as most inference engines have)
+ *   geglu_status geglu_gate_packed_part_f32(const geglu_packed_f32 *packed, const float *x,
+ *                                           size_t tokens, float *h, size_t part, size_t parts)
+ *   geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed, const float *h,
+ *                                           size_t tokens, float *y, size_t part, size_t parts)
+ *       The packed FFN in two phases, each cut into `parts` parts (part < parts, else
+ *       GEGLU_ERROR_INVALID_ARGUMENT) that may run at once on different threads, with no lock
+ *       and no workspace: the gate parts write disjoint groups of columns of H (tokens x d_ff,
+ *       which the caller provides); once all of them are done, the down parts write disjoint
+ *       groups of columns of Y = H * W2 + b2. The result is bitwise that of
+ *       geglu_ffn_packed_f32, for any number of parts. Splitting the tokens instead (each
+ *       thread one geglu_ffn_packed_f32 call on its rows, with its own workspace) also gives
+ *       bitwise the same result; the phases are the way to share one token (decoding).
  *
  * HOW THE PRODUCTS RUN
  *   One microkernel per instruction set computes a tile of tokens x (gate and value) columns
@@ -206,6 +223,12 @@ GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed,
 GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, const float *x,
                                             size_t tokens, float *y, void *workspace,
                                             size_t workspace_size);
+GEGLU_API geglu_status geglu_gate_packed_part_f32(const geglu_packed_f32 *packed, const float *x,
+                                                  size_t tokens, float *h, size_t part,
+                                                  size_t parts);
+GEGLU_API geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed, const float *h,
+                                                  size_t tokens, float *y, size_t part,
+                                                  size_t parts);
 
 #ifdef __cplusplus
 }
@@ -280,6 +303,14 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
 #else
 #  define GEGLU__PRIVATE static
 #  define GEGLU__INLINE static inline
+#endif
+/* With OpenMP (-fopenmp), the products and long element-wise calls share their work among
+   the threads OpenMP provides; without it these vanish and nothing beyond C99 is needed. */
+#if defined(_OPENMP)
+#  define GEGLU__PRAGMA(text) _Pragma(#text)
+#  define GEGLU__OMP(directive) GEGLU__PRAGMA(omp directive)
+#else
+#  define GEGLU__OMP(directive)
 #endif
 #ifdef __cplusplus
 #  define GEGLU__RESTRICT __restrict
@@ -660,8 +691,8 @@ static const float *geglu__packed_array(const geglu_packed_f32 *p, size_t offset
 static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t j_begin, size_t j_end,
                              float *gate, float *bias) {
     const size_t d_model = layer->d_model, d_ff = layer->d_ff, panel = GEGLU__FULL * d_model;
-    int by_rows = layer->layout == GEGLU_LAYOUT_IN_OUT;
     size_t j, k, g;
+    GEGLU__OMP(for schedule(static))
     for (j = j_begin; j < j_end; j += GEGLU__HALF) {
         size_t cols = geglu__min(GEGLU__HALF, j_end - j);
         float *to = gate + (j - j_begin) / GEGLU__HALF * panel;
@@ -672,18 +703,23 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t j_begin, size_
             b[GEGLU__HALF + g] = g < cols && layer->c ? layer->c[j + g] : 0.0f;
         }
     }
-    for (k = 0; k < d_model && by_rows; k++)
-        for (j = j_begin; j < j_end; j += GEGLU__HALF) {
-            size_t cols = geglu__min(GEGLU__HALF, j_end - j);
-            float *to = gate + (j - j_begin) / GEGLU__HALF * panel + k * GEGLU__FULL;
-            memcpy(to, layer->w + k * d_ff + j, cols * sizeof(float));
-            memcpy(to + GEGLU__HALF, layer->v + k * d_ff + j, cols * sizeof(float));
-        }
-    for (j = j_begin; j < j_end && !by_rows; j++) {
-        float *to = gate + (j - j_begin) / GEGLU__HALF * panel + (j - j_begin) % GEGLU__HALF;
-        for (k = 0; k < d_model; k++) {
-            to[k * GEGLU__FULL] = layer->w[j * d_model + k];
-            to[k * GEGLU__FULL + GEGLU__HALF] = layer->v[j * d_model + k];
+    if (layer->layout == GEGLU_LAYOUT_IN_OUT) {
+        GEGLU__OMP(for schedule(static))
+        for (k = 0; k < d_model; k++)
+            for (j = j_begin; j < j_end; j += GEGLU__HALF) {
+                size_t cols = geglu__min(GEGLU__HALF, j_end - j);
+                float *to = gate + (j - j_begin) / GEGLU__HALF * panel + k * GEGLU__FULL;
+                memcpy(to, layer->w + k * d_ff + j, cols * sizeof(float));
+                memcpy(to + GEGLU__HALF, layer->v + k * d_ff + j, cols * sizeof(float));
+            }
+    } else {
+        GEGLU__OMP(for schedule(static))
+        for (j = j_begin; j < j_end; j++) {
+            float *to = gate + (j - j_begin) / GEGLU__HALF * panel + (j - j_begin) % GEGLU__HALF;
+            for (k = 0; k < d_model; k++) {
+                to[k * GEGLU__FULL] = layer->w[j * d_model + k];
+                to[k * GEGLU__FULL + GEGLU__HALF] = layer->v[j * d_model + k];
+            }
         }
     }
 }
@@ -692,19 +728,23 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t j_begin, size_
    of d_model columns [j, j + GEGLU__FULL) at down + j * depth, zero-padded. */
 static void geglu__pack_down(const geglu_layer_f32 *layer, size_t k0, size_t depth, float *down) {
     const size_t d_model = layer->d_model, d_ff = layer->d_ff;
+    const size_t width = geglu__round_up(d_model, GEGLU__FULL);
     size_t j, k;
-    if (d_model % GEGLU__FULL != 0) /* the last panel's padding */
-        memset(down + (d_model - d_model % GEGLU__FULL) * depth, 0,
-               depth * GEGLU__FULL * sizeof(float));
     if (layer->layout == GEGLU_LAYOUT_IN_OUT) {
+        GEGLU__OMP(for schedule(static))
         for (k = 0; k < depth; k++)
-            for (j = 0; j < d_model; j += GEGLU__FULL)
-                memcpy(down + j * depth + k * GEGLU__FULL, layer->w2 + (k0 + k) * d_model + j,
-                       geglu__min(GEGLU__FULL, d_model - j) * sizeof(float));
+            for (j = 0; j < d_model; j += GEGLU__FULL) {
+                size_t cols = geglu__min(GEGLU__FULL, d_model - j);
+                float *to = down + j * depth + k * GEGLU__FULL;
+                memcpy(to, layer->w2 + (k0 + k) * d_model + j, cols * sizeof(float));
+                memset(to + cols, 0, (GEGLU__FULL - cols) * sizeof(float));
+            }
     } else {
-        for (j = 0; j < d_model; j++) {
+        GEGLU__OMP(for schedule(static))
+        for (j = 0; j < width; j++) {
             float *to = down + (j - j % GEGLU__FULL) * depth + j % GEGLU__FULL;
-            for (k = 0; k < depth; k++) to[k * GEGLU__FULL] = layer->w2[j * d_ff + k0 + k];
+            for (k = 0; k < depth; k++)
+                to[k * GEGLU__FULL] = j < d_model ? layer->w2[j * d_ff + k0 + k] : 0.0f;
         }
     }
 }
@@ -1346,7 +1386,6 @@ typedef struct geglu__source {
     const geglu_packed_f32 *packed;
     float *gate_block; /* unpacked FFN: the current block of gate panels, packed in scratch, */
     float *gate_bias;  /* their biases, */
-    size_t gate_block_begin;
     float *down_block; /* and the current block of W2 panels; NULL otherwise */
     const float *b2;
     size_t d_model, d_ff;
@@ -1380,7 +1419,8 @@ static void geglu__run_tile(const geglu__panel *p, const geglu__tile *t, int gat
     geglu__tile_portable(p, t, gate);
 }
 
-static void geglu__gate_panel(const geglu__source *s, size_t j0, geglu__panel *p) {
+/* The gate panel of d_ff columns [j0, j0 + GEGLU__HALF), in the block that starts at j_begin. */
+static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0, geglu__panel *p) {
     const geglu_layer_f32 *layer = s->layer;
     p->cols = geglu__min(GEGLU__HALF, s->d_ff - j0);
     p->k_step = GEGLU__FULL;
@@ -1392,7 +1432,7 @@ static void geglu__gate_panel(const geglu__source *s, size_t j0, geglu__panel *p
         p->bias_w = s->packed->has_b ? bias : NULL;
         p->bias_v = s->packed->has_c ? bias + GEGLU__HALF : NULL;
     } else if (s->gate_block) {
-        size_t offset = j0 - s->gate_block_begin;
+        size_t offset = j0 - j_begin;
         p->w = s->gate_block + offset * 2 * s->d_model;
         p->bias_w = layer->b ? s->gate_bias + offset * 2 : NULL;
         p->bias_v = layer->c ? s->gate_bias + offset * 2 + GEGLU__HALF : NULL;
@@ -1433,6 +1473,7 @@ static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, s
    apart fight over the same cache sets); a short last tile repeats its last row. */
 static void geglu__tile_rows(const float *x, size_t rows, size_t cols, float *tiled) {
     size_t i, r, k;
+    GEGLU__OMP(for schedule(static))
     for (i = 0; i < rows; i += GEGLU__TILE_ROWS)
         for (r = 0; r < GEGLU__TILE_ROWS; r++) {
             const float *row = x + geglu__min(i + r, rows - 1) * cols;
@@ -1443,8 +1484,9 @@ static void geglu__tile_rows(const float *x, size_t rows, size_t cols, float *ti
 
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
    into out (ldo floats between rows): each panel is loaded once for all the rows. x_tiled,
-   when not NULL, holds the same rows as geglu__tile_rows leaves them. */
-static void geglu__gate_block(geglu__source *s, const float *x, const float *x_tiled,
+   when not NULL, holds the same rows as geglu__tile_rows leaves them. Called by every thread
+   of a team (or by one thread alone), which share the panels among them. */
+static void geglu__gate_block(const geglu__source *s, const float *x, const float *x_tiled,
                               size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
     geglu__panel p;
     geglu__tile t;
@@ -1454,12 +1496,10 @@ static void geglu__gate_block(geglu__source *s, const float *x, const float *x_t
     t.ldo = ldo;
     t.accumulate = 0;
     t.gelu = s->gelu;
-    if (s->gate_block) {
-        geglu__pack_gate(s->layer, j_begin, j_end, s->gate_block, s->gate_bias);
-        s->gate_block_begin = j_begin;
-    }
+    if (s->gate_block) geglu__pack_gate(s->layer, j_begin, j_end, s->gate_block, s->gate_bias);
+    GEGLU__OMP(for schedule(static))
     for (j = j_begin; j < j_end; j += GEGLU__HALF) {
-        geglu__gate_panel(s, j, &p);
+        geglu__gate_panel(s, j_begin, j, &p);
         for (i = 0; i < rows; i += GEGLU__TILE_ROWS) {
             t.a = geglu__advance(x, i * s->d_model);
             t.a_tiled = x_tiled ? x_tiled + i * s->d_model : NULL;
@@ -1470,10 +1510,11 @@ static void geglu__gate_block(geglu__source *s, const float *x, const float *x_t
     }
 }
 
-/* Y (+)= H W2 over the d_ff rows [k0, k0 + depth) of W2, for `rows` tokens: the first block
-   starts the sums, the others continue them, the last adds b2. */
+/* Y (+)= H W2 over the d_ff rows [k0, k0 + depth) of W2 and the d_model columns [j_begin,
+   j_end), for `rows` tokens: the first block starts the sums, the others continue them, the
+   last adds b2. Shared among a team's threads as geglu__gate_block is. */
 static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh, size_t rows,
-                              size_t k0, size_t depth, float *y) {
+                              size_t k0, size_t depth, size_t j_begin, size_t j_end, float *y) {
     geglu__panel p;
     geglu__tile t;
     size_t i, j;
@@ -1484,7 +1525,8 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     t.accumulate = k0 != 0;
     t.gelu = s->gelu;
     if (!s->packed) geglu__pack_down(s->layer, k0, depth, s->down_block);
-    for (j = 0; j < s->d_model; j += GEGLU__FULL) {
+    GEGLU__OMP(for schedule(static))
+    for (j = j_begin; j < j_end; j += GEGLU__FULL) {
         geglu__down_panel(s, k0, depth, j, &p);
         if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
         for (i = 0; i < rows; i += GEGLU__TILE_ROWS) {
@@ -1496,30 +1538,43 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     }
 }
 
-static void geglu__gate(geglu__source *s, const float *x, size_t tokens, float *h) {
-    size_t t0;
-    for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK)
-        geglu__gate_block(s, geglu__advance(x, t0 * s->d_model), NULL,
-                          geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0), 0, s->d_ff,
-                          h + t0 * s->d_ff, s->d_ff);
+/* H for d_ff columns [j_begin, j_end) of every token; in an OpenMP team when there is one. */
+static void geglu__gate(const geglu__source *s, const float *x, size_t tokens, float *h,
+                        size_t j_begin, size_t j_end, int team) {
+    GEGLU__OMP(parallel if (team))
+    {
+        size_t t0;
+        for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK)
+            geglu__gate_block(s, geglu__advance(x, t0 * s->d_model), NULL,
+                              geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0), j_begin, j_end,
+                              h + t0 * s->d_ff + j_begin, s->d_ff);
+    }
+    (void)team;
 }
 
 /* The FFN a block of tokens and a block of d_ff at a time: the block of H goes from the gate
    to the down projection through `hidden` while it is still in cache. */
-static void geglu__ffn(geglu__source *s, const float *x, size_t tokens, float *y,
+static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, float *y,
                        float *hidden, float *x_tiled) {
-    size_t t0, k0, j, ldh = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff);
-    for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {
-        size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
-        const float *x_rows = geglu__advance(x, t0 * s->d_model);
-        float *y_rows = y + t0 * s->d_model;
-        if (s->d_ff == 0) /* an empty sum: Y = b2 */
-            for (j = 0; j < rows * s->d_model; j++) y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
-        if (s->d_ff != 0) geglu__tile_rows(x_rows, rows, s->d_model, x_tiled);
-        for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
-            size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
-            geglu__gate_block(s, x_rows, x_tiled, rows, k0, k0 + depth, hidden, ldh);
-            geglu__down_block(s, hidden, ldh, rows, k0, depth, y_rows);
+    GEGLU__OMP(parallel)
+    {
+        size_t t0, k0, j, ldh = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff);
+        for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {
+            size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
+            const float *x_rows = geglu__advance(x, t0 * s->d_model);
+            float *y_rows = y + t0 * s->d_model;
+            if (s->d_ff == 0) { /* an empty sum: Y = b2 */
+                GEGLU__OMP(for schedule(static))
+                for (j = 0; j < rows * s->d_model; j++)
+                    y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
+            } else {
+                geglu__tile_rows(x_rows, rows, s->d_model, x_tiled);
+            }
+            for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
+                size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
+                geglu__gate_block(s, x_rows, x_tiled, rows, k0, k0 + depth, hidden, ldh);
+                geglu__down_block(s, hidden, ldh, rows, k0, depth, 0, s->d_model, y_rows);
+            }
         }
     }
 }
@@ -1566,6 +1621,20 @@ static int geglu__ffn_scratch(size_t d_model, size_t d_ff, size_t tokens, int pa
 extern "C" {
 #endif
 
+/* Element-wise work in chunks: with OpenMP, long arrays are shared among the team. */
+#define GEGLU__CHUNK 16384
+
+static void geglu__gelu_chunks(float *out, const float *a, const float *u, size_t n,
+                               geglu_gelu kind) {
+    size_t i;
+    GEGLU__OMP(parallel for schedule(static) if (n >= 4 * GEGLU__CHUNK))
+    for (i = 0; i < n; i += GEGLU__CHUNK) {
+        size_t m = geglu__min(GEGLU__CHUNK, n - i);
+        if (u) GEGLU__PATH_IN_USE.gelu_mul(out + i, a + i, u + i, m, kind);
+        else GEGLU__PATH_IN_USE.gelu(out + i, a + i, m, kind);
+    }
+}
+
 GEGLU_API const char *geglu_isa(void) {
     return GEGLU__PATH_IN_USE.name;
 }
@@ -1577,7 +1646,7 @@ GEGLU_API geglu_status geglu_gelu_f32(float *y, const float *x, size_t n, geglu_
         return GEGLU_ERROR_SIZE_OVERFLOW;
     if (geglu__missing(y, ry) || geglu__missing(x, rx)) return GEGLU_ERROR_NULL_POINTER;
     if (y != x && geglu__overlap(ry, rx)) return GEGLU_ERROR_OVERLAP;
-    if (n != 0) GEGLU__PATH_IN_USE.gelu(y, x, n, kind);
+    geglu__gelu_chunks(y, x, NULL, n, kind);
     return GEGLU_OK;
 }
 
@@ -1592,7 +1661,7 @@ GEGLU_API geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float 
         return GEGLU_ERROR_NULL_POINTER;
     if ((h != a && geglu__overlap(rh, ra)) || (h != u && geglu__overlap(rh, ru)))
         return GEGLU_ERROR_OVERLAP;
-    if (n != 0) GEGLU__PATH_IN_USE.gelu_mul(h, a, u, n, kind);
+    geglu__gelu_chunks(h, a, u, n, kind);
     return GEGLU_OK;
 }
 
@@ -1604,7 +1673,6 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.packed = NULL;
     s.gate_block = scratch ? scratch + layout->gate_block : NULL;
     s.gate_bias = scratch ? scratch + layout->gate_bias : NULL;
-    s.gate_block_begin = 0;
     s.down_block = scratch ? scratch + layout->down_block : NULL;
     s.b2 = layer->b2;
     if (scratch && layer->b2) { /* padded, so that the microkernel may load whole panels */
@@ -1628,7 +1696,7 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
     if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
     if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
     source = geglu__layer_source(layer, NULL, NULL);
-    geglu__gate(&source, x, tokens, h);
+    geglu__gate(&source, x, tokens, h, 0, source.d_ff, 1);
     return GEGLU_OK;
 }
 
@@ -1732,8 +1800,10 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
 
 /* Checks for a call on a packed layer: 1 (NULL), 2 (not packed by this build's geometry), 3, 4;
    range[GEGLU__W] stands for the packed layer itself. */
+enum { GEGLU__GATE, GEGLU__FFN, GEGLU__DOWN }; /* input x/x/h, output h/y/y */
+
 static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const float *x,
-                                        size_t tokens, const float *out, int uses_down,
+                                        size_t tokens, const float *out, int phase,
                                         geglu__range range[GEGLU__BUFFERS]) {
     int i;
     if (packed == NULL) return GEGLU_ERROR_NULL_POINTER;
@@ -1743,8 +1813,9 @@ static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const fl
     for (i = 0; i < GEGLU__BUFFERS; i++) range[i].bytes = 0;
     range[GEGLU__W].address = (uintptr_t)packed;
     range[GEGLU__W].bytes = packed->bytes;
-    if (!geglu__float_range(x, tokens, packed->d_model, &range[GEGLU__X]) ||
-        !geglu__float_range(out, tokens, uses_down ? packed->d_model : packed->d_ff,
+    if (!geglu__float_range(x, tokens, phase == GEGLU__DOWN ? packed->d_ff : packed->d_model,
+                            &range[GEGLU__X]) ||
+        !geglu__float_range(out, tokens, phase == GEGLU__GATE ? packed->d_ff : packed->d_model,
                             &range[GEGLU__OUT]))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     if (geglu__missing(x, range[GEGLU__X]) || geglu__missing(out, range[GEGLU__OUT]))
@@ -1757,7 +1828,6 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.layer = NULL;
     s.packed = packed;
     s.gate_block = s.gate_bias = s.down_block = NULL;
-    s.gate_block_begin = 0;
     s.b2 = packed->has_b2 ? geglu__packed_array(packed, packed->b2) : NULL;
     s.d_model = packed->d_model;
     s.d_ff = packed->d_ff;
@@ -1769,19 +1839,19 @@ GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, con
                                              size_t tokens, float *h) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    geglu_status status = geglu__check_packed(packed, x, tokens, h, 0, range);
+    geglu_status status = geglu__check_packed(packed, x, tokens, h, GEGLU__GATE, range);
     if (status != GEGLU_OK) return status;
     if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
     if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
     source = geglu__packed_source(packed);
-    geglu__gate(&source, x, tokens, h);
+    geglu__gate(&source, x, tokens, h, 0, source.d_ff, 1);
     return GEGLU_OK;
 }
 
 GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__scratch scratch;
-    if (geglu__check_packed(packed, NULL, 0, NULL, 1, range) != GEGLU_OK || tokens == 0 ||
+    if (geglu__check_packed(packed, NULL, 0, NULL, GEGLU__FFN, range) != GEGLU_OK || tokens == 0 ||
         packed->d_ff == 0 || packed->d_model == 0 ||
         !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &scratch))
         return 0;
@@ -1795,7 +1865,7 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
     geglu__source source;
     geglu__scratch layout = {0, 0, 0, 0, 0, 0};
     float *scratch = NULL;
-    geglu_status status = geglu__check_packed(packed, x, tokens, y, 1, range);
+    geglu_status status = geglu__check_packed(packed, x, tokens, y, GEGLU__FFN, range);
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
         !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &layout))
@@ -1804,6 +1874,70 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
     source = geglu__packed_source(packed);
     geglu__ffn(&source, x, tokens, y, scratch, scratch + layout.tiled);
+    return GEGLU_OK;
+}
+
+/* ---- partitions, for callers with their own threads --------------------------------------- */
+
+/* Part `part` of `count` groups split as evenly as whole groups allow. */
+static void geglu__part_range(size_t count, size_t part, size_t parts, size_t *begin,
+                              size_t *end) {
+    size_t each = count / parts, extra = count % parts;
+    *begin = each * part + (part < extra ? part : extra);
+    *end = *begin + each + (part < extra ? 1 : 0);
+}
+
+GEGLU_API geglu_status geglu_gate_packed_part_f32(const geglu_packed_f32 *packed, const float *x,
+                                                  size_t tokens, float *h, size_t part,
+                                                  size_t parts) {
+    geglu__range range[GEGLU__BUFFERS];
+    geglu__source source;
+    size_t begin, end;
+    geglu_status status = geglu__check_packed(packed, x, tokens, h, GEGLU__GATE, range);
+    if (status != GEGLU_OK) return status;
+    if (part >= parts) return GEGLU_ERROR_INVALID_ARGUMENT;
+    if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
+    if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
+    geglu__part_range(geglu__round_up(packed->d_ff, GEGLU__HALF) / GEGLU__HALF, part, parts,
+                      &begin, &end);
+    source = geglu__packed_source(packed);
+    geglu__gate(&source, x, tokens, h, begin * GEGLU__HALF,
+                geglu__min(end * GEGLU__HALF, packed->d_ff), 0);
+    return GEGLU_OK;
+}
+
+GEGLU_API geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed, const float *h,
+                                                  size_t tokens, float *y, size_t part,
+                                                  size_t parts) {
+    geglu__range range[GEGLU__BUFFERS];
+    geglu__source source;
+    size_t begin, end, j, k0, t0;
+    geglu_status status = geglu__check_packed(packed, h, tokens, y, GEGLU__DOWN, range);
+    if (status != GEGLU_OK) return status;
+    if (part >= parts) return GEGLU_ERROR_INVALID_ARGUMENT;
+    if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
+    if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
+    geglu__part_range(geglu__round_up(packed->d_model, GEGLU__FULL) / GEGLU__FULL, part, parts,
+                      &begin, &end);
+    begin *= GEGLU__FULL;
+    end = geglu__min(end * GEGLU__FULL, packed->d_model);
+    source = geglu__packed_source(packed);
+    /* A team of one, so that the loops inside bind to it and not to a caller's OpenMP team. */
+    GEGLU__OMP(parallel if (0))
+    for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {
+        size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
+        float *y_rows = y + t0 * packed->d_model;
+        if (packed->d_ff == 0)
+            for (j = 0; j < rows; j++) {
+                size_t c;
+                for (c = begin; c < end; c++)
+                    y_rows[j * packed->d_model + c] = source.b2 ? source.b2[c] : 0.0f;
+            }
+        for (k0 = 0; k0 < packed->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
+            geglu__down_block(&source, h + t0 * packed->d_ff + k0, packed->d_ff, rows, k0,
+                              geglu__min(GEGLU__HIDDEN_BLOCK, packed->d_ff - k0), begin, end,
+                              y_rows);
+    }
     return GEGLU_OK;
 }
 

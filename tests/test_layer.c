@@ -686,6 +686,104 @@ static void test_packed_errors(void **state) {
         assert_true(fabs(y[i] - 4.5 * ref_gelu_erf(2.5) * 2.5) < 1e-5 * y[i]);
 }
 
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+/* The FFN as a caller with its own threads runs it: every part of the gate, then every part of
+   the down projection, for 1, 2, 3 and 7 parts (with OpenMP, each part on its own thread of
+   the caller's team), and with OpenMP the whole calls on 1, 2, 3 and 7 threads: bitwise the
+   same H and Y every time. */
+static void test_partitions_and_threads(void **state) {
+    static const size_t shapes[][3] = {{33, 70, 13}, {5, 5, 1}, {64, 300, 29}, {17, 40, 260}};
+    static const int counts[] = {1, 2, 3, 7};
+    test_rng r = {77};
+    size_t s;
+    (void)state;
+    for (s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t d_model = shapes[s][0], d_ff = shapes[s][1], tokens = shapes[s][2];
+        size_t packed_size, ws_size, i;
+        test_layer t;
+        float *x, *h0, *y0, *h, *y;
+        void *buffer, *ws;
+        const geglu_packed_f32 *packed = NULL;
+        int c;
+        make_layer(&t, &r, d_model, d_ff, (int)(s * 3 % 8), s % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
+                   s % 2 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN);
+        x = random_array(&r, tokens * d_model, 2.0f);
+        h0 = random_array(&r, tokens * d_ff, 1.0f);
+        h = random_array(&r, tokens * d_ff, 1.0f);
+        y0 = random_array(&r, tokens * d_model, 1.0f);
+        y = random_array(&r, tokens * d_model, 1.0f);
+        packed_size = geglu_packed_size_f32(&t.layer);
+        buffer = malloc(packed_size);
+        assert_non_null(buffer);
+        assert_int_equal(geglu_pack_f32(&t.layer, buffer, packed_size, &packed), GEGLU_OK);
+        ws_size = geglu_ffn_packed_workspace_size(packed, tokens);
+        ws = malloc(ws_size + 1);
+        assert_non_null(ws);
+        assert_int_equal(geglu_gate_packed_f32(packed, x, tokens, h0), GEGLU_OK);
+        assert_int_equal(geglu_ffn_packed_f32(packed, x, tokens, y0, ws, ws_size), GEGLU_OK);
+        for (c = 0; c < 4; c++) {
+            int parts = counts[c], part;
+            for (i = 0; i < tokens * d_ff; i++) h[i] = CANARY;
+            for (i = 0; i < tokens * d_model; i++) y[i] = CANARY;
+#if defined(_OPENMP)
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#endif
+            for (part = 0; part < parts; part++)
+                if (geglu_gate_packed_part_f32(packed, x, tokens, h, (size_t)part, (size_t)parts) !=
+                    GEGLU_OK)
+                    abort();
+#if defined(_OPENMP)
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+#endif
+            for (part = 0; part < parts; part++)
+                if (geglu_down_packed_part_f32(packed, h, tokens, y, (size_t)part, (size_t)parts) !=
+                    GEGLU_OK)
+                    abort();
+            assert_memory_equal(h, h0, tokens * d_ff * sizeof(float));
+            assert_memory_equal(y, y0, tokens * d_model * sizeof(float));
+#if defined(_OPENMP)
+            omp_set_num_threads(parts);
+            for (i = 0; i < tokens * d_model; i++) y[i] = CANARY;
+            assert_int_equal(geglu_ffn_packed_f32(packed, x, tokens, y, ws, ws_size), GEGLU_OK);
+            assert_memory_equal(y, y0, tokens * d_model * sizeof(float));
+            assert_int_equal(geglu_gate_f32(&t.layer, x, tokens, h), GEGLU_OK);
+            assert_memory_equal(h, h0, tokens * d_ff * sizeof(float));
+            {
+                size_t uws_size = geglu_ffn_workspace_size(&t.layer, tokens);
+                void *uws = malloc(uws_size + 1);
+                assert_non_null(uws);
+                for (i = 0; i < tokens * d_model; i++) y[i] = CANARY;
+                assert_int_equal(geglu_ffn_f32(&t.layer, x, tokens, y, uws, uws_size), GEGLU_OK);
+                assert_memory_equal(y, y0, tokens * d_model * sizeof(float));
+                free(uws);
+            }
+            omp_set_num_threads(1);
+#endif
+        }
+        /* Bad part numbers; outputs untouched. */
+        for (i = 0; i < tokens * d_ff; i++) h[i] = CANARY;
+        assert_int_equal(geglu_gate_packed_part_f32(packed, x, tokens, h, 3, 3),
+                         GEGLU_ERROR_INVALID_ARGUMENT);
+        assert_int_equal(geglu_down_packed_part_f32(packed, h0, tokens, y, 0, 0),
+                         GEGLU_ERROR_INVALID_ARGUMENT);
+        assert_int_equal(geglu_down_packed_part_f32(packed, h0, tokens, h0, 0, 1), GEGLU_ERROR_OVERLAP);
+        assert_int_equal(geglu_down_packed_part_f32(NULL, h0, tokens, y, 0, 1),
+                         GEGLU_ERROR_NULL_POINTER);
+        for (i = 0; i < tokens * d_ff; i++) assert_int_equal(test_bits(h[i]), test_bits(CANARY));
+        free(ws);
+        free(buffer);
+        free(x);
+        free(h0);
+        free(h);
+        free(y0);
+        free(y);
+        free_layer(&t);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gelu_slope_bound),
@@ -696,6 +794,7 @@ int main(void) {
         cmocka_unit_test(test_nonfinite_propagation),
         cmocka_unit_test(test_every_entry_point),
         cmocka_unit_test(test_packed_errors),
+        cmocka_unit_test(test_partitions_and_threads),
     };
     return cmocka_run_group_tests_name(geglu_isa(), tests, NULL, NULL);
 }
