@@ -154,8 +154,10 @@ test-exhaustive: $(B)/exhaustive $(if $(HAVE_NEON),$(B)/exhaustive-neon)
 	$(if $(HAVE_NEON),$(QEMU_ARM64) $(B)/exhaustive-neon 17 1)
 
 # ---- benchmark, examples ----------------------------------------------------------------------
+# With OpenMP when the compiler has it, so that --threads N works.
+OPENMP := $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
 $(B)/geglu-bench: bench/geglu_bench.c $(HEADER) | $(B)
-	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
+	$(CC) $(WARN) -O2 -march=native $(OPENMP) -o $@ $< -lm
 
 bench: $(B)/geglu-bench
 	$(B)/geglu-bench
