@@ -4,6 +4,7 @@
 #   make bench        run the benchmark runner on its built-in default shapes
 #   make test-neon    the test suite cross-compiled for aarch64 and run under qemu
 #   make test-exhaustive   every float32 input, both GELU kinds, every path on this machine
+#   make test-mpi     the d_ff-sharded FFN example under mpirun with 2 and 3 ranks (Open MPI)
 #   make examples | clean | install PREFIX=/usr/local | check-constants
 
 CC      ?= cc
@@ -77,7 +78,7 @@ QEMU_ARM64 ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
 HAVE_NEON := $(shell command -v $(NEON_CC) >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 && \
                test -e /usr/lib/aarch64-linux-gnu/libcmocka.so && echo yes)
 
-.PHONY: all test test-x86 test-neon test-exhaustive bench examples clean install check-constants cmocka
+.PHONY: all test test-x86 test-neon test-exhaustive test-mpi bench examples clean install check-constants cmocka
 
 all: $(B)/geglu-bench $(EXAMPLES) $(B)/exhaustive $(BUILD_CHECKS)
 	@tests/ensure-cmocka.sh $(CC) && $(MAKE) --no-print-directory $(TEST_BINS)
@@ -166,6 +167,16 @@ $(B)/minimal: examples/minimal.c $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
 
 examples: $(EXAMPLES)
+
+# Tensor parallelism over d_ff with Open MPI (openmpi-bin, libopenmpi-dev): 2 ranks, then 3 with
+# a d_ff they do not divide; each run checks the sum of the shards against one process.
+MPIRUN := OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe
+$(B)/mpi_ffn: examples/mpi_ffn.c $(HEADER) | $(B)
+	mpicc $(WARN) -O2 -march=native -o $@ $< -lm
+test-mpi: $(B)/mpi_ffn
+	$(MPIRUN) -np 2 $(B)/mpi_ffn 48 101 7
+	$(MPIRUN) -np 3 $(B)/mpi_ffn 33 100 5
+	$(MPIRUN) -np 3 $(B)/mpi_ffn 70 2 300
 
 # ---- maintenance -----------------------------------------------------------------------------
 # Needs python3 with numpy and mpmath (Debian: python3-numpy python3-mpmath).
