@@ -249,11 +249,13 @@ GEGLU_API geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed
 #include <stdint.h>
 #include <string.h>
 
-/* g++ 12 at -O2 warns about its own AVX-512 headers (GCC bug 105593, "__Y = __Y" in
-   _mm512_undefined_*): silence that one warning for the implementation only. */
+/* g++ 12 warns about its own AVX-512 headers (GCC bug 105593, "__Y = __Y" in
+   _mm512_undefined_*; -Wuninitialized at -O0, -Wmaybe-uninitialized at -O2): silence those two
+   warnings for the implementation only (the C builds keep them for our own code). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__cplusplus)
 #  pragma GCC diagnostic push
 #  pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#  pragma GCC diagnostic ignored "-Wuninitialized"
 #  define GEGLU__POP_DIAGNOSTICS 1
 #endif
 
@@ -602,7 +604,7 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
     size_t n_v = gate ? p->cols : p->cols - n_w;
     size_t r, k, j;
     for (r = 0; r < t->rows; r++) {
-        const float *a = t->a_tiled ? t->a_tiled + r : t->a + r * t->lda;
+        const float *a = t->a_tiled ? t->a_tiled + r : geglu__advance(t->a, r * t->lda);
         const size_t a_step = t->a_tiled ? GEGLU__TILE_ROWS : 1;
         float *out = t->out + r * t->ldo;
         for (j = 0; j < n_w; j++) acc_w[j] = t->accumulate ? out[j] : 0.0f;
@@ -871,7 +873,7 @@ GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t,
     __m256 bias_w = _mm256_setzero_ps(), bias_v = _mm256_setzero_ps();
     size_t k;
 #define GEGLU__START(r)                                                                    \
-    const float *a##r = t->a + ((r) < last ? (r) : last) * t->lda;                         \
+    const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);          \
     __m256 w##r = _mm256_setzero_ps(), v##r = _mm256_setzero_ps();                        \
     if (t->accumulate && (r) < rows) {                                                    \
         w##r = _mm256_loadu_ps(out + (r) * ldo);                                           \
@@ -1060,7 +1062,7 @@ GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *
     __m512 bias_w = _mm512_setzero_ps(), bias_v = _mm512_setzero_ps();
     size_t k;
 #define GEGLU__START(r)                                                                    \
-    const float *a##r = t->a + ((r) < last ? (r) : last) * t->lda;                         \
+    const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);          \
     __m512 w##r = _mm512_setzero_ps(), v##r = _mm512_setzero_ps();                        \
     if (t->accumulate && (r) < rows) {                                                    \
         w##r = _mm512_loadu_ps(out + (r) * ldo);                                           \
@@ -1239,7 +1241,7 @@ GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t,
     float32x4_t bias_w0 = zero, bias_w1 = zero, bias_v0 = zero, bias_v1 = zero;
     size_t k;
 #define GEGLU__START(r)                                                                    \
-    const float *a##r = t->a + ((r) < last ? (r) : last) * t->lda;                         \
+    const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);          \
     float32x4_t w##r##0 = zero, w##r##1 = zero, v##r##0 = zero, v##r##1 = zero;            \
     if (t->accumulate && (r) < rows) {                                                    \
         w##r##0 = vld1q_f32(out + (r) * ldo);                                              \
@@ -1740,7 +1742,7 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
     source = geglu__layer_source(layer, scratch, &layout);
-    geglu__ffn(&source, x, tokens, y, scratch, scratch + layout.tiled);
+    geglu__ffn(&source, x, tokens, y, scratch, scratch ? scratch + layout.tiled : NULL);
     return GEGLU_OK;
 }
 
@@ -1873,7 +1875,7 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
     source = geglu__packed_source(packed);
-    geglu__ffn(&source, x, tokens, y, scratch, scratch + layout.tiled);
+    geglu__ffn(&source, x, tokens, y, scratch, scratch ? scratch + layout.tiled : NULL);
     return GEGLU_OK;
 }
 
