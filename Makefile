@@ -132,12 +132,13 @@ $(B)/exhaustive-neon: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -pthread -o $@ $< -lm
 
 X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),'$(RUNNER_$(v)) $(B)/$(t)-$(v)')) \
-            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' tests/build/install_check.sh $(EXAMPLES)
+            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' tests/build/install_check.sh $(EXAMPLES) \
+            'tests/bench_cli.sh $(B)/geglu-bench'
 NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
 
 test: cmocka
 	@$(if $(and $(filter 1,$(REQUIRE_NEON)),$(if $(HAVE_NEON),,x)),echo "NEON tools missing and REQUIRE_NEON=1" && exit 1)
-	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) \
+	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) $(B)/geglu-bench \
 	    $(if $(HAVE_NEON),$(NEON_BINS))
 	@$(if $(filter-out $(RUNNABLE),$(VARIANTS)),echo "not run here (this CPU lacks the instructions): \
 	    $(filter-out $(RUNNABLE),$(VARIANTS))")

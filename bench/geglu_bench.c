@@ -1,19 +1,21 @@
-/* geglu-bench: what geglu.h does on this machine.
+/* geglu-bench: what geglu.h does on this machine, to decide whether to adopt it.
  *
- *   geglu-bench            the default suite: element-wise GELU and GELU*u on every path compiled
- *                          in, in cache (n = 4096) and from memory (n = 16M), beside two baselines
- *                          measured in the same run (the scalar path, and the plain float formula
- *                          with libm's erff / tanhf); then the FFN of a T5 v1.1 base layer.
- *   geglu-bench --quick    the same with fewer repetitions and a smaller memory-bound case.
- *   geglu-bench --threads N   also the packed FFN on N threads, with its speed-up (-fopenmp).
+ * With no arguments it runs the default suite (a few minutes on a 2-core machine): GELU and
+ * GELU(a)*u on every path compiled in, in cache and from memory, beside the scalar path and the
+ * plain float formula with libm; then the FFN of T5 v1.1 base and large and Gemma 2B layers at
+ * 1 to 1024 tokens, packed and unpacked. `geglu-bench --help` lists the options.
  *
- * Every result is checked against the scalar path before it is timed; a wrong answer is reported
- * and no speed is printed for it. Times are medians of repeated runs, with min and max.
+ * Every result is checked before it is timed (element-wise paths against the scalar path, bit
+ * for bit; layers against the contract's plain summation order on their first and last rows)
+ * and a wrong answer gets no speed. Times are medians of repeated runs, with min and max. The
+ * core's FMA peak and one thread's read bandwidth are measured at the start, and every figure is
+ * also given as a share of them.
  */
 #define _POSIX_C_SOURCE 199309L
 #define GEGLU_IMPLEMENTATION
 #include "../geglu.h"
 
+#include <errno.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -33,6 +35,8 @@
 #define BENCH_BITWISE 0
 #endif
 
+/* ---- timing ---------------------------------------------------------------------------------- */
+
 static double now_seconds(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -50,14 +54,15 @@ typedef struct timing {
 
 typedef void (*bench_fn)(void *context);
 
-/* Median over `samples` samples, each timing enough calls to last about `sample_seconds`. */
-static timing measure(bench_fn fn, void *context, int samples, double sample_seconds) {
+/* `warmup` calls, then the median over `samples` samples, each timing enough calls to last about
+   `sample_seconds`. */
+static timing measure(bench_fn fn, void *context, int warmup, int samples, double sample_seconds) {
     double times[101], t0, elapsed;
     long calls = 1, i;
     int s;
     timing result;
     if (samples > 101) samples = 101;
-    fn(context); /* warm-up */
+    for (s = 0; s < warmup; s++) fn(context);
     for (;;) {
         t0 = now_seconds();
         for (i = 0; i < calls; i++) fn(context);
@@ -77,49 +82,264 @@ static timing measure(bench_fn fn, void *context, int samples, double sample_sec
     return result;
 }
 
-/* ---- element-wise ------------------------------------------------------------------------ */
+/* ---- options ----------------------------------------------------------------------------------- */
 
+enum { OP_GELU = 1, OP_GELU_MUL = 2, OP_GATE = 4, OP_FFN = 8 };
+enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+#define MAX_LIST 16
 
-/* The baseline a user writes by hand: the float formula with libm. */
-static void libm_gelu(float *y, const float *x, size_t n, geglu_gelu kind) {
+typedef struct preset {
+    const char *name;
+    size_t d_model, d_ff;
+} preset;
+
+static const preset presets[] = {{"t5-base", 768, 2048},
+                                 {"t5-large", 1024, 2816},
+                                 {"gemma-2b", 2048, 16384},
+                                 {"gemma-7b", 3072, 24576}};
+#define PRESET_COUNT (sizeof presets / sizeof presets[0])
+
+typedef struct options {
+    unsigned ops;
+    preset layers[PRESET_COUNT + 1];
+    size_t layer_count;
+    size_t tokens[MAX_LIST], token_count;
+    size_t sizes[MAX_LIST], size_count; /* element counts for the element-wise ops */
+    int kinds;                          /* bit 0: erf, bit 1: tanh; 0: the default of each op */
+    int threads, packed, unpacked, repeat, warmup, format, quick;
+    unsigned long long seed;
+    const char *svg;
+} options;
+
+static void usage(FILE *to) {
     size_t i;
-    if (kind == GEGLU_GELU_TANH)
-        for (i = 0; i < n; i++)
-            y[i] = 0.5f * x[i] * (1.0f + tanhf(0.7978845608f * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
-    else
-        for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.7071067812f));
+    fprintf(to,
+            "usage: geglu-bench [options]\n"
+            "  --op LIST            gelu, gelu-mul, gate, ffn (comma-separated; default\n"
+            "                       gelu,gelu-mul,ffn)\n"
+            "  --preset LIST        layer shapes (default t5-base,t5-large,gemma-2b), or custom\n"
+            "  --d-model N --d-ff N a custom layer shape (implies --preset custom)\n"
+            "  --tokens LIST        token counts (default 1,8,64,256,1024)\n"
+            "  --n LIST             element counts for gelu and gelu-mul (default 4096,16777216)\n"
+            "  --gelu erf|tanh      GELU kind (default: both element-wise, tanh for layers)\n"
+            "  --threads N          also time on N threads (needs a build with -fopenmp)\n"
+            "  --packed, --unpacked only packed or only unpacked weights (default both)\n"
+            "  --repeat N           timed samples per case, the median is reported (default 7)\n"
+            "  --warmup N           untimed calls before the samples (default 1)\n"
+            "  --seed N             seed of the random inputs (default 1)\n"
+            "  --format FORMAT      table, csv or json (default table)\n"
+            "  --svg FILE           also plot GFLOP/s against tokens per preset as SVG\n"
+            "  --quick              a smoke run: few repetitions, small cases\n"
+            "  --list               list the presets and operations, then exit\n"
+            "  --help               this text\n"
+            "presets:");
+    for (i = 0; i < PRESET_COUNT; i++)
+        fprintf(to, " %s (%zu/%zu)", presets[i].name, presets[i].d_model, presets[i].d_ff);
+    fprintf(to, "\n");
 }
 
-static void libm_gelu_mul(float *h, const float *a, const float *u, size_t n, geglu_gelu kind) {
+static int fail_option(const char *message, const char *value) {
+    fprintf(stderr, "geglu-bench: %s%s%s%s\n", message, value ? " '" : "", value ? value : "",
+            value ? "'" : "");
+    fprintf(stderr, "try 'geglu-bench --help'\n");
+    return 2;
+}
+
+/* A positive decimal number no larger than max; 0 when it is not one. */
+static size_t parse_count(const char *text, size_t max) {
+    char *end;
+    unsigned long long value;
+    if (!text || *text < '0' || *text > '9') return 0;
+    errno = 0;
+    value = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0' || value == 0 || value > max) return 0;
+    return (size_t)value;
+}
+
+/* A comma-separated list of counts; 0 on a bad entry or too many. */
+static size_t parse_counts(const char *text, size_t *out, size_t max) {
+    char buffer[256], *item, *next;
+    size_t count = 0;
+    if (!text || strlen(text) >= sizeof buffer) return 0;
+    strcpy(buffer, text);
+    for (item = buffer; item; item = next) {
+        next = strchr(item, ',');
+        if (next) *next++ = '\0';
+        if (count == MAX_LIST || (out[count] = parse_count(item, max)) == 0) return 0;
+        count++;
+    }
+    return count;
+}
+
+/* Each comma-separated name must be one of `names`; returns the bit mask, or 0. */
+static unsigned parse_names(const char *text, const char *const *names, size_t name_count) {
+    char buffer[256], *item, *next;
+    unsigned mask = 0;
     size_t i;
-    libm_gelu(h, a, n, kind);
-    for (i = 0; i < n; i++) h[i] *= u[i];
+    if (!text || strlen(text) >= sizeof buffer) return 0;
+    strcpy(buffer, text);
+    for (item = buffer; item; item = next) {
+        next = strchr(item, ',');
+        if (next) *next++ = '\0';
+        for (i = 0; i < name_count && strcmp(item, names[i]) != 0; i++) continue;
+        if (i == name_count) return 0;
+        mask |= 1u << i;
+    }
+    return mask;
 }
 
-/* The libm baseline first, then every path geglu.h compiled in (the one in use last). */
-typedef geglu__gelu_path path;
-#define PATH_COUNT (GEGLU__GELU_PATH_COUNT + 1)
-static const path *path_at(size_t i) {
-    static const path libm_path = {"libm", libm_gelu, libm_gelu_mul};
-    return i == 0 ? &libm_path : &geglu__gelu_paths[i - 1];
+/* 0: run; 1: done (help or list printed); 2: bad arguments, message printed. */
+static int parse_options(int argc, char **argv, options *o) {
+    static const char *const op_names[] = {"gelu", "gelu-mul", "gate", "ffn"};
+    static const char *const kind_names[] = {"erf", "tanh"};
+    static const char *const format_names[] = {"table", "csv", "json"};
+    const char *preset_list = NULL;
+    size_t d_model = 0, d_ff = 0, i;
+    int a, tokens_given = 0, sizes_given = 0;
+    memset(o, 0, sizeof *o);
+    o->ops = OP_GELU | OP_GELU_MUL | OP_FFN;
+    o->threads = 1;
+    o->packed = o->unpacked = 1;
+    o->repeat = 7;
+    o->warmup = 1;
+    o->seed = 1;
+    for (a = 1; a < argc; a++) {
+        const char *arg = argv[a], *value = a + 1 < argc ? argv[a + 1] : NULL;
+        int takes_value = 1;
+        if (strcmp(arg, "--help") == 0) {
+            usage(stdout);
+            return 1;
+        } else if (strcmp(arg, "--list") == 0) {
+            printf("operations: gelu gelu-mul gate ffn\npresets:\n");
+            for (i = 0; i < PRESET_COUNT; i++)
+                printf("  %-9s d_model %5zu  d_ff %6zu  weights %6.1f MB\n", presets[i].name,
+                       presets[i].d_model, presets[i].d_ff,
+                       3.0 * 4.0 * (double)presets[i].d_model * (double)presets[i].d_ff / 1e6);
+            printf("  custom    --d-model N --d-ff N\n");
+            return 1;
+        } else if (strcmp(arg, "--quick") == 0) {
+            o->quick = 1;
+            takes_value = 0;
+        } else if (strcmp(arg, "--packed") == 0 || strcmp(arg, "--unpacked") == 0) {
+            if (o->packed && o->unpacked) o->packed = o->unpacked = 0;
+            if (arg[2] == 'p') o->packed = 1;
+            else o->unpacked = 1;
+            takes_value = 0;
+        } else if (!value) {
+            if (strcmp(arg, "--op") == 0 || strcmp(arg, "--preset") == 0 ||
+                strcmp(arg, "--d-model") == 0 || strcmp(arg, "--d-ff") == 0 ||
+                strcmp(arg, "--tokens") == 0 || strcmp(arg, "--n") == 0 ||
+                strcmp(arg, "--gelu") == 0 || strcmp(arg, "--threads") == 0 ||
+                strcmp(arg, "--repeat") == 0 || strcmp(arg, "--warmup") == 0 ||
+                strcmp(arg, "--seed") == 0 || strcmp(arg, "--format") == 0 ||
+                strcmp(arg, "--svg") == 0)
+                return fail_option("this option needs a value:", arg);
+            return fail_option("unknown option", arg);
+        } else if (strcmp(arg, "--op") == 0) {
+            if ((o->ops = parse_names(value, op_names, 4)) == 0)
+                return fail_option("--op wants gelu, gelu-mul, gate or ffn, not", value);
+        } else if (strcmp(arg, "--preset") == 0) {
+            preset_list = value;
+        } else if (strcmp(arg, "--d-model") == 0) {
+            if ((d_model = parse_count(value, 1u << 20)) == 0)
+                return fail_option("--d-model wants a number from 1 to 1048576, not", value);
+        } else if (strcmp(arg, "--d-ff") == 0) {
+            if ((d_ff = parse_count(value, 1u << 20)) == 0)
+                return fail_option("--d-ff wants a number from 1 to 1048576, not", value);
+        } else if (strcmp(arg, "--tokens") == 0) {
+            if ((o->token_count = parse_counts(value, o->tokens, 1u << 20)) == 0)
+                return fail_option("--tokens wants up to 16 numbers from 1 to 1048576, not", value);
+            tokens_given = 1;
+        } else if (strcmp(arg, "--n") == 0) {
+            if ((o->size_count = parse_counts(value, o->sizes, (size_t)1 << 30)) == 0)
+                return fail_option("--n wants up to 16 numbers from 1 to 2^30, not", value);
+            sizes_given = 1;
+        } else if (strcmp(arg, "--gelu") == 0) {
+            if ((o->kinds = (int)parse_names(value, kind_names, 2)) == 0)
+                return fail_option("--gelu wants erf or tanh, not", value);
+        } else if (strcmp(arg, "--threads") == 0) {
+            if ((o->threads = (int)parse_count(value, 1024)) == 0)
+                return fail_option("--threads wants a number from 1 to 1024, not", value);
+        } else if (strcmp(arg, "--repeat") == 0) {
+            if ((o->repeat = (int)parse_count(value, 101)) == 0)
+                return fail_option("--repeat wants a number from 1 to 101, not", value);
+        } else if (strcmp(arg, "--warmup") == 0) {
+            if (strcmp(value, "0") == 0) o->warmup = 0;
+            else if ((o->warmup = (int)parse_count(value, 1000)) == 0)
+                return fail_option("--warmup wants a number from 0 to 1000, not", value);
+        } else if (strcmp(arg, "--seed") == 0) {
+            char *end;
+            errno = 0;
+            o->seed = strtoull(value, &end, 10);
+            if (errno != 0 || *end != '\0' || *value < '0' || *value > '9')
+                return fail_option("--seed wants a non-negative number, not", value);
+        } else if (strcmp(arg, "--format") == 0) {
+            unsigned f = parse_names(value, format_names, 3);
+            if (f == 0 || (f & (f - 1)) != 0)
+                return fail_option("--format wants table, csv or json, not", value);
+            o->format = f == 1 ? FORMAT_TABLE : f == 2 ? FORMAT_CSV : FORMAT_JSON;
+        } else if (strcmp(arg, "--svg") == 0) {
+            o->svg = value;
+        } else {
+            return fail_option("unknown option", arg);
+        }
+        a += takes_value;
+    }
+#if !defined(_OPENMP)
+    if (o->threads > 1) return fail_option("--threads above 1 needs a build with -fopenmp", NULL);
+#endif
+    if ((d_model != 0) != (d_ff != 0))
+        return fail_option("a custom layer needs both --d-model and --d-ff", NULL);
+    if (!preset_list) preset_list = d_model ? "custom" : o->quick ? "t5-base" : NULL;
+    if (preset_list) {
+        char buffer[256], *item, *next;
+        if (strlen(preset_list) >= sizeof buffer)
+            return fail_option("--preset: list too long:", preset_list);
+        strcpy(buffer, preset_list);
+        for (item = buffer; item; item = next) {
+            next = strchr(item, ',');
+            if (next) *next++ = '\0';
+            if (o->layer_count == PRESET_COUNT + 1)
+                return fail_option("--preset: too many presets in", preset_list);
+            if (strcmp(item, "custom") == 0) {
+                if (!d_model) return fail_option("--preset custom needs --d-model and --d-ff", NULL);
+                o->layers[o->layer_count].name = "custom";
+                o->layers[o->layer_count].d_model = d_model;
+                o->layers[o->layer_count].d_ff = d_ff;
+            } else {
+                for (i = 0; i < PRESET_COUNT && strcmp(item, presets[i].name) != 0; i++) continue;
+                if (i == PRESET_COUNT) return fail_option("unknown preset", item);
+                o->layers[o->layer_count] = presets[i];
+            }
+            o->layer_count++;
+        }
+    } else {
+        for (i = 0; i < 3; i++) o->layers[i] = presets[i];
+        o->layer_count = 3;
+    }
+    if (!tokens_given) {
+        static const size_t all[] = {1, 8, 64, 256, 1024}, quick[] = {1, 64};
+        o->token_count = o->quick ? 2 : 5;
+        memcpy(o->tokens, o->quick ? quick : all, o->token_count * sizeof(size_t));
+    }
+    if (!sizes_given) {
+        o->size_count = 2;
+        o->sizes[0] = 4096;
+        o->sizes[1] = o->quick ? (size_t)1 << 22 : (size_t)1 << 24;
+    }
+    if (o->quick && o->repeat == 7) o->repeat = 3;
+    return 0;
 }
 
-typedef struct elementwise_context {
-    const path *p;
-    int with_u;
-    geglu_gelu kind;
-    float *y;
-    const float *x, *u;
-    size_t n;
-} elementwise_context;
+/* ---- data ---------------------------------------------------------------------------------- */
 
-static void run_elementwise(void *arg) {
-    elementwise_context *c = (elementwise_context *)arg;
-    if (c->with_u) c->p->gelu_mul(c->y, c->x, c->u, c->n, c->kind);
-    else c->p->gelu(c->y, c->x, c->n, c->kind);
+static uint64_t rng_state;
+
+static void seed_random(unsigned long long seed) {
+    rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)seed * 0x9e3779b97f4a7c15ull;
+    if (rng_state == 0) rng_state = 1;
 }
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
 static float random_uniform(float lo, float hi) {
     rng_state ^= rng_state << 13;
     rng_state ^= rng_state >> 7;
@@ -128,7 +348,7 @@ static float random_uniform(float lo, float hi) {
 }
 
 static float *alloc_floats(size_t n) {
-    float *p = (float *)malloc(n * sizeof(float) + 64);
+    float *p = (float *)malloc((n ? n : 1) * sizeof(float) + 64);
     if (!p) {
         fprintf(stderr, "geglu-bench: out of memory\n");
         exit(1);
@@ -158,56 +378,12 @@ static long long max_ulp(const float *a, const float *b, size_t n) {
     return worst;
 }
 
-static void bench_elementwise(size_t n, int samples, double sample_seconds) {
-    float *x = alloc_floats(n), *u = alloc_floats(n), *y = alloc_floats(n), *ref = alloc_floats(n);
-    size_t i, p;
-    int op, k;
-    for (i = 0; i < n; i++) {
-        x[i] = random_uniform(-5.0f, 5.0f);
-        u[i] = random_uniform(-2.0f, 2.0f);
-    }
-    for (op = 0; op < 2; op++) {
-        for (k = 0; k < 2; k++) {
-            geglu_gelu kind = k ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
-            timing t[PATH_COUNT];
-            long long ulp[PATH_COUNT];
-            if (op) geglu__gelu_mul_f32_scalar(ref, x, u, n, kind);
-            else geglu__gelu_f32_scalar(ref, x, n, kind);
-            for (p = 0; p < PATH_COUNT; p++) {
-                elementwise_context c;
-                c.p = path_at(p);
-                c.with_u = op;
-                c.kind = kind;
-                c.y = y;
-                c.x = x;
-                c.u = u;
-                c.n = n;
-                run_elementwise(&c);
-                ulp[p] = max_ulp(y, ref, n);
-                /* geglu's paths must agree with the scalar path before they are timed; libm is
-                   the baseline and only reports its error. */
-                if (p != 0 && ulp[p] != 0) continue;
-                t[p] = measure(run_elementwise, &c, samples, sample_seconds);
-            }
-            for (p = 0; p < PATH_COUNT; p++) {
-                double bytes = (op ? 12.0 : 8.0) * (double)n;
-                if (p != 0 && ulp[p] != 0) {
-                    printf("%-9s %-4s %9zu %-7s WRONG: %lld ULP from the scalar path, not timed\n",
-                           op ? "gelu-mul" : "gelu", k ? "tanh" : "erf", n, path_at(p)->name, ulp[p]);
-                    continue;
-                }
-                printf("%-9s %-4s %9zu %-7s %10.1f %10.1f %10.1f %8.3f %7.1f %7.2fx %7.2fx %9lld\n",
-                       op ? "gelu-mul" : "gelu", k ? "tanh" : "erf", n, path_at(p)->name,
-                       t[p].median * 1e6, t[p].min * 1e6, t[p].max * 1e6, n / t[p].median * 1e-9,
-                       bytes / t[p].median * 1e-9, t[1].median / t[p].median,
-                       t[0].median / t[p].median, ulp[p]);
-            }
-        }
-    }
-    free(x);
-    free(u);
-    free(y);
-    free(ref);
+static void set_threads(int threads) {
+#if defined(_OPENMP)
+    omp_set_num_threads(threads);
+#else
+    (void)threads;
+#endif
 }
 
 /* ---- the machine: the FMA peak of the path in use, and one thread's read bandwidth ---------- */
@@ -278,7 +454,7 @@ static double measure_peak_gflops(void) {
     peak_context c;
     timing t;
     c.iterations = 1L << 20;
-    t = measure(run_peak, &c, 7, 0.02);
+    t = measure(run_peak, &c, 1, 7, 0.02);
     return 12.0 * 2.0 * VEC_LANES * (double)c.iterations / t.median * 1e-9;
 }
 
@@ -311,34 +487,374 @@ static double measure_read_bandwidth(size_t bytes) {
     memset(data, 0, bytes);
     c.data = data;
     c.n = bytes / sizeof(float);
-    t = measure(run_read, &c, 5, 0.0);
+    t = measure(run_read, &c, 1, 5, 0.0);
     free(data);
     return (double)bytes / t.median * 1e-9;
 }
 
-/* ---- the FFN of real layers ------------------------------------------------------------------ */
+/* ---- results ----------------------------------------------------------------------------------- */
 
-typedef struct ffn_context {
-    geglu_layer_f32 layer;
-    const geglu_packed_f32 *packed;
-    const float *x;
-    float *y;
-    void *workspace;
-    size_t tokens, workspace_size;
-} ffn_context;
+/* One measured case. Element-wise cases have n and the ratios to the scalar path and libm;
+   layer cases have a preset, tokens, and the ratios to unpacked weights and to one thread. */
+typedef struct record {
+    const char *op, *preset, *gelu, *path, *weights;
+    size_t d_model, d_ff, tokens, n;
+    int threads, layer, wrong;
+    timing t;
+    double rate; /* G elements/s, or GFLOP/s */
+    double gbs, peak_share, bw_share;
+    double ratio[2]; /* x scalar and x libm; or x unpacked and x one thread; 0: none */
+    long long ulp;
+} record;
 
-static void run_ffn(void *arg) {
-    ffn_context *c = (ffn_context *)arg;
-    geglu_status s = c->packed ? geglu_ffn_packed_f32(c->packed, c->x, c->tokens, c->y,
-                                                      c->workspace, c->workspace_size)
-                               : geglu_ffn_f32(&c->layer, c->x, c->tokens, c->y, c->workspace,
-                                               c->workspace_size);
-    if (s != GEGLU_OK) abort();
+static record *records;
+static size_t record_count, record_capacity;
+static double machine_peak, machine_bandwidth, run_started;
+
+static record *new_record(void) {
+    if (record_count == record_capacity) {
+        size_t capacity = record_capacity ? 2 * record_capacity : 64;
+        record *grown = (record *)realloc(records, capacity * sizeof(record));
+        if (!grown) {
+            fprintf(stderr, "geglu-bench: out of memory\n");
+            exit(1);
+        }
+        records = grown;
+        record_capacity = capacity;
+    }
+    memset(&records[record_count], 0, sizeof(record));
+    return &records[record_count++];
 }
 
-/* Row `row` of Y in the order geglu.h's contract fixes (one float accumulator per output,
-   increasing index, bias after): with FMA every path must match it bit for bit. */
-static void plain_ffn_row(const geglu_layer_f32 *l, const float *x, float *h, float *y) {
+/* Progress on stderr once the run has lasted a couple of seconds. */
+static void progress(const char *op, const char *what, size_t size, const char *path) {
+    if (now_seconds() - run_started > 2.0)
+        fprintf(stderr, "geglu-bench: [%.0f s] %s %s %zu %s\n", now_seconds() - run_started, op,
+                what, size, path);
+}
+
+static void print_ratio(double r) {
+    if (r > 0.0) printf(" %7.2fx", r);
+    else printf(" %8s", "-");
+}
+
+static void print_table(void) {
+    size_t i;
+    int header = 0;
+    for (i = 0; i < record_count; i++) {
+        const record *r = &records[i];
+        if (r->layer) continue;
+        if (!header) {
+            printf("%-9s %-4s %9s %-7s %10s %10s %10s %8s %7s %8s %8s %9s\n", "op", "gelu", "n",
+                   "path", "median us", "min us", "max us", "G elem/s", "GB/s", "x scalar",
+                   "x libm", "max ULP*");
+            header = 1;
+        }
+        if (r->wrong) {
+            printf("%-9s %-4s %9zu %-7s WRONG: %lld ULP from the scalar path, not timed\n", r->op,
+                   r->gelu, r->n, r->path, r->ulp);
+            continue;
+        }
+        printf("%-9s %-4s %9zu %-7s %10.1f %10.1f %10.1f %8.3f %7.1f", r->op, r->gelu, r->n,
+               r->path, r->t.median * 1e6, r->t.min * 1e6, r->t.max * 1e6, r->rate, r->gbs);
+        print_ratio(r->ratio[0]);
+        print_ratio(r->ratio[1]);
+        printf(" %9lld\n", r->ulp);
+    }
+    if (header)
+        printf("* max ULP: largest distance from the scalar path on the benchmark's data; geglu's "
+               "paths must show 0,\n  the libm formula shows its cancellation error.\n\n");
+    printf("this core: FMA peak %.1f GFLOP/s (%s, measured), read bandwidth %.1f GB/s (one thread, "
+           "measured)\n",
+           machine_peak, geglu_isa(), machine_bandwidth);
+    header = 0;
+    for (i = 0; i < record_count; i++) {
+        const record *r = &records[i];
+        if (!r->layer) continue;
+        if (!header) {
+            printf("layers: fp32; GFLOP/s counts 2 per multiply-add; GB/s: the weights read once "
+                   "per call (t5 weights stay in\nthe last-level cache, gemma's do not); peak and "
+                   "bw: shares of one core's measured peak and bandwidth\n\n");
+            printf("%-4s %-9s %6s %-4s %-7s %7s %-8s %10s %10s %10s %8s %7s %7s %7s %8s %8s\n",
+                   "op", "preset", "tokens", "gelu", "isa", "threads", "weights", "median ms",
+                   "min ms", "max ms", "GFLOP/s", "peak", "GB/s", "bw", "x unpkd", "x 1 thr");
+            header = 1;
+        }
+        if (r->wrong) {
+            printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s WRONG: %lld ULP from the plain order, not "
+                   "timed\n",
+                   r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights, r->ulp);
+            continue;
+        }
+        printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %10.3f %10.3f %10.3f %8.1f %6.1f%% %7.2f "
+               "%6.1f%%",
+               r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights,
+               r->t.median * 1e3, r->t.min * 1e3, r->t.max * 1e3, r->rate, 100.0 * r->peak_share,
+               r->gbs, 100.0 * r->bw_share);
+        print_ratio(r->ratio[0]);
+        print_ratio(r->ratio[1]);
+        printf("\n");
+    }
+}
+
+static void print_csv(void) {
+    size_t i;
+    printf("op,preset,d_model,d_ff,tokens,n,gelu,path,threads,weights,correct,median_s,min_s,max_s,"
+           "rate,unit,gb_per_s,peak_share,bandwidth_share,ratio_1,ratio_1_against,ratio_2,"
+           "ratio_2_against,max_ulp,machine_peak_gflops,machine_read_gb_per_s\n");
+    for (i = 0; i < record_count; i++) {
+        const record *r = &records[i];
+        printf("%s,%s,%zu,%zu,%zu,%zu,%s,%s,%d,%s,%s,%.9g,%.9g,%.9g,%.6g,%s,%.6g,%.6g,%.6g,%.6g,%s,"
+               "%.6g,%s,%lld,%.6g,%.6g\n",
+               r->op, r->layer ? r->preset : "", r->d_model, r->d_ff, r->tokens, r->n, r->gelu,
+               r->path, r->threads, r->layer ? r->weights : "", r->wrong ? "no" : "yes",
+               r->t.median, r->t.min, r->t.max, r->rate, r->layer ? "GFLOP/s" : "Gelem/s", r->gbs,
+               r->peak_share, r->bw_share, r->ratio[0], r->layer ? "unpacked" : "scalar",
+               r->ratio[1], r->layer ? "one_thread" : "libm", r->ulp, machine_peak,
+               machine_bandwidth);
+    }
+}
+
+static void print_json(void) {
+    size_t i;
+    printf("{\n  \"version\": \"%s\",\n  \"isa\": \"%s\",\n  \"machine\": {\"peak_gflops\": %.6g, "
+           "\"read_gb_per_s\": %.6g},\n  \"results\": [",
+           GEGLU_VERSION_STRING, geglu_isa(), machine_peak, machine_bandwidth);
+    for (i = 0; i < record_count; i++) {
+        const record *r = &records[i];
+        printf("%s\n    {\"op\": \"%s\", \"gelu\": \"%s\", \"path\": \"%s\", \"threads\": %d, "
+               "\"correct\": %s, \"max_ulp\": %lld, ",
+               i ? "," : "", r->op, r->gelu, r->path, r->threads, r->wrong ? "false" : "true",
+               r->ulp);
+        if (r->layer)
+            printf("\"preset\": \"%s\", \"d_model\": %zu, \"d_ff\": %zu, \"tokens\": %zu, "
+                   "\"weights\": \"%s\", ",
+                   r->preset, r->d_model, r->d_ff, r->tokens, r->weights);
+        else
+            printf("\"n\": %zu, ", r->n);
+        if (r->wrong) {
+            printf("\"median_s\": null}");
+            continue;
+        }
+        printf("\"median_s\": %.9g, \"min_s\": %.9g, \"max_s\": %.9g, \"%s\": %.6g, "
+               "\"gb_per_s\": %.6g",
+               r->t.median, r->t.min, r->t.max, r->layer ? "gflops" : "gelem_per_s", r->rate,
+               r->gbs);
+        if (r->layer)
+            printf(", \"peak_share\": %.6g, \"bandwidth_share\": %.6g, \"x_unpacked\": %.6g, "
+                   "\"x_one_thread\": %.6g}",
+                   r->peak_share, r->bw_share, r->ratio[0], r->ratio[1]);
+        else
+            printf(", \"x_scalar\": %.6g, \"x_libm\": %.6g}", r->ratio[0], r->ratio[1]);
+    }
+    printf("\n  ]\n}\n");
+}
+
+/* GFLOP/s against tokens (log scale), one line per preset, operation, weights and threads. */
+static int write_svg(const char *path) {
+    static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
+                                          "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
+    const double left = 70, top = 50, width = 560, height = 330;
+    double max_rate = 1.0, min_tokens = 1.0, max_tokens = 2.0, x_span;
+    size_t i, j, series = 0, tick;
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "geglu-bench: cannot write %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    for (i = 0; i < record_count; i++)
+        if (records[i].layer && !records[i].wrong) {
+            if (records[i].rate > max_rate) max_rate = records[i].rate;
+            if ((double)records[i].tokens > max_tokens) max_tokens = (double)records[i].tokens;
+        }
+    if (machine_peak > max_rate) max_rate = machine_peak;
+    max_rate *= 1.05;
+    x_span = log2(max_tokens / min_tokens);
+    fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"860\" height=\"430\" "
+               "font-family=\"sans-serif\" font-size=\"12\">\n"
+               "<rect width=\"860\" height=\"430\" fill=\"white\"/>\n"
+               "<text x=\"%g\" y=\"28\" font-size=\"15\">geglu.h %s on %s: GFLOP/s against tokens "
+               "(one core's FMA peak dashed)</text>\n",
+            left, GEGLU_VERSION_STRING, geglu_isa());
+    fprintf(f, "<rect x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\" fill=\"none\" stroke=\"#444\"/>\n",
+            left, top, width, height);
+    for (tick = 0; tick <= 5; tick++) {
+        double value = max_rate * (double)tick / 5.0, y = top + height - height * (double)tick / 5.0;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
+                   "<text x=\"%g\" y=\"%g\" text-anchor=\"end\">%.0f</text>\n",
+                left, y, left + width, y, left - 6, y + 4, value);
+    }
+    for (tick = 1; (double)tick <= max_tokens; tick *= 2) {
+        double x = left + width * log2((double)tick / min_tokens) / x_span;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#ddd\"/>"
+                   "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">%zu</text>\n",
+                x, top, x, top + height, x, top + height + 16, tick);
+    }
+    fprintf(f, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\">tokens</text>\n"
+               "<text x=\"18\" y=\"%g\" transform=\"rotate(-90 18 %g)\" text-anchor=\"middle\">"
+               "GFLOP/s</text>\n",
+            left + width / 2, top + height + 36, top + height / 2, top + height / 2);
+    if (machine_peak > 0.0) {
+        double y = top + height - height * machine_peak / max_rate;
+        fprintf(f, "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#000\" "
+                   "stroke-dasharray=\"6 4\"/>\n",
+                left, y, left + width, y);
+    }
+    for (i = 0; i < record_count; i++) {
+        const record *r = &records[i];
+        int seen = 0;
+        if (!r->layer || r->wrong) continue;
+        for (j = 0; j < i && !seen; j++) /* one series per preset, op, weights and threads */
+            seen = records[j].layer && strcmp(records[j].preset, r->preset) == 0 &&
+                   records[j].d_model == r->d_model && strcmp(records[j].op, r->op) == 0 &&
+                   strcmp(records[j].weights, r->weights) == 0 && records[j].threads == r->threads;
+        if (seen) continue;
+        fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
+                colours[series % 8], strcmp(r->weights, "unpacked") == 0 ? " stroke-dasharray=\"4 3\"" : "");
+        for (j = i; j < record_count; j++) {
+            const record *s = &records[j];
+            if (s->layer && !s->wrong && strcmp(s->preset, r->preset) == 0 &&
+                s->d_model == r->d_model && strcmp(s->op, r->op) == 0 &&
+                strcmp(s->weights, r->weights) == 0 && s->threads == r->threads)
+                fprintf(f, "%.1f,%.1f ", left + width * log2((double)s->tokens / min_tokens) / x_span,
+                        top + height - height * s->rate / max_rate);
+        }
+        fprintf(f, "\"/>\n<text x=\"%g\" y=\"%g\" fill=\"%s\">%s %s, %s, %d thread%s</text>\n",
+                left + width + 12, top + 14 + 18 * (double)series, colours[series % 8], r->op,
+                r->preset, r->weights, r->threads, r->threads == 1 ? "" : "s");
+        series++;
+    }
+    fprintf(f, "</svg>\n");
+    if (fclose(f) != 0) {
+        fprintf(stderr, "geglu-bench: cannot write %s\n", path);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- element-wise ------------------------------------------------------------------------------ */
+
+/* The baseline a user writes by hand: the float formula with libm. */
+static void libm_gelu(float *y, const float *x, size_t n, geglu_gelu kind) {
+    size_t i;
+    if (kind == GEGLU_GELU_TANH)
+        for (i = 0; i < n; i++)
+            y[i] = 0.5f * x[i] * (1.0f + tanhf(0.7978845608f * (x[i] + 0.044715f * x[i] * x[i] * x[i])));
+    else
+        for (i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.7071067812f));
+}
+
+static void libm_gelu_mul(float *h, const float *a, const float *u, size_t n, geglu_gelu kind) {
+    size_t i;
+    libm_gelu(h, a, n, kind);
+    for (i = 0; i < n; i++) h[i] *= u[i];
+}
+
+/* The libm baseline first, then every path geglu.h compiled in (the one in use last). */
+typedef geglu__gelu_path path;
+#define PATH_COUNT (GEGLU__GELU_PATH_COUNT + 1)
+static const path *path_at(size_t i) {
+    static const path libm_path = {"libm", libm_gelu, libm_gelu_mul};
+    return i == 0 ? &libm_path : &geglu__gelu_paths[i - 1];
+}
+
+typedef struct elementwise_context {
+    const path *p;
+    int with_u;
+    geglu_gelu kind;
+    float *y;
+    const float *x, *u;
+    size_t n;
+} elementwise_context;
+
+static void run_elementwise(void *arg) {
+    elementwise_context *c = (elementwise_context *)arg;
+    if (c->with_u) c->p->gelu_mul(c->y, c->x, c->u, c->n, c->kind);
+    else c->p->gelu(c->y, c->x, c->n, c->kind);
+}
+
+static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu kind) {
+    float *x = alloc_floats(n), *u = alloc_floats(n), *y = alloc_floats(n), *ref = alloc_floats(n);
+    record *rec[PATH_COUNT];
+    size_t i, p;
+    for (i = 0; i < n; i++) {
+        x[i] = random_uniform(-5.0f, 5.0f);
+        u[i] = random_uniform(-2.0f, 2.0f);
+    }
+    if (with_u) geglu__gelu_mul_f32_scalar(ref, x, u, n, kind);
+    else geglu__gelu_f32_scalar(ref, x, n, kind);
+    for (p = 0; p < PATH_COUNT; p++) {
+        elementwise_context c;
+        record *r = rec[p] = new_record();
+        c.p = path_at(p);
+        c.with_u = with_u;
+        c.kind = kind;
+        c.y = y;
+        c.x = x;
+        c.u = u;
+        c.n = n;
+        r->op = with_u ? "gelu-mul" : "gelu";
+        r->preset = "-";
+        r->weights = "-";
+        r->gelu = kind == GEGLU_GELU_TANH ? "tanh" : "erf";
+        r->path = c.p->name;
+        r->n = n;
+        r->threads = 1;
+        progress(r->op, r->gelu, n, r->path);
+        run_elementwise(&c);
+        r->ulp = max_ulp(y, ref, n);
+        /* geglu's paths must agree with the scalar path before they are timed; libm is the
+           baseline and only reports its error. */
+        r->wrong = p != 0 && r->ulp != 0;
+        if (r->wrong) continue;
+        r->t = measure(run_elementwise, &c, o->warmup, o->repeat, n < 65536 ? 0.005 : 0.0);
+        r->rate = (double)n / r->t.median * 1e-9;
+        r->gbs = (with_u ? 12.0 : 8.0) * (double)n / r->t.median * 1e-9;
+    }
+    for (p = 0; p < PATH_COUNT; p++)
+        if (!rec[p]->wrong) {
+            rec[p]->ratio[0] = rec[1]->wrong ? 0.0 : rec[1]->t.median / rec[p]->t.median;
+            rec[p]->ratio[1] = rec[0]->t.median / rec[p]->t.median;
+        }
+    free(x);
+    free(u);
+    free(y);
+    free(ref);
+}
+
+/* ---- layers ------------------------------------------------------------------------------------ */
+
+typedef struct layer_context {
+    geglu_layer_f32 layer;
+    const geglu_packed_f32 *packed; /* NULL: run unpacked */
+    int ffn;
+    const float *x;
+    float *out;
+    void *workspace;
+    size_t tokens, workspace_size;
+} layer_context;
+
+static void run_layer(void *arg) {
+    layer_context *c = (layer_context *)arg;
+    geglu_status s;
+    if (c->ffn)
+        s = c->packed ? geglu_ffn_packed_f32(c->packed, c->x, c->tokens, c->out, c->workspace,
+                                             c->workspace_size)
+                      : geglu_ffn_f32(&c->layer, c->x, c->tokens, c->out, c->workspace,
+                                      c->workspace_size);
+    else
+        s = c->packed ? geglu_gate_packed_f32(c->packed, c->x, c->tokens, c->out)
+                      : geglu_gate_f32(&c->layer, c->x, c->tokens, c->out);
+    if (s != GEGLU_OK) {
+        fprintf(stderr, "geglu-bench: %s\n", geglu_status_string(s));
+        exit(1);
+    }
+}
+
+/* One row of H, and of Y when y is not NULL, in the order geglu.h's contract fixes (one float
+   accumulator per output, increasing index, bias after): with FMA every path must match it bit
+   for bit. */
+static void plain_row(const geglu_layer_f32 *l, const float *x, float *h, float *y) {
     size_t j, k;
     for (j = 0; j < l->d_ff; j++) {
         float a = 0.0f, u = 0.0f;
@@ -348,55 +864,52 @@ static void plain_ffn_row(const geglu_layer_f32 *l, const float *x, float *h, fl
         }
         geglu__gelu_mul_f32_scalar(&h[j], &a, &u, 1, l->gelu);
     }
-    for (k = 0; k < l->d_model; k++) {
+    for (k = 0; y && k < l->d_model; k++) {
         float acc = 0.0f;
         for (j = 0; j < l->d_ff; j++) acc = GEGLU__FMAF(h[j], l->w2[j * l->d_model + k], acc);
         y[k] = acc;
     }
 }
 
-/* The largest ULP distance of the first and last rows of Y from the plain order. */
-static long long check_ffn(const ffn_context *c) {
-    float *h = alloc_floats(c->layer.d_ff), *want = alloc_floats(c->layer.d_model);
-    size_t rows[2], i;
+/* The largest ULP distance of the first and last output rows from the plain order (without FMA
+   the paths differ in rounding: then 0 when within a relative 1e-4 of the row's largest). */
+static long long check_layer(const layer_context *c) {
+    const size_t width = c->ffn ? c->layer.d_model : c->layer.d_ff;
+    float *h = alloc_floats(c->layer.d_ff), *y = alloc_floats(c->layer.d_model);
+    size_t rows[2], i, j;
     long long worst = 0, d;
     rows[0] = 0;
     rows[1] = c->tokens - 1;
     for (i = 0; i < 2; i++) {
-        plain_ffn_row(&c->layer, c->x + rows[i] * c->layer.d_model, h, want);
-        d = max_ulp(c->y + rows[i] * c->layer.d_model, want, c->layer.d_model);
+        const float *want = c->ffn ? y : h, *got = c->out + rows[i] * width;
+        plain_row(&c->layer, c->x + rows[i] * c->layer.d_model, h, c->ffn ? y : NULL);
+        d = max_ulp(got, want, width);
+        if (!BENCH_BITWISE && d != 0) {
+            double largest = 0.0, diff = 0.0;
+            for (j = 0; j < width; j++) {
+                if (fabs(want[j]) > largest) largest = fabs(want[j]);
+                if (fabs(got[j] - want[j]) > diff) diff = fabs(got[j] - want[j]);
+            }
+            d = diff <= 1e-4 * largest ? 0 : d;
+        }
         if (d > worst) worst = d;
     }
     free(h);
-    free(want);
+    free(y);
     return worst;
 }
 
-typedef struct preset {
-    const char *name;
-    size_t d_model, d_ff;
-} preset;
-
-static void set_threads(int threads) {
-#if defined(_OPENMP)
-    omp_set_num_threads(threads);
-#else
-    (void)threads;
-#endif
-}
-
-/* Packed and unpacked on one thread, then (threads > 1) packed on `threads` threads. */
-static void bench_ffn(const preset *p, const size_t *token_list, size_t token_count, int samples,
-                      double peak, double bandwidth, int threads) {
+static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
     size_t weights = p->d_model * p->d_ff, max_tokens = 0, i, t, packed_size;
     float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights);
-    float *x, *y;
+    float *x, *out;
     void *packed_buffer;
-    ffn_context c;
-    for (t = 0; t < token_count; t++)
-        if (token_list[t] > max_tokens) max_tokens = token_list[t];
+    layer_context c;
+    int op;
+    for (t = 0; t < o->token_count; t++)
+        if (o->tokens[t] > max_tokens) max_tokens = o->tokens[t];
     x = alloc_floats(max_tokens * p->d_model);
-    y = alloc_floats(max_tokens * p->d_model);
+    out = alloc_floats(max_tokens * (p->d_model > p->d_ff ? p->d_model : p->d_ff));
     for (i = 0; i < weights; i++) {
         w[i] = random_uniform(-0.05f, 0.05f);
         v[i] = random_uniform(-0.05f, 0.05f);
@@ -409,55 +922,66 @@ static void bench_ffn(const preset *p, const size_t *token_list, size_t token_co
     c.layer.w = w;
     c.layer.v = v;
     c.layer.w2 = w2;
-    c.layer.gelu = GEGLU_GELU_TANH;
+    c.layer.gelu = kind;
     c.x = x;
-    c.y = y;
+    c.out = out;
     packed_size = geglu_packed_size_f32(&c.layer);
     packed_buffer = malloc(packed_size);
     if (!packed_buffer || geglu_pack_f32(&c.layer, packed_buffer, packed_size, &c.packed) != GEGLU_OK) {
         fprintf(stderr, "geglu-bench: cannot pack the %s layer\n", p->name);
         exit(1);
     }
-    for (t = 0; t < token_count; t++) {
-        double flops = 2.0 * 3.0 * (double)token_list[t] * (double)weights, unpacked_median = 0.0;
-        double one_thread = 0.0;
-        int mode;
-        c.tokens = token_list[t];
-        for (mode = 0; mode < (threads > 1 ? 3 : 2); mode++) {
+    for (op = 0; op < 2; op++) {
+        if (!(o->ops & (op ? OP_FFN : OP_GATE))) continue;
+        c.ffn = op;
+        for (t = 0; t < o->token_count; t++) {
             const geglu_packed_f32 *packed = c.packed;
-            int used = mode == 2 ? threads : 1;
-            timing tm;
-            long long ulp;
-            double gbs;
-            set_threads(used);
-            if (mode == 0) c.packed = NULL;
-            c.workspace_size = c.packed ? geglu_ffn_packed_workspace_size(c.packed, c.tokens)
-                                        : geglu_ffn_workspace_size(&c.layer, c.tokens);
-            c.workspace = malloc(c.workspace_size + 1);
-            run_ffn(&c);
-            ulp = check_ffn(&c);
-            if (ulp != 0 && BENCH_BITWISE) {
-                printf("%-4s %-9s %6zu %-7s %7d %-8s WRONG: %lld ULP from the plain order, not "
-                       "timed\n",
-                       "ffn", p->name, c.tokens, geglu_isa(), used, mode ? "packed" : "unpacked",
-                       ulp);
-            } else {
-                tm = measure(run_ffn, &c, samples, 0.02);
-                gbs = 3.0 * (double)weights * sizeof(float) / tm.median * 1e-9;
-                if (mode == 0) unpacked_median = tm.median;
-                if (mode == 1) one_thread = tm.median;
-                /* shares of one core's peak and one thread's bandwidth, so above 100% with threads */
-                printf("%-4s %-9s %6zu %-7s %7d %-8s %10.3f %10.3f %10.3f %8.1f %6.1f%% %7.2f "
-                       "%6.1f%% %7.2fx %7.2fx\n",
-                       "ffn", p->name, c.tokens, geglu_isa(), used, mode ? "packed" : "unpacked",
-                       tm.median * 1e3, tm.min * 1e3, tm.max * 1e3, flops / tm.median * 1e-9,
-                       100.0 * flops / tm.median * 1e-9 / peak, gbs, 100.0 * gbs / bandwidth,
-                       unpacked_median > 0.0 ? unpacked_median / tm.median : 0.0,
-                       one_thread > 0.0 ? one_thread / tm.median : 1.0);
+            double flops = 2.0 * (op ? 3.0 : 2.0) * (double)o->tokens[t] * (double)weights;
+            record *unpacked = NULL, *one_thread = NULL;
+            int mode;
+            c.tokens = o->tokens[t];
+            for (mode = 0; mode < 3; mode++) { /* unpacked, packed, packed on N threads */
+                record *r;
+                if ((mode == 0 && !o->unpacked) || (mode > 0 && !o->packed) ||
+                    (mode == 2 && o->threads == 1))
+                    continue;
+                r = new_record();
+                r->op = op ? "ffn" : "gate";
+                r->preset = p->name;
+                r->d_model = p->d_model;
+                r->d_ff = p->d_ff;
+                r->tokens = c.tokens;
+                r->gelu = kind == GEGLU_GELU_TANH ? "tanh" : "erf";
+                r->path = geglu_isa();
+                r->threads = mode == 2 ? o->threads : 1;
+                r->weights = mode ? "packed" : "unpacked";
+                r->layer = 1;
+                c.packed = mode ? packed : NULL;
+                set_threads(r->threads);
+                c.workspace_size = !op ? 0
+                                   : mode ? geglu_ffn_packed_workspace_size(c.packed, c.tokens)
+                                          : geglu_ffn_workspace_size(&c.layer, c.tokens);
+                c.workspace = malloc(c.workspace_size + 1);
+                progress(r->op, p->name, c.tokens, r->weights);
+                run_layer(&c);
+                r->ulp = check_layer(&c);
+                r->wrong = r->ulp != 0;
+                if (!r->wrong) {
+                    r->t = measure(run_layer, &c, o->warmup, o->repeat, 0.02);
+                    r->rate = flops / r->t.median * 1e-9;
+                    r->gbs = (op ? 3.0 : 2.0) * (double)weights * sizeof(float) / r->t.median * 1e-9;
+                    r->peak_share = r->rate / machine_peak;
+                    r->bw_share = r->gbs / machine_bandwidth;
+                    if (mode == 0) unpacked = r;
+                    if (mode == 1) one_thread = r;
+                    r->ratio[0] = unpacked && !unpacked->wrong ? unpacked->t.median / r->t.median : 0.0;
+                    r->ratio[1] = mode == 0 ? 0.0
+                                  : one_thread ? one_thread->t.median / r->t.median : 0.0;
+                }
+                free(c.workspace);
+                c.packed = packed;
+                set_threads(1);
             }
-            fflush(stdout);
-            free(c.workspace);
-            c.packed = packed;
         }
     }
     free(packed_buffer);
@@ -465,72 +989,41 @@ static void bench_ffn(const preset *p, const size_t *token_list, size_t token_co
     free(v);
     free(w2);
     free(x);
-    free(y);
-}
-
-static void usage(FILE *to) {
-    fprintf(to, "usage: geglu-bench [--quick] [--threads N]\n"
-                "  --quick      fewer repetitions, smaller shapes (a smoke run)\n"
-                "  --threads N  also time the packed FFN on N threads (an OpenMP build)\n");
+    free(out);
 }
 
 int main(int argc, char **argv) {
-    static const preset presets[] = {
-        {"t5-base", 768, 2048}, {"t5-large", 1024, 2816}, {"gemma-2b", 2048, 16384}};
-    static const size_t tokens[] = {1, 8, 64, 256, 1024}, quick_tokens[] = {1, 64};
-    double peak, bandwidth;
-    int quick = 0, threads = 1, a;
+    options o;
     size_t i;
-    for (a = 1; a < argc; a++) {
-        if (strcmp(argv[a], "--quick") == 0) {
-            quick = 1;
-        } else if (strcmp(argv[a], "--threads") == 0 && a + 1 < argc) {
-            char *end;
-            long n = strtol(argv[++a], &end, 10);
-            if (*end != '\0' || n < 1 || n > 1024) {
-                fprintf(stderr, "geglu-bench: --threads wants a number from 1 to 1024, not '%s'\n",
-                        argv[a]);
-                return 2;
-            }
-            threads = (int)n;
-        } else if (strcmp(argv[a], "--help") == 0) {
-            usage(stdout);
-            return 0;
-        } else {
-            fprintf(stderr, "geglu-bench: unknown argument '%s'\n", argv[a]);
-            usage(stderr);
-            return 2;
-        }
-    }
-#if !defined(_OPENMP)
-    if (threads > 1) {
-        fprintf(stderr, "geglu-bench: --threads needs a build with -fopenmp\n");
-        return 2;
-    }
-#endif
+    int k, status = parse_options(argc, argv, &o);
+    if (status != 0) return status == 1 ? 0 : status;
+    run_started = now_seconds();
+    seed_random(o.seed);
     set_threads(1);
-    printf("geglu.h %s, ISA in use: %s, single thread\n\n", GEGLU_VERSION_STRING, geglu_isa());
-    printf("%-9s %-4s %9s %-7s %10s %10s %10s %8s %7s %8s %8s %9s\n", "op", "gelu", "n", "path",
-           "median us", "min us", "max us", "G elem/s", "GB/s", "x scalar", "x libm", "max ULP*");
-    bench_elementwise(4096, quick ? 9 : 31, quick ? 0.002 : 0.01);
-    bench_elementwise(quick ? (size_t)1 << 22 : (size_t)1 << 24, quick ? 3 : 7, 0.0);
-    printf("* max ULP: largest distance from the scalar path on the benchmark's data; geglu's paths "
-           "must show 0,\n  the libm formula shows its cancellation error.\n");
-
-    peak = measure_peak_gflops();
-    bandwidth = measure_read_bandwidth(quick ? (size_t)1 << 26 : (size_t)1 << 28);
-    printf("\nthis core: FMA peak %.1f GFLOP/s (%s, measured), read bandwidth %.1f GB/s "
-           "(one thread, measured)\n",
-           peak, geglu_isa(), bandwidth);
-    printf("FFN Y = (GELU_tanh(XW) (x) XV) W2, fp32; GB/s: the three weight matrices read once per "
-           "call;\nt5 weights (19 and 35 MB) stay in the last-level cache, gemma-2b's (400 MB) do "
-           "not\n\n");
-    printf("%-4s %-9s %6s %-7s %7s %-8s %10s %10s %10s %8s %7s %7s %7s %8s %8s\n", "op", "preset",
-           "tokens", "isa", "threads", "weights", "median ms", "min ms", "max ms", "GFLOP/s", "peak",
-           "GB/s", "bw", "x unpkd", "x 1 thr");
-    for (i = 0; i < (quick ? 1u : sizeof presets / sizeof presets[0]); i++)
-        bench_ffn(&presets[i], quick ? quick_tokens : tokens,
-                  quick ? 2 : sizeof tokens / sizeof tokens[0], quick ? 3 : 5, peak, bandwidth,
-                  threads);
-    return 0;
+    machine_peak = measure_peak_gflops();
+    machine_bandwidth = measure_read_bandwidth(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);
+    for (i = 0; i < o.size_count; i++)
+        for (k = 0; k < 2; k++) {
+            geglu_gelu kind = k ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
+            if (o.kinds && !(o.kinds & (1 << k))) continue;
+            if (o.ops & OP_GELU) bench_elementwise(&o, o.sizes[i], 0, kind);
+            if (o.ops & OP_GELU_MUL) bench_elementwise(&o, o.sizes[i], 1, kind);
+        }
+    for (i = 0; i < o.layer_count && (o.ops & (OP_GATE | OP_FFN)); i++)
+        for (k = 0; k < 2; k++) {
+            geglu_gelu kind = k ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
+            if (o.kinds ? !(o.kinds & (1 << k)) : kind != GEGLU_GELU_TANH) continue;
+            bench_layer(&o, &o.layers[i], kind);
+        }
+    if (o.format == FORMAT_CSV) print_csv();
+    else if (o.format == FORMAT_JSON) print_json();
+    else {
+        printf("geglu.h %s, ISA in use: %s\n\n", GEGLU_VERSION_STRING, geglu_isa());
+        print_table();
+    }
+    status = 0;
+    for (i = 0; i < record_count; i++) status |= records[i].wrong;
+    if (o.svg && write_svg(o.svg) != 0) status = 1;
+    free(records);
+    return status;
 }
