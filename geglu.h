@@ -396,6 +396,11 @@ static int geglu__float_range(const void *pointer, size_t rows, size_t cols, geg
     return bytes <= UINTPTR_MAX - range->address;
 }
 
+/* Whether [pointer, pointer + bytes) would wrap around the address space. */
+static int geglu__wraps(const void *pointer, size_t bytes) {
+    return bytes > UINTPTR_MAX - (uintptr_t)pointer;
+}
+
 static int geglu__missing(const void *pointer, geglu__range range) {
     return pointer == NULL && range.bytes != 0;
 }
@@ -1711,14 +1716,14 @@ GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t t
     return scratch.bytes;
 }
 
-/* Checks 5 and 6 for an FFN call, given checks 1 to 4; on success, the aligned scratch. */
+/* The rest of check 4 and checks 5 and 6 for an FFN call (the workspace's wrap-around is
+   check 3, done by the caller); on success, the aligned scratch. */
 static geglu_status geglu__check_workspace(const geglu__range range[GEGLU__BUFFERS], size_t needed,
                                            void *workspace, size_t workspace_size,
                                            float **scratch) {
     geglu__range space;
     space.address = (uintptr_t)workspace;
     space.bytes = workspace_size;
-    if (workspace_size > UINTPTR_MAX - space.address) return GEGLU_ERROR_SIZE_OVERFLOW;
     if (needed != 0 && workspace == NULL) return GEGLU_ERROR_NULL_POINTER;
     if (workspace_size < needed) return GEGLU_ERROR_WORKSPACE_TOO_SMALL;
     if (geglu__output_overlaps(range, range[GEGLU__OUT]) || geglu__output_overlaps(range, space) ||
@@ -1735,6 +1740,9 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
     geglu__scratch layout = {0, 0, 0, 0, 0, 0};
     float *scratch = NULL;
     geglu_status status = geglu__check_call(layer, x, tokens, y, 1, range);
+    if ((status == GEGLU_OK || (status == GEGLU_ERROR_NULL_POINTER && layer != NULL)) &&
+        geglu__wraps(workspace, workspace_size))
+        return GEGLU_ERROR_SIZE_OVERFLOW; /* check 3 comes before check 4's NULL pointers */
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && layer->d_ff != 0 &&
         !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &layout))
@@ -1765,14 +1773,15 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     size_t j, k0, row_floats;
     geglu_status status = geglu__check_layer(layer, 1, range);
     if (status != GEGLU_OK) return status;
-    if (!geglu__packed_layout(layer->d_model, layer->d_ff, &head)) return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (!geglu__packed_layout(layer->d_model, layer->d_ff, &head) ||
+        geglu__wraps(buffer, buffer_size))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
     if (geglu__missing(layer->w, range[GEGLU__W]) || geglu__missing(layer->v, range[GEGLU__V]) ||
         geglu__missing(layer->w2, range[GEGLU__W2]) || buffer == NULL || packed == NULL)
         return GEGLU_ERROR_NULL_POINTER;
     range[GEGLU__X].bytes = range[GEGLU__OUT].bytes = 0;
     space.address = (uintptr_t)buffer;
     space.bytes = buffer_size;
-    if (buffer_size > UINTPTR_MAX - space.address) return GEGLU_ERROR_SIZE_OVERFLOW;
     if (buffer_size < head.bytes + (GEGLU__ALIGN - 1)) return GEGLU_ERROR_WORKSPACE_TOO_SMALL;
     if (geglu__output_overlaps(range, space)) return GEGLU_ERROR_OVERLAP;
 
@@ -1868,6 +1877,9 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
     geglu__scratch layout = {0, 0, 0, 0, 0, 0};
     float *scratch = NULL;
     geglu_status status = geglu__check_packed(packed, x, tokens, y, GEGLU__FFN, range);
+    if ((status == GEGLU_OK || (status == GEGLU_ERROR_NULL_POINTER && packed != NULL)) &&
+        geglu__wraps(workspace, workspace_size))
+        return GEGLU_ERROR_SIZE_OVERFLOW; /* check 3 comes before check 4's NULL pointers */
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
         !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &layout))
