@@ -19,9 +19,9 @@
  * Every peer's Y is compared with geglu's packed Y before anything is timed (max |diff| over
  * max |y| must be below 1e-4: the peers round GELU differently and sum in other orders, and agree
  * to about 2e-6; the erf GELU in place of tanh would be 2e-4 off); a peer that disagrees gets no
- * speed. The implementations are timed in turns, one sample each per
- * round, so that load from other processes falls on all of them alike; times are medians (min,
- * max) and "x packed" is a peer's median over geglu packed's median (> 1: geglu is faster).
+ * speed. The implementations are timed in turns, one sample each per round, so that load from
+ * other processes falls on all of them alike; times are medians (min, max); "x packed" is a peer's median over geglu packed's median (> 1: geglu is faster), "x min"
+ * the same for the fastest samples (less sensitive to load from other processes).
  * "cpu/wall" is process CPU time over wall time while timing: about 1.00 means one thread ran
  * undisturbed, above 1 that more than one thread ran, below 1 that the process waited for a core.
  * OpenBLAS picks its kernels when it is loaded: set OPENBLAS_CORETYPE (and OPENBLAS_NUM_THREADS=1,
@@ -122,31 +122,46 @@ static void run_geglu(void *arg) {
 typedef struct blas_ctx {
     problem p;
     float *a, *u, *y; /* tokens x d_ff, tokens x d_ff, tokens x d_model */
+    float *h;         /* tokens x d_ff: the breakdown's GELU pass writes here, A stays as is */
 } blas_ctx;
 
-static void run_blas(void *arg) {
-    blas_ctx *c = (blas_ctx *)arg;
+static void blas_products(blas_ctx *c, int up, int down) {
     const int m = (int)c->p.tokens, dm = (int)c->p.d_model, df = (int)c->p.d_ff;
-    size_t i, n = c->p.tokens * c->p.d_ff;
-    if (m == 1) {
+    if (up && m == 1) {
         cblas_sgemv(CblasRowMajor, CblasTrans, dm, df, 1.0f, c->p.w, df, c->p.x, 1, 0.0f, c->a, 1);
         cblas_sgemv(CblasRowMajor, CblasTrans, dm, df, 1.0f, c->p.v, df, c->p.x, 1, 0.0f, c->u, 1);
-    } else {
+    } else if (up) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, df, dm, 1.0f, c->p.x, dm, c->p.w,
                     df, 0.0f, c->a, df);
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, df, dm, 1.0f, c->p.x, dm, c->p.v,
                     df, 0.0f, c->u, df);
     }
-    for (i = 0; i < n; i++) {
-        float a = c->a[i];
-        c->a[i] = 0.5f * a * (1.0f + tanhf(0.7978845608f * (a + 0.044715f * a * a * a))) * c->u[i];
-    }
-    if (m == 1)
+    if (down && m == 1)
         cblas_sgemv(CblasRowMajor, CblasTrans, df, dm, 1.0f, c->p.w2, dm, c->a, 1, 0.0f, c->y, 1);
-    else
+    else if (down)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dm, df, 1.0f, c->a, df, c->p.w2,
                     dm, 0.0f, c->y, dm);
 }
+
+/* H = GELU_tanh(A) * U: the float formula with libm's tanhf. */
+static void blas_gelu(blas_ctx *c, float *h) {
+    size_t i, n = c->p.tokens * c->p.d_ff;
+    for (i = 0; i < n; i++) {
+        float a = c->a[i];
+        h[i] = 0.5f * a * (1.0f + tanhf(0.7978845608f * (a + 0.044715f * a * a * a))) * c->u[i];
+    }
+}
+
+static void run_blas(void *arg) {
+    blas_ctx *c = (blas_ctx *)arg;
+    blas_products(c, 1, 0);
+    blas_gelu(c, c->a); /* in place */
+    blas_products(c, 0, 1);
+}
+
+/* For the breakdown: the three products alone, and the GELU pass alone. */
+static void run_blas_products(void *arg) { blas_products((blas_ctx *)arg, 1, 1); }
+static void run_blas_gelu(void *arg) { blas_gelu((blas_ctx *)arg, ((blas_ctx *)arg)->h); }
 #endif
 
 /* ---- oneDNN ------------------------------------------------------------------------------- */
@@ -432,6 +447,7 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
         blas.a = alloc_floats(p.tokens * p.d_ff);
         blas.u = alloc_floats(p.tokens * p.d_ff);
         blas.y = alloc_floats(n);
+        blas.h = alloc_floats(p.tokens * p.d_ff);
         im[count].name = "openblas";
         im[count].run = run_blas;
         im[count].ctx = &blas;
@@ -468,10 +484,10 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
                        pr->name, p.tokens, im[k].name, diff[k]);
                 continue;
             }
-            printf("%-9s %6zu %-15s %10.3f %10.3f %10.3f %8.1f %8.2fx %9.1e %8.2f\n", pr->name,
-                   p.tokens, im[k].name, tm[j].median * 1e3, tm[j].min * 1e3, tm[j].max * 1e3,
-                   flops / tm[j].median * 1e-9, tm[j].median / tm[0].median, diff[k],
-                   tm[j].cpu_per_wall);
+            printf("%-9s %6zu %-15s %10.3f %10.3f %10.3f %8.1f %8.2fx %6.2fx %9.1e %8.2f\n",
+                   pr->name, p.tokens, im[k].name, tm[j].median * 1e3, tm[j].min * 1e3,
+                   tm[j].max * 1e3, flops / tm[j].median * 1e-9, tm[j].median / tm[0].median,
+                   tm[j].min / tm[0].min, diff[k], tm[j].cpu_per_wall);
         }
 #ifdef HAVE_DNNL
         printf("%-9s %6zu onednn matmuls: value %s, gate %s, down %s\n", pr->name, p.tokens,
@@ -480,7 +496,21 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
         dn_teardown(&dnn);
 #endif
 #ifdef HAVE_OPENBLAS
+        {
+            impl part[2];
+            timing pt[2];
+            part[0].name = "products";
+            part[0].run = run_blas_products;
+            part[1].name = "gelu";
+            part[1].run = run_blas_gelu;
+            part[0].ctx = part[1].ctx = &blas;
+            measure(part, 2, samples, sample_seconds, pt);
+            printf("%-9s %6zu openblas parts: %s %.3f ms, GELU pass with tanhf %.3f ms (medians)\n",
+                   pr->name, p.tokens, p.tokens == 1 ? "3 sgemv" : "3 sgemm", pt[0].median * 1e3,
+                   pt[1].median * 1e3);
+        }
         free(blas.a);
+        free(blas.h);
         free(blas.u);
         free(blas.y);
 #endif
@@ -595,10 +625,11 @@ int main(int argc, char **argv) {
     printf("oneDNN: not built in (no oneapi/dnnl/dnnl.h / libdnnl-dev): skipped\n");
 #endif
     printf("%d samples per implementation, taken in turns; x packed: median / geglu packed's "
-           "median (> 1: geglu packed is faster)\n\n",
+           "median,\nx min: min / geglu packed's min (> 1: geglu packed is faster)\n\n",
            samples);
-    printf("%-9s %6s %-15s %10s %10s %10s %8s %9s %9s %8s\n", "preset", "tokens", "implementation",
-           "median ms", "min ms", "max ms", "GFLOP/s", "x packed", "rel diff", "cpu/wall");
+    printf("%-9s %6s %-15s %10s %10s %10s %8s %9s %7s %9s %8s\n", "preset", "tokens",
+           "implementation", "median ms", "min ms", "max ms", "GFLOP/s", "x packed", "x min",
+           "rel diff", "cpu/wall");
     for (i = 0; i < preset_count; i++)
         if (chosen[i]) bench_preset(&presets[i], tokens, token_count, samples, quick ? 0.005 : 0.02);
     printf("\nthreads in this process at the end: %d\n", thread_count());
