@@ -161,7 +161,7 @@ bench: $(B)/geglu-bench
 
 # The peers are found when bench-compare runs (lazy variables, each probed at most once: plain
 # `make` never probes). A peer counts as present when a program using its header links; the
-# flags are kept in $(B)/compare.flags so that installing or removing a peer rebuilds.
+# compiler and flags are kept in $(B)/compare.flags: a new peer or compiler rebuilds.
 lazy = $(eval $(1) := $$(shell $(2)))
 OPENBLAS_CFLAGS = $(call lazy,OPENBLAS_CFLAGS,pkg-config --cflags openblas 2>/dev/null)$(OPENBLAS_CFLAGS)
 OPENBLAS_LIBS   = $(call lazy,OPENBLAS_LIBS,pkg-config --libs openblas 2>/dev/null || echo -lopenblas)$(OPENBLAS_LIBS)
@@ -176,8 +176,8 @@ COMPARE_LIBS    = $(if $(HAVE_OPENBLAS),$(OPENBLAS_LIBS)) $(if $(HAVE_DNNL),-ldn
 BLAS_CORE      ?= $(if $(RUN_avx512),SkylakeX,Haswell)
 
 $(B)/compare.flags: FORCE | $(B)
-	@echo '$(strip $(COMPARE_FLAGS) $(COMPARE_LIBS))' | cmp -s - $@ || \
-	    echo '$(strip $(COMPARE_FLAGS) $(COMPARE_LIBS))' > $@
+	@echo '$(strip $(CC) $(COMPARE_FLAGS) $(COMPARE_LIBS))' | cmp -s - $@ || \
+	    echo '$(strip $(CC) $(COMPARE_FLAGS) $(COMPARE_LIBS))' > $@
 
 $(B)/geglu-compare: bench/compare.c $(HEADER) $(B)/compare.flags | $(B)
 	$(CC) $(WARN) -O2 -march=native $(COMPARE_FLAGS) -o $@ $< $(COMPARE_LIBS)
