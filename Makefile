@@ -2,6 +2,10 @@
 #   make              build the benchmark, the examples and every test program
 #   make test         install cmocka if missing (root + apt), then run every test
 #   make bench        run the benchmark runner on its built-in default shapes
+#   make bench-compare   the FFN beside OpenBLAS (cblas) and oneDNN (matmul + post-ops) in one
+#                     process, peers built in when their headers are there (Debian: libopenblas-dev,
+#                     libdnnl-dev); ARGS=--quick, ARGS='--preset t5-large --tokens 1,64';
+#                     OpenBLAS's kernels: BLAS_CORE=SkylakeX (default with AVX-512) or Haswell
 #   make test-neon    the test suite cross-compiled for aarch64 and run under qemu
 #   make test-exhaustive   every float32 input, both GELU kinds, every path on this machine
 #   make test-mpi     the d_ff-sharded FFN example under mpirun with 2 and 3 ranks (Open MPI)
@@ -78,7 +82,8 @@ QEMU_ARM64 ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
 HAVE_NEON := $(shell command -v $(NEON_CC) >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 && \
                test -e /usr/lib/aarch64-linux-gnu/libcmocka.so && echo yes)
 
-.PHONY: all test test-x86 test-neon test-exhaustive test-mpi bench examples clean install check-constants cmocka
+.PHONY: all test test-x86 test-neon test-exhaustive test-mpi bench bench-compare examples clean install \
+        check-constants cmocka FORCE
 
 all: $(B)/geglu-bench $(EXAMPLES) $(B)/exhaustive $(BUILD_CHECKS)
 	@tests/ensure-cmocka.sh $(CC) && $(MAKE) --no-print-directory $(TEST_BINS)
@@ -163,6 +168,34 @@ $(B)/geglu-bench: bench/geglu_bench.c $(HEADER) | $(B)
 
 bench: $(B)/geglu-bench
 	$(B)/geglu-bench
+
+# The peers are found when bench-compare runs (lazy variables, each probed at most once: plain
+# `make` never probes). A peer counts as present when a program using its header links; the
+# compiler and flags are kept in $(B)/compare.flags: a new peer or compiler rebuilds.
+lazy = $(eval $(1) := $$(shell $(2)))
+OPENBLAS_CFLAGS = $(call lazy,OPENBLAS_CFLAGS,pkg-config --cflags openblas 2>/dev/null)$(OPENBLAS_CFLAGS)
+OPENBLAS_LIBS   = $(call lazy,OPENBLAS_LIBS,pkg-config --libs openblas 2>/dev/null || echo -lopenblas)$(OPENBLAS_LIBS)
+HAVE_OPENBLAS   = $(call lazy,HAVE_OPENBLAS,printf '\043include <cblas.h>\nint main(void) { return openblas_get_num_threads(); }\n' | \
+                    $(CC) -D_GNU_SOURCE $(OPENBLAS_CFLAGS) -x c -o /dev/null - $(OPENBLAS_LIBS) 2>/dev/null && echo yes)$(HAVE_OPENBLAS)
+DNNL_OMP        = $(call lazy,DNNL_OMP,grep -qs 'define DNNL_CPU_THREADING_RUNTIME DNNL_RUNTIME_OMP' \
+                    /usr/include/oneapi/dnnl/dnnl_config.h && echo -lgomp)$(DNNL_OMP)
+HAVE_DNNL       = $(call lazy,HAVE_DNNL,printf '\043include <oneapi/dnnl/dnnl.h>\nint main(void) { return dnnl_version()->major; }\n' | \
+                    $(CC) -x c -o /dev/null - -ldnnl $(DNNL_OMP) 2>/dev/null && echo yes)$(HAVE_DNNL)
+COMPARE_FLAGS   = $(if $(HAVE_OPENBLAS),-DHAVE_OPENBLAS $(OPENBLAS_CFLAGS)) $(if $(HAVE_DNNL),-DHAVE_DNNL)
+COMPARE_LIBS    = $(if $(HAVE_OPENBLAS),$(OPENBLAS_LIBS)) $(if $(HAVE_DNNL),-ldnnl $(DNNL_OMP)) -lm
+BLAS_CORE      ?= $(if $(RUN_avx512),SkylakeX,Haswell)
+
+$(B)/compare.flags: FORCE | $(B)
+	@echo '$(strip $(CC) $(COMPARE_FLAGS) $(COMPARE_LIBS))' | cmp -s - $@ || \
+	    echo '$(strip $(CC) $(COMPARE_FLAGS) $(COMPARE_LIBS))' > $@
+
+$(B)/geglu-compare: bench/compare.c $(HEADER) $(B)/compare.flags | $(B)
+	$(CC) $(WARN) -O2 -march=native $(COMPARE_FLAGS) -o $@ $< $(COMPARE_LIBS)
+
+# OpenBLAS chooses its kernels and threads when it is loaded, oneDNN's OpenMP its threads: hence
+# the environment. The program also asks both for one thread and prints what they report.
+bench-compare: $(B)/geglu-compare
+	OPENBLAS_CORETYPE=$(BLAS_CORE) OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(B)/geglu-compare $(ARGS)
 
 $(B)/minimal: examples/minimal.c $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm

@@ -1,0 +1,641 @@
+/* geglu-compare: geglu.h's FFN beside OpenBLAS and oneDNN, measured in the same process.
+ *
+ *   geglu-compare                      T5 v1.1 base and large, Gemma 2B; 1, 8, 64, 256 tokens
+ *   geglu-compare --quick              t5-base only, 1 and 64 tokens, few repetitions
+ *   geglu-compare --preset t5-large    one preset (t5-base, t5-large, gemma-2b; a comma list works)
+ *   geglu-compare --tokens 1,8,64      these token counts
+ *   geglu-compare --samples N          timed samples per implementation (default 7, quick 3)
+ *
+ * Y = (GELU_tanh(X W) (x) X V) W2, fp32, no biases, one thread, weights stored IN_OUT (W, V:
+ * d_model x d_ff, W2: d_ff x d_model, row-major). The implementations:
+ *   geglu packed    geglu_ffn_packed_f32, packed once outside the timing
+ *   geglu unpacked  geglu_ffn_f32
+ *   openblas        what a careful user writes with cblas: A = X W and U = X V (sgemm, or sgemv
+ *                   for one token), H = GELU_tanh(A) U with the float formula and libm's tanhf,
+ *                   Y = H W2                                             (built with HAVE_OPENBLAS)
+ *   onednn          matmul primitives: U = X V; H = X W with post-ops eltwise_gelu_tanh and
+ *                   binary_mul(U); Y = H W2. Weights in the layout oneDNN picks (format_tag
+ *                   any), reordered once outside the timing                 (built with HAVE_DNNL)
+ * Every peer's Y is compared with geglu's packed Y before anything is timed (max |diff| over
+ * max |y| must be below 1e-4: the peers round GELU differently and sum in other orders, and agree
+ * to about 2e-6; the erf GELU in place of tanh would be 2e-4 off); a peer that disagrees gets no
+ * speed. The implementations are timed in turns, one sample each per round, so that load from
+ * other processes falls on all of them alike; times are medians (min, max); "x packed" is a peer's median over geglu packed's median (> 1: geglu is faster), "x min"
+ * the same for the fastest samples (less sensitive to load from other processes).
+ * "cpu/wall" is process CPU time over wall time while timing: about 1.00 means one thread ran
+ * undisturbed, above 1 that more than one thread ran, below 1 that the process waited for a core.
+ * OpenBLAS picks its kernels when it is loaded: set OPENBLAS_CORETYPE (and OPENBLAS_NUM_THREADS=1,
+ * OMP_NUM_THREADS=1) in the environment, as `make bench-compare` does.
+ */
+#define _GNU_SOURCE /* OpenBLAS's cblas.h needs cpu_set_t; also clock_gettime */
+#define GEGLU_IMPLEMENTATION
+#include "../geglu.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef HAVE_OPENBLAS
+#include <cblas.h>
+#endif
+#ifdef HAVE_DNNL
+#include <oneapi/dnnl/dnnl.h>
+#if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
+void omp_set_num_threads(int threads); /* libgomp, which this oneDNN runs on */
+int omp_get_max_threads(void);
+#endif
+#endif
+
+#define MAX_IMPLS 4
+#define MAX_SAMPLES 101
+#define AGREE 1e-4 /* the peers agree to ~2e-6; erf GELU for tanh is off by ~2e-4 */
+
+static void die(const char *what) {
+    fprintf(stderr, "geglu-compare: %s\n", what);
+    exit(1);
+}
+
+static double now(clockid_t clock) {
+    struct timespec t;
+    clock_gettime(clock, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static float *alloc_floats(size_t n) {
+    float *p = (float *)malloc(n * sizeof(float) + 64);
+    if (!p) die("out of memory");
+    return p;
+}
+
+static uint64_t rng_state = 0x2545f4914f6cdd1dull;
+static float random_uniform(float lo, float hi) {
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return lo + (hi - lo) * (float)((rng_state >> 40) * (1.0 / 16777216.0));
+}
+
+/* One configuration: the weights, X, and the sizes. */
+typedef struct problem {
+    size_t d_model, d_ff, tokens;
+    const float *w, *v, *w2, *x;
+} problem;
+
+/* One implementation: run() computes y from the problem; ctx is its own state. */
+typedef struct impl {
+    const char *name;
+    void (*run)(void *ctx);
+    void *ctx;
+    float *y;
+} impl;
+
+/* ---- geglu.h ------------------------------------------------------------------------------ */
+
+typedef struct geglu_ctx {
+    geglu_layer_f32 layer;
+    const geglu_packed_f32 *packed; /* NULL: the unpacked entry point */
+    const float *x;
+    float *y;
+    void *workspace;
+    size_t tokens, workspace_size;
+} geglu_ctx;
+
+static void run_geglu(void *arg) {
+    geglu_ctx *c = (geglu_ctx *)arg;
+    geglu_status s = c->packed ? geglu_ffn_packed_f32(c->packed, c->x, c->tokens, c->y,
+                                                      c->workspace, c->workspace_size)
+                               : geglu_ffn_f32(&c->layer, c->x, c->tokens, c->y, c->workspace,
+                                               c->workspace_size);
+    if (s != GEGLU_OK) die(geglu_status_string(s));
+}
+
+/* ---- OpenBLAS ----------------------------------------------------------------------------- */
+#ifdef HAVE_OPENBLAS
+typedef struct blas_ctx {
+    problem p;
+    float *a, *u, *y; /* tokens x d_ff, tokens x d_ff, tokens x d_model */
+    float *h;         /* tokens x d_ff: the breakdown's GELU pass writes here, A stays as is */
+} blas_ctx;
+
+static void blas_products(blas_ctx *c, int up, int down) {
+    const int m = (int)c->p.tokens, dm = (int)c->p.d_model, df = (int)c->p.d_ff;
+    if (up && m == 1) {
+        cblas_sgemv(CblasRowMajor, CblasTrans, dm, df, 1.0f, c->p.w, df, c->p.x, 1, 0.0f, c->a, 1);
+        cblas_sgemv(CblasRowMajor, CblasTrans, dm, df, 1.0f, c->p.v, df, c->p.x, 1, 0.0f, c->u, 1);
+    } else if (up) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, df, dm, 1.0f, c->p.x, dm, c->p.w,
+                    df, 0.0f, c->a, df);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, df, dm, 1.0f, c->p.x, dm, c->p.v,
+                    df, 0.0f, c->u, df);
+    }
+    if (down && m == 1)
+        cblas_sgemv(CblasRowMajor, CblasTrans, df, dm, 1.0f, c->p.w2, dm, c->a, 1, 0.0f, c->y, 1);
+    else if (down)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, dm, df, 1.0f, c->a, df, c->p.w2,
+                    dm, 0.0f, c->y, dm);
+}
+
+/* H = GELU_tanh(A) * U: the float formula with libm's tanhf. */
+static void blas_gelu(blas_ctx *c, float *h) {
+    size_t i, n = c->p.tokens * c->p.d_ff;
+    for (i = 0; i < n; i++) {
+        float a = c->a[i];
+        h[i] = 0.5f * a * (1.0f + tanhf(0.7978845608f * (a + 0.044715f * a * a * a))) * c->u[i];
+    }
+}
+
+static void run_blas(void *arg) {
+    blas_ctx *c = (blas_ctx *)arg;
+    blas_products(c, 1, 0);
+    blas_gelu(c, c->a); /* in place */
+    blas_products(c, 0, 1);
+}
+
+/* For the breakdown: the three products alone, and the GELU pass alone. */
+static void run_blas_products(void *arg) { blas_products((blas_ctx *)arg, 1, 1); }
+static void run_blas_gelu(void *arg) { blas_gelu((blas_ctx *)arg, ((blas_ctx *)arg)->h); }
+#endif
+
+/* ---- oneDNN ------------------------------------------------------------------------------- */
+#ifdef HAVE_DNNL
+#define DNNL_CHECK(call)                                                                           \
+    do {                                                                                           \
+        dnnl_status_t dnnl_check_status = (call);                                                  \
+        if (dnnl_check_status != dnnl_success) {                                                   \
+            fprintf(stderr, "geglu-compare: %s failed (%d), line %d\n", #call,                     \
+                    (int)dnnl_check_status, __LINE__);                                             \
+            exit(1);                                                                               \
+        }                                                                                          \
+    } while (0)
+
+static dnnl_engine_t dn_engine;
+static dnnl_stream_t dn_stream;
+
+/* value: U = X V; gate: H = GELU_tanh(X W) * U; down: Y = H W2. */
+enum { DN_VALUE, DN_GATE, DN_DOWN, DN_COUNT };
+
+typedef struct dn_ctx {
+    dnnl_primitive_t prim[DN_COUNT];
+    dnnl_memory_t x, u, h, y, wts[DN_COUNT]; /* wts: in oneDNN's layout */
+    char impl_name[DN_COUNT][64];
+    float *y_data;
+} dn_ctx;
+
+static void dn_md(dnnl_memory_desc_t *md, size_t rows, size_t cols, dnnl_format_tag_t tag) {
+    dnnl_dims_t dims;
+    dims[0] = (dnnl_dim_t)rows;
+    dims[1] = (dnnl_dim_t)cols;
+    DNNL_CHECK(dnnl_memory_desc_init_by_tag(md, 2, dims, dnnl_f32, tag));
+}
+
+/* A matmul src (m x k) times weights (k x n, stored row-major at `weights`) into dst; the
+   weights are reordered once into the layout the primitive asks for. */
+static void dn_matmul(dn_ctx *c, int which, size_t m, size_t k, size_t n, const float *weights,
+                        const_dnnl_primitive_attr_t attr) {
+    dnnl_memory_desc_t src, wany, dst, wplain;
+    const dnnl_memory_desc_t *wchosen;
+    dnnl_matmul_desc_t desc;
+    dnnl_primitive_desc_t pd, rpd;
+    dnnl_primitive_t reorder;
+    dnnl_memory_t user;
+    dnnl_exec_arg_t args[2];
+    const char *name = NULL;
+    dn_md(&src, m, k, dnnl_ab);
+    dn_md(&wany, k, n, dnnl_format_tag_any);
+    dn_md(&dst, m, n, dnnl_ab);
+    dn_md(&wplain, k, n, dnnl_ab);
+    DNNL_CHECK(dnnl_matmul_desc_init(&desc, &src, &wany, NULL, &dst));
+    DNNL_CHECK(dnnl_primitive_desc_create(&pd, &desc, attr, dn_engine, NULL));
+    DNNL_CHECK(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name));
+    snprintf(c->impl_name[which], sizeof c->impl_name[which], "%s", name ? name : "?");
+    wchosen = dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    DNNL_CHECK(dnnl_primitive_create(&c->prim[which], pd));
+    DNNL_CHECK(dnnl_memory_create(&c->wts[which], wchosen, dn_engine, DNNL_MEMORY_ALLOCATE));
+    DNNL_CHECK(dnnl_memory_create(&user, &wplain, dn_engine, (void *)(uintptr_t)weights));
+    DNNL_CHECK(dnnl_reorder_primitive_desc_create(&rpd, &wplain, dn_engine, wchosen, dn_engine, NULL));
+    DNNL_CHECK(dnnl_primitive_create(&reorder, rpd));
+    args[0].arg = DNNL_ARG_FROM;
+    args[0].memory = user;
+    args[1].arg = DNNL_ARG_TO;
+    args[1].memory = c->wts[which];
+    DNNL_CHECK(dnnl_primitive_execute(reorder, dn_stream, 2, args));
+    DNNL_CHECK(dnnl_stream_wait(dn_stream));
+    DNNL_CHECK(dnnl_primitive_destroy(reorder));
+    DNNL_CHECK(dnnl_primitive_desc_destroy(rpd));
+    DNNL_CHECK(dnnl_memory_destroy(user));
+    DNNL_CHECK(dnnl_primitive_desc_destroy(pd));
+}
+
+static void dn_setup(dn_ctx *c, const problem *p, float *y) {
+    dnnl_memory_desc_t md;
+    dnnl_post_ops_t ops;
+    dnnl_primitive_attr_t attr;
+    memset(c, 0, sizeof *c);
+    c->y_data = y;
+    dn_md(&md, p->tokens, p->d_model, dnnl_ab);
+    DNNL_CHECK(dnnl_memory_create(&c->x, &md, dn_engine, (void *)(uintptr_t)p->x));
+    DNNL_CHECK(dnnl_memory_create(&c->y, &md, dn_engine, y));
+    dn_md(&md, p->tokens, p->d_ff, dnnl_ab);
+    DNNL_CHECK(dnnl_memory_create(&c->u, &md, dn_engine, DNNL_MEMORY_ALLOCATE));
+    DNNL_CHECK(dnnl_memory_create(&c->h, &md, dn_engine, DNNL_MEMORY_ALLOCATE));
+    DNNL_CHECK(dnnl_post_ops_create(&ops));
+    DNNL_CHECK(dnnl_post_ops_append_eltwise(ops, 1.0f, dnnl_eltwise_gelu_tanh, 0.0f, 0.0f));
+    DNNL_CHECK(dnnl_post_ops_append_binary(ops, dnnl_binary_mul, &md));
+    DNNL_CHECK(dnnl_primitive_attr_create(&attr));
+    DNNL_CHECK(dnnl_primitive_attr_set_post_ops(attr, ops));
+    dn_matmul(c, DN_VALUE, p->tokens, p->d_model, p->d_ff, p->v, NULL);
+    dn_matmul(c, DN_GATE, p->tokens, p->d_model, p->d_ff, p->w, attr);
+    dn_matmul(c, DN_DOWN, p->tokens, p->d_ff, p->d_model, p->w2, NULL);
+    DNNL_CHECK(dnnl_primitive_attr_destroy(attr));
+    DNNL_CHECK(dnnl_post_ops_destroy(ops));
+}
+
+static void dn_exec(dnnl_primitive_t prim, dnnl_memory_t src, dnnl_memory_t wts,
+                      dnnl_memory_t dst, dnnl_memory_t mul) {
+    dnnl_exec_arg_t args[4];
+    int n = 3;
+    args[0].arg = DNNL_ARG_SRC;
+    args[0].memory = src;
+    args[1].arg = DNNL_ARG_WEIGHTS;
+    args[1].memory = wts;
+    args[2].arg = DNNL_ARG_DST;
+    args[2].memory = dst;
+    if (mul) {
+        args[3].arg = DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1; /* post-op 1: binary_mul */
+        args[3].memory = mul;
+        n = 4;
+    }
+    DNNL_CHECK(dnnl_primitive_execute(prim, dn_stream, n, args));
+}
+
+static void run_dn(void *arg) {
+    dn_ctx *c = (dn_ctx *)arg;
+    dn_exec(c->prim[DN_VALUE], c->x, c->wts[DN_VALUE], c->u, NULL);
+    dn_exec(c->prim[DN_GATE], c->x, c->wts[DN_GATE], c->h, c->u);
+    dn_exec(c->prim[DN_DOWN], c->h, c->wts[DN_DOWN], c->y, NULL);
+    DNNL_CHECK(dnnl_stream_wait(dn_stream));
+}
+
+static void dn_teardown(dn_ctx *c) {
+    int i;
+    for (i = 0; i < DN_COUNT; i++) {
+        DNNL_CHECK(dnnl_primitive_destroy(c->prim[i]));
+        DNNL_CHECK(dnnl_memory_destroy(c->wts[i]));
+    }
+    DNNL_CHECK(dnnl_memory_destroy(c->x));
+    DNNL_CHECK(dnnl_memory_destroy(c->u));
+    DNNL_CHECK(dnnl_memory_destroy(c->h));
+    DNNL_CHECK(dnnl_memory_destroy(c->y));
+}
+
+static const char *dn_isa_name(dnnl_cpu_isa_t isa) {
+    switch (isa) {
+    case dnnl_cpu_isa_sse41: return "sse41";
+    case dnnl_cpu_isa_avx: return "avx";
+    case dnnl_cpu_isa_avx2: return "avx2";
+    case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+    case dnnl_cpu_isa_avx512_core: return "avx512_core";
+    case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+    }
+}
+#endif
+
+/* ---- measuring ---------------------------------------------------------------------------- */
+
+typedef struct timing {
+    double median, min, max, cpu_per_wall;
+} timing;
+
+/* The implementations in turns: each sample of each one times enough calls to last about
+   sample_seconds; one sample of every implementation per round. */
+static void measure(const impl *im, size_t count, int samples, double sample_seconds, timing *out) {
+    static double times[MAX_IMPLS][MAX_SAMPLES];
+    double wall[MAX_IMPLS] = {0}, cpu[MAX_IMPLS] = {0}, t0, c0, elapsed;
+    long calls[MAX_IMPLS], k;
+    size_t i;
+    int s;
+    if (samples > MAX_SAMPLES) samples = MAX_SAMPLES;
+    for (i = 0; i < count; i++) {
+        im[i].run(im[i].ctx); /* warm-up */
+        for (calls[i] = 1;; calls[i] *= 2) {
+            t0 = now(CLOCK_MONOTONIC);
+            for (k = 0; k < calls[i]; k++) im[i].run(im[i].ctx);
+            elapsed = now(CLOCK_MONOTONIC) - t0;
+            if (elapsed >= sample_seconds || calls[i] >= (1L << 20)) break;
+        }
+    }
+    for (s = 0; s < samples; s++)
+        for (i = 0; i < count; i++) {
+            c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+            t0 = now(CLOCK_MONOTONIC);
+            for (k = 0; k < calls[i]; k++) im[i].run(im[i].ctx);
+            elapsed = now(CLOCK_MONOTONIC) - t0;
+            cpu[i] += now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+            wall[i] += elapsed;
+            times[i][s] = elapsed / (double)calls[i];
+        }
+    for (i = 0; i < count; i++) {
+        qsort(times[i], (size_t)samples, sizeof times[i][0], compare_doubles);
+        out[i].median = times[i][samples / 2];
+        out[i].min = times[i][0];
+        out[i].max = times[i][samples - 1];
+        out[i].cpu_per_wall = cpu[i] / wall[i];
+    }
+}
+
+/* max |a - b| / max |b|; NaN anywhere counts as total disagreement. */
+static double relative_difference(const float *a, const float *b, size_t n) {
+    double diff = 0.0, scale = 0.0, d;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (a[i] != a[i] || b[i] != b[i]) return INFINITY;
+        d = fabs((double)a[i] - (double)b[i]);
+        if (d > diff) diff = d;
+        if (fabs((double)b[i]) > scale) scale = fabs((double)b[i]);
+    }
+    return scale > 0.0 ? diff / scale : diff;
+}
+
+/* ---- one preset --------------------------------------------------------------------------- */
+
+typedef struct preset {
+    const char *name;
+    size_t d_model, d_ff;
+} preset;
+
+static void bench_preset(const preset *pr, const size_t *token_list, size_t token_count,
+                         int samples, double sample_seconds) {
+    size_t weights = pr->d_model * pr->d_ff, max_tokens = 0, i, t, n, packed_size;
+    float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights), *x;
+    void *packed_buffer;
+    geglu_ctx ours[2];
+    problem p;
+    for (t = 0; t < token_count; t++)
+        if (token_list[t] > max_tokens) max_tokens = token_list[t];
+    x = alloc_floats(max_tokens * pr->d_model);
+    for (i = 0; i < weights; i++) {
+        w[i] = random_uniform(-0.05f, 0.05f);
+        v[i] = random_uniform(-0.05f, 0.05f);
+        w2[i] = random_uniform(-0.03f, 0.03f);
+    }
+    for (i = 0; i < max_tokens * pr->d_model; i++) x[i] = random_uniform(-2.0f, 2.0f);
+    p.d_model = pr->d_model;
+    p.d_ff = pr->d_ff;
+    p.w = w;
+    p.v = v;
+    p.w2 = w2;
+    p.x = x;
+    memset(ours, 0, sizeof ours);
+    ours[0].layer.d_model = pr->d_model;
+    ours[0].layer.d_ff = pr->d_ff;
+    ours[0].layer.w = w;
+    ours[0].layer.v = v;
+    ours[0].layer.w2 = w2;
+    ours[0].layer.gelu = GEGLU_GELU_TANH;
+    ours[0].x = x;
+    packed_size = geglu_packed_size_f32(&ours[0].layer);
+    packed_buffer = malloc(packed_size);
+    if (!packed_buffer ||
+        geglu_pack_f32(&ours[0].layer, packed_buffer, packed_size, &ours[0].packed) != GEGLU_OK)
+        die("cannot pack the layer");
+    ours[1] = ours[0];
+    ours[1].packed = NULL;
+
+    for (t = 0; t < token_count; t++) {
+        impl im[MAX_IMPLS];
+        timing tm[MAX_IMPLS];
+        double diff[MAX_IMPLS], flops;
+        size_t count = 0, timed = 0, k;
+        impl ok[MAX_IMPLS];
+        size_t ok_index[MAX_IMPLS];
+#ifdef HAVE_OPENBLAS
+        blas_ctx blas;
+#endif
+#ifdef HAVE_DNNL
+        dn_ctx dnn;
+#endif
+        p.tokens = token_list[t];
+        n = p.tokens * p.d_model;
+        flops = 6.0 * (double)p.tokens * (double)weights;
+        for (k = 0; k < 2; k++) {
+            ours[k].tokens = p.tokens;
+            ours[k].workspace_size = ours[k].packed
+                                         ? geglu_ffn_packed_workspace_size(ours[k].packed, p.tokens)
+                                         : geglu_ffn_workspace_size(&ours[k].layer, p.tokens);
+            ours[k].workspace = malloc(ours[k].workspace_size + 1);
+            ours[k].y = alloc_floats(n);
+            if (!ours[k].workspace) die("out of memory");
+            im[count].name = k == 0 ? "geglu packed" : "geglu unpacked";
+            im[count].run = run_geglu;
+            im[count].ctx = &ours[k];
+            im[count].y = ours[k].y;
+            count++;
+        }
+#ifdef HAVE_OPENBLAS
+        blas.p = p;
+        blas.a = alloc_floats(p.tokens * p.d_ff);
+        blas.u = alloc_floats(p.tokens * p.d_ff);
+        blas.y = alloc_floats(n);
+        blas.h = alloc_floats(p.tokens * p.d_ff);
+        im[count].name = "openblas";
+        im[count].run = run_blas;
+        im[count].ctx = &blas;
+        im[count].y = blas.y;
+        count++;
+#endif
+#ifdef HAVE_DNNL
+        dn_setup(&dnn, &p, alloc_floats(n));
+        im[count].name = "onednn";
+        im[count].run = run_dn;
+        im[count].ctx = &dnn;
+        im[count].y = dnn.y_data;
+        count++;
+#endif
+        /* Check every result against geglu packed before timing anything. */
+        for (k = 0; k < count; k++) {
+            for (i = 0; i < n; i++) im[k].y[i] = NAN;
+            im[k].run(im[k].ctx);
+        }
+        for (k = 0; k < count; k++) {
+            diff[k] = relative_difference(im[k].y, im[0].y, n);
+            if (k == 0 || diff[k] < AGREE) {
+                ok[timed] = im[k];
+                ok_index[timed++] = k;
+            }
+        }
+        measure(ok, timed, samples, sample_seconds, tm);
+        for (k = 0; k < count; k++) {
+            size_t j;
+            for (j = 0; j < timed && ok_index[j] != k; j++) continue;
+            if (j == timed) {
+                printf("%-9s %6zu %-15s DISAGREES with geglu packed: max |diff| / max |y| = %.3g, "
+                       "not timed\n",
+                       pr->name, p.tokens, im[k].name, diff[k]);
+                continue;
+            }
+            printf("%-9s %6zu %-15s %10.3f %10.3f %10.3f %8.1f %8.2fx %6.2fx %9.1e %8.2f\n",
+                   pr->name, p.tokens, im[k].name, tm[j].median * 1e3, tm[j].min * 1e3,
+                   tm[j].max * 1e3, flops / tm[j].median * 1e-9, tm[j].median / tm[0].median,
+                   tm[j].min / tm[0].min, diff[k], tm[j].cpu_per_wall);
+        }
+#ifdef HAVE_DNNL
+        printf("%-9s %6zu onednn matmuls: value %s, gate %s, down %s\n", pr->name, p.tokens,
+               dnn.impl_name[DN_VALUE], dnn.impl_name[DN_GATE], dnn.impl_name[DN_DOWN]);
+        free(dnn.y_data);
+        dn_teardown(&dnn);
+#endif
+#ifdef HAVE_OPENBLAS
+        {
+            impl part[2];
+            timing pt[2];
+            part[0].name = "products";
+            part[0].run = run_blas_products;
+            part[1].name = "gelu";
+            part[1].run = run_blas_gelu;
+            part[0].ctx = part[1].ctx = &blas;
+            measure(part, 2, samples, sample_seconds, pt);
+            printf("%-9s %6zu openblas parts: %s %.3f ms, GELU pass with tanhf %.3f ms (medians)\n",
+                   pr->name, p.tokens, p.tokens == 1 ? "3 sgemv" : "3 sgemm", pt[0].median * 1e3,
+                   pt[1].median * 1e3);
+        }
+        free(blas.a);
+        free(blas.h);
+        free(blas.u);
+        free(blas.y);
+#endif
+        for (k = 0; k < 2; k++) {
+            free(ours[k].workspace);
+            free(ours[k].y);
+        }
+        fflush(stdout);
+    }
+    free(packed_buffer);
+    free(w);
+    free(v);
+    free(w2);
+    free(x);
+}
+
+/* ---- main --------------------------------------------------------------------------------- */
+
+static int thread_count(void) {
+    char line[256];
+    int threads = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f) return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &threads) == 1) break;
+    fclose(f);
+    return threads;
+}
+
+static int usage(void) {
+    fprintf(stderr, "usage: geglu-compare [--quick] [--preset t5-base|t5-large|gemma-2b[,...]] "
+                    "[--tokens N[,N...]] [--samples N]\n");
+    return 2;
+}
+
+int main(int argc, char **argv) {
+    static const preset presets[] = {
+        {"t5-base", 768, 2048}, {"t5-large", 1024, 2816}, {"gemma-2b", 2048, 16384}};
+    const size_t preset_count = sizeof presets / sizeof presets[0];
+    size_t tokens[16] = {1, 8, 64, 256}, token_count = 4, i;
+    int chosen[sizeof presets / sizeof presets[0]] = {1, 1, 1}, quick = 0, samples = 0, a;
+    int tokens_given = 0, presets_given = 0;
+    for (a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--quick") == 0) {
+            quick = 1;
+        } else if (strcmp(argv[a], "--preset") == 0 && a + 1 < argc) {
+            char *list = argv[++a], *name;
+            memset(chosen, 0, sizeof chosen);
+            presets_given = 1;
+            for (name = strtok(list, ","); name; name = strtok(NULL, ",")) {
+                for (i = 0; i < preset_count && strcmp(name, presets[i].name) != 0; i++) continue;
+                if (i == preset_count) return usage();
+                chosen[i] = 1;
+            }
+        } else if (strcmp(argv[a], "--tokens") == 0 && a + 1 < argc) {
+            char *s = argv[++a], *end;
+            tokens_given = 1;
+            for (token_count = 0; *s; s = end + (*end == ',')) {
+                unsigned long value = strtoul(s, &end, 10);
+                if (end == s || value == 0 || value > 65536 || (*end && *end != ',') ||
+                    token_count == sizeof tokens / sizeof tokens[0])
+                    return usage();
+                tokens[token_count++] = value;
+            }
+            if (token_count == 0) return usage();
+        } else if (strcmp(argv[a], "--samples") == 0 && a + 1 < argc) {
+            samples = atoi(argv[++a]);
+            if (samples < 1 || samples > MAX_SAMPLES) return usage();
+        } else {
+            return usage();
+        }
+    }
+    if (quick && !presets_given) {
+        chosen[1] = chosen[2] = 0;
+    }
+    if (quick && !tokens_given) {
+        tokens[0] = 1;
+        tokens[1] = 64;
+        token_count = 2;
+    }
+    if (samples == 0) samples = quick ? 3 : 7;
+
+    printf("geglu.h %s, ISA in use: %s; FFN Y = (GELU_tanh(XW) (x) XV) W2, fp32, no biases, one "
+           "thread\n",
+           GEGLU_VERSION_STRING, geglu_isa());
+#ifdef HAVE_OPENBLAS
+    openblas_set_num_threads(1);
+    printf("OpenBLAS: core %s, %d thread(s), OPENBLAS_CORETYPE=%s; %s\n", openblas_get_corename(),
+           openblas_get_num_threads(), getenv("OPENBLAS_CORETYPE") ? getenv("OPENBLAS_CORETYPE") : "(unset)",
+           openblas_get_config());
+#else
+    printf("OpenBLAS: not built in (no cblas.h / libopenblas-dev): skipped\n");
+#endif
+#ifdef HAVE_DNNL
+    {
+        const dnnl_version_t *version = dnnl_version();
+        int dnnl_threads = -1;
+#if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
+        omp_set_num_threads(1);
+        dnnl_threads = omp_get_max_threads();
+#endif
+        DNNL_CHECK(dnnl_engine_create(&dn_engine, dnnl_cpu, 0));
+        DNNL_CHECK(dnnl_stream_create(&dn_stream, dn_engine, dnnl_stream_default_flags));
+        printf("oneDNN %d.%d.%d: ISA %s, CPU runtime %s, %d thread(s)\n", version->major,
+               version->minor, version->patch, dn_isa_name(dnnl_get_effective_cpu_isa()),
+               version->cpu_runtime == DNNL_RUNTIME_OMP   ? "OpenMP"
+               : version->cpu_runtime == DNNL_RUNTIME_TBB ? "TBB"
+                                                          : "other",
+               dnnl_threads);
+    }
+#else
+    printf("oneDNN: not built in (no oneapi/dnnl/dnnl.h / libdnnl-dev): skipped\n");
+#endif
+    printf("%d samples per implementation, taken in turns; x packed: median / geglu packed's "
+           "median,\nx min: min / geglu packed's min (> 1: geglu packed is faster)\n\n",
+           samples);
+    printf("%-9s %6s %-15s %10s %10s %10s %8s %9s %7s %9s %8s\n", "preset", "tokens",
+           "implementation", "median ms", "min ms", "max ms", "GFLOP/s", "x packed", "x min",
+           "rel diff", "cpu/wall");
+    for (i = 0; i < preset_count; i++)
+        if (chosen[i]) bench_preset(&presets[i], tokens, token_count, samples, quick ? 0.005 : 0.02);
+    printf("\nthreads in this process at the end: %d\n", thread_count());
+#ifdef HAVE_DNNL
+    dnnl_stream_destroy(dn_stream);
+    dnnl_engine_destroy(dn_engine);
+#endif
+    return 0;
+}
