@@ -83,7 +83,8 @@
  *   is at most 1 ULP from the correctly rounded value (subnormal results included), and in
  *   fact within 0.625 ULP of the exact value. GELU(+inf) = +inf, GELU(-inf) = -0,
  *   GELU(-0) = -0, NaN gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 rounds
- *   GELU(a)*u once, in double, so the same bound holds for the product.
+ *   GELU(a)*u once, in double, so the same bound holds for the product. Known exception, open:
+ *   erf kind with a < -14.5 (where the fit of M ends) gives about -8.8e-47 * u, not ~-0.
  *   The matrix products accumulate in float, one accumulator per output element, in
  *   increasing order of the summed index, each step one fused multiply-add (fmaf) where the
  *   target has FMA; the bias is added after the sum. The error of each pre-activation is then
@@ -262,10 +263,11 @@ extern "C" {
 /* Adding 1.5 * 2^52 to a double below 2^51 in magnitude rounds it to an integer (to nearest,
    ties to even) that then sits in the low bits of the sum. */
 #define GEGLU__ROUND_SHIFTER 6755399441055744.0
-/* Past these the result no longer depends on x: tanh kind, x < -12 rounds to -0 and exp(-|z|)
-   below e^-120 no longer changes x / (1 + exp(-|z|)). */
-#define GEGLU__TANH_X_MIN (-12.0)
-#define GEGLU__TANH_M_MIN (-120.0)
+/* Past these the result no longer depends on x: tanh kind, below x = -20 GELU(x) < 2^-860, so
+   GELU(x) * u rounds to -0 for every float u (geglu_gelu_mul_f32 multiplies before rounding),
+   and exp(-|z|) below e^-700 (still normal) no longer changes x / (1 + exp(-|z|)). */
+#define GEGLU__TANH_X_MIN (-20.0)
+#define GEGLU__TANH_M_MIN (-700.0)
 
 /* ---- portable core: status, sizes, argument checks ------------------------------------------- */
 
