@@ -932,11 +932,14 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
     size_t t, needed;
     float *hidden;
     geglu_status status = geglu__check_call(layer, x, tokens, y, 1, range);
-    if (status != GEGLU_OK) return status;
-    needed = geglu_ffn_workspace_size(layer, tokens);
     scratch.address = (uintptr_t)workspace;
     scratch.bytes = workspace_size;
-    if (workspace_size > UINTPTR_MAX - scratch.address) return GEGLU_ERROR_SIZE_OVERFLOW;
+    /* A workspace that wraps around is check 3, before check 4's NULL pointers. */
+    if ((status == GEGLU_OK || (status == GEGLU_ERROR_NULL_POINTER && layer != NULL)) &&
+        workspace_size > UINTPTR_MAX - scratch.address)
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (status != GEGLU_OK) return status;
+    needed = geglu_ffn_workspace_size(layer, tokens);
     if (needed != 0 && workspace == NULL) return GEGLU_ERROR_NULL_POINTER;
     if (workspace_size < needed) return GEGLU_ERROR_WORKSPACE_TOO_SMALL;
     if (geglu__output_overlaps(range, range[GEGLU__OUT]) || geglu__output_overlaps(range, scratch) ||
