@@ -26,7 +26,8 @@
  *   GEGLU_NO_NEON         do not use NEON even when the compiler targets it
  *   The instruction set is chosen when the implementation is compiled, from the compiler's own
  *   macros (__AVX512F__; __AVX2__ with __FMA__; __ARM_NEON on aarch64): build with -march=native,
- *   or -mavx2 -mfma, to get the vector code. geglu_isa() names the path in use.
+ *   or -mavx2 -mfma, to get the vector code. geglu_isa() names the path in use. 32-bit ARM
+ *   (armhf) runs the scalar path: the NEON kernels compute in float64x2_t, which is AArch64 only.
  *   The header refuses -ffast-math (it would break NaN and infinity handling) with an #error.
  *
  * CONTRACT (every public function)
