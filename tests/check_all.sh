@@ -18,11 +18,17 @@ check() { # name command...
     printf '%8s s  %-6s  %s\n' "$seconds" "$result" "$name" >>"$summary"
 }
 make=${MAKE:-make}
+# tools/fit_gelu.py needs numpy and mpmath: take the first python3 that has them.
+python=${PYTHON:-}
+for candidate in python3 /usr/bin/python3; do
+    [ -n "$python" ] && break
+    "$candidate" -c 'import numpy, mpmath' 2>/dev/null && python=$candidate
+done
 check "x86-64 tests, sanitizers, valgrind, Nehalem, build matrix, install, fuzz corpus" \
     $make --no-print-directory test-x86
 check "NEON (aarch64) under qemu" $make --no-print-directory test-neon
 check "armhf (32-bit ARM, scalar) under qemu" $make --no-print-directory test-armhf
-check "GELU constants vs tools/fit_gelu.py" $make --no-print-directory check-constants
+check "GELU constants vs tools/fit_gelu.py" $make --no-print-directory check-constants PYTHON="${python:-python3}"
 check "fuzzing for ${FUZZ_SECONDS:-60} s" $make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 check "exhaustive: every float32, every path" $make --no-print-directory test-exhaustive
 check "benchmark smoke run" sh -c "$make --no-print-directory build/geglu-bench && build/geglu-bench --quick"
