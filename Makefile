@@ -7,6 +7,9 @@
 #                     libdnnl-dev); ARGS=--quick, ARGS='--preset t5-large --tokens 1,64';
 #                     OpenBLAS's kernels: BLAS_CORE=SkylakeX (default with AVX-512) or Haswell
 #   make test-neon    the test suite cross-compiled for aarch64 and run under qemu
+#   make test-armhf   the test suite for 32-bit ARM (armhf, scalar path) under qemu-arm
+#   make fuzz         the libFuzzer target for FUZZ_SECONDS (default 60) seconds
+#   make check-all    everything above, then the exhaustive check, each with its runtime
 #   make test-exhaustive   every float32 input, both GELU kinds, every path on this machine
 #   make test-mpi     the d_ff-sharded FFN example under mpirun with 2 and 3 ranks (Open MPI)
 #   make examples | clean | install PREFIX=/usr/local | check-constants
@@ -82,10 +85,24 @@ QEMU_ARM64 ?= qemu-aarch64 -L /usr/aarch64-linux-gnu
 HAVE_NEON := $(shell command -v $(NEON_CC) >/dev/null 2>&1 && command -v qemu-aarch64 >/dev/null 2>&1 && \
                test -e /usr/lib/aarch64-linux-gnu/libcmocka.so && echo yes)
 
-.PHONY: all test test-x86 test-neon test-exhaustive test-mpi bench bench-compare examples clean install \
-        check-constants cmocka FORCE
+# 32-bit ARM: the NEON kernels need float64x2_t (AArch64 only), so armhf runs the scalar path,
+# with FMA from -mfpu=neon-vfpv4. Cross compiler, libc and cmocka for armhf (.ci/run installs them).
+ARMHF_CC ?= arm-linux-gnueabihf-gcc
+QEMU_ARMHF ?= qemu-arm -L /usr/arm-linux-gnueabihf
+HAVE_ARMHF := $(shell command -v $(ARMHF_CC) >/dev/null 2>&1 && command -v qemu-arm >/dev/null 2>&1 && \
+                test -e /usr/lib/arm-linux-gnueabihf/libcmocka.so && echo yes)
 
-all: $(B)/geglu-bench $(EXAMPLES) $(B)/exhaustive $(BUILD_CHECKS)
+# libFuzzer needs clang (Debian: libclang-rt-14-dev). The seeds are tests/fuzz/corpus; what the
+# fuzzer adds goes to build/fuzz-corpus, what it finds to build/fuzz-artifacts.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -g -O1 -march=native -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=all
+
+.PHONY: all test test-x86 test-neon test-armhf test-exhaustive test-mpi bench bench-compare examples \
+        clean install check-constants cmocka fuzz check-all FORCE
+
+all: $(B)/geglu-bench $(EXAMPLES) $(B)/exhaustive $(BUILD_CHECKS) $(B)/fuzz_geglu
 	@tests/ensure-cmocka.sh $(CC) && $(MAKE) --no-print-directory $(TEST_BINS)
 
 cmocka:
@@ -136,23 +153,54 @@ $(B)/test_layer-neon $(B)/test_guard-neon: $(B)/%-neon: tests/%.c tests/test_uti
 $(B)/exhaustive-neon: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -pthread -o $@ $< -lm
 
+ARMHF_BINS := $(B)/test_gelu-armhf $(B)/test_layer-armhf $(B)/test_guard-armhf
+$(ARMHF_BINS): $(B)/%-armhf: tests/%.c tests/test_util.h $(HEADER) | $(B)
+	$(ARMHF_CC) $(WARN) -O2 -mfpu=neon-vfpv4 -DTEST_SWEEP_DIVISOR=4 -DEXPECT_ISA='"scalar"' \
+	    -o $@ $< -lcmocka -lm
+
+# The fuzz target, and a replay of its committed corpus (seeds and past findings) in make test.
+$(B)/fuzz_geglu: tests/fuzz/fuzz_geglu.c tests/fuzz/fuzz_reference.c tests/fuzz/fuzz_reference.h \
+                 tests/test_util.h $(HEADER) | $(B)
+	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_geglu.c tests/fuzz/fuzz_reference.c -lm
+
 X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),'$(RUNNER_$(v)) $(B)/$(t)-$(v)')) \
             $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' tests/build/install_check.sh $(EXAMPLES) \
-            'tests/bench_cli.sh $(B)/geglu-bench'
+            'tests/bench_cli.sh $(B)/geglu-bench' '$(B)/fuzz_geglu -runs=0 tests/fuzz/corpus'
 NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
+ARMHF_RUNS := $(foreach t,$(ARMHF_BINS),'$(QEMU_ARMHF) $(t)')
 
 test: cmocka
 	@$(if $(and $(filter 1,$(REQUIRE_NEON)),$(if $(HAVE_NEON),,x)),echo "NEON tools missing and REQUIRE_NEON=1" && exit 1)
-	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) $(B)/geglu-bench \
-	    $(if $(HAVE_NEON),$(NEON_BINS))
+	@$(if $(and $(filter 1,$(REQUIRE_ARMHF)),$(if $(HAVE_ARMHF),,x)),echo "armhf tools missing and REQUIRE_ARMHF=1" && exit 1)
+	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) $(B)/geglu-bench $(B)/fuzz_geglu \
+	    $(if $(HAVE_NEON),$(NEON_BINS)) $(if $(HAVE_ARMHF),$(ARMHF_BINS))
 	@$(if $(filter-out $(RUNNABLE),$(VARIANTS)),echo "not run here (this CPU lacks the instructions): \
 	    $(filter-out $(RUNNABLE),$(VARIANTS))")
 	@$(if $(HAVE_NEON),,echo "NEON not run: needs $(NEON_CC), qemu-user and libcmocka-dev:arm64 \
 	    (.ci/run shows how to install them)")
-	@tests/run.sh $(X86_RUNS) $(if $(HAVE_NEON),$(NEON_RUNS))
+	@$(if $(HAVE_ARMHF),,echo "armhf not run: needs $(ARMHF_CC), libc6-dev-armhf-cross, qemu-user and \
+	    libcmocka-dev:armhf (.ci/run shows how to install them)")
+	@tests/run.sh $(X86_RUNS) $(if $(HAVE_NEON),$(NEON_RUNS)) $(if $(HAVE_ARMHF),$(ARMHF_RUNS))
+
+# The x86-64 part of make test alone (builds, sanitizers, valgrind, Nehalem, matrix, install).
+test-x86: cmocka
+	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) $(B)/fuzz_geglu
+	@tests/run.sh $(X86_RUNS)
 
 test-neon: $(NEON_BINS)
 	@tests/run.sh $(NEON_RUNS)
+
+test-armhf: $(ARMHF_BINS)
+	@tests/run.sh $(ARMHF_RUNS)
+
+fuzz: $(B)/fuzz_geglu
+	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-artifacts
+	$(B)/fuzz_geglu -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(B)/fuzz-artifacts/ $(B)/fuzz-corpus tests/fuzz/corpus
+
+# Every check, one after the other, each with its runtime (tests/check_all.sh).
+check-all:
+	@tests/check_all.sh
 
 # The NEON sweep under qemu takes every 17th input (253 million, about 7 minutes, one thread:
 # qemu-user 7.2 hangs in pthread_create); all 2^32 would take about two hours of emulation.
@@ -215,8 +263,13 @@ test-mpi: $(B)/mpi_ffn
 # ---- maintenance -----------------------------------------------------------------------------
 # Needs python3 with numpy and mpmath (Debian: python3-numpy python3-mpmath).
 PYTHON ?= python3
+# The fits' last digits depend on the BLAS that numpy calls: with OpenBLAS installed (bench-compare
+# installs it) Debian's alternatives switch numpy to it, so the check pins the reference BLAS.
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+REFERENCE_BLAS := $(foreach d,blas lapack,$(wildcard /usr/lib/$(MULTIARCH)/$(d)))
 check-constants: | $(B)
-	@$(PYTHON) tools/fit_gelu.py > $(B)/constants.txt
+	@$(if $(REFERENCE_BLAS),LD_LIBRARY_PATH=$(subst $(eval) ,:,$(strip $(REFERENCE_BLAS)))) \
+	    $(PYTHON) tools/fit_gelu.py > $(B)/constants.txt
 	@sed -n '/GEGLU__CONSTANTS begin/,/GEGLU__CONSTANTS end/p' $(HEADER) | diff -u - $(B)/constants.txt \
 	    && echo "geglu.h constants match tools/fit_gelu.py"
 

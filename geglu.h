@@ -29,7 +29,8 @@
  *                         for any number of threads. Without it the library is single-threaded.
  *   The instruction set is chosen when the implementation is compiled, from the compiler's own
  *   macros (__AVX512F__; __AVX2__ with __FMA__; __ARM_NEON on aarch64): build with -march=native,
- *   or -mavx2 -mfma, to get the vector code. geglu_isa() names the path in use.
+ *   or -mavx2 -mfma, to get the vector code. geglu_isa() names the path in use. 32-bit ARM
+ *   (armhf) runs the scalar path: the NEON kernels compute in float64x2_t, which is AArch64 only.
  *   The header refuses -ffast-math (it would break NaN and infinity handling) with an #error.
  *
  * CONTRACT (every public function)
@@ -133,7 +134,8 @@
  *   is at most 1 ULP from the correctly rounded value (subnormal results included), and in
  *   fact within 0.625 ULP of the exact value. GELU(+inf) = +inf, GELU(-inf) = -0,
  *   GELU(-0) = -0, NaN gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 rounds
- *   GELU(a)*u once, in double, so the same bound holds for the product.
+ *   GELU(a)*u once, in double, so the same bound holds for the product. Known exception, open:
+ *   erf kind with a < -14.5 (where the fit of M ends) gives about -8.8e-47 * u, not ~-0.
  *   The matrix products accumulate in float, one accumulator per output element, in
  *   increasing order of the summed index, each step one fused multiply-add (fmaf) where the
  *   target has FMA; the bias is added after the sum. The error of each pre-activation is then
@@ -354,10 +356,11 @@ extern "C" {
 /* Adding 1.5 * 2^52 to a double below 2^51 in magnitude rounds it to an integer (to nearest,
    ties to even) that then sits in the low bits of the sum. */
 #define GEGLU__ROUND_SHIFTER 6755399441055744.0
-/* Past these the result no longer depends on x: tanh kind, x < -12 rounds to -0 and exp(-|z|)
-   below e^-120 no longer changes x / (1 + exp(-|z|)). */
-#define GEGLU__TANH_X_MIN (-12.0)
-#define GEGLU__TANH_M_MIN (-120.0)
+/* Past these the result no longer depends on x: tanh kind, below x = -20 GELU(x) < 2^-860, so
+   GELU(x) * u rounds to -0 for every float u (geglu_gelu_mul_f32 multiplies before rounding),
+   and exp(-|z|) below e^-700 (still normal) no longer changes x / (1 + exp(-|z|)). */
+#define GEGLU__TANH_X_MIN (-20.0)
+#define GEGLU__TANH_M_MIN (-700.0)
 
 /* ---- portable core: status, sizes, argument checks ------------------------------------------- */
 
@@ -1445,7 +1448,8 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
         p->bias_v = layer->c ? s->gate_bias + offset * 2 + GEGLU__HALF : NULL;
     } else {
         int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
-        size_t offset = in_out ? j0 : j0 * s->d_model;
+        /* with d_model == 0, W and V hold nothing: their pointers are not even offset */
+        size_t offset = s->d_model == 0 ? 0 : in_out ? j0 : j0 * s->d_model;
         p->w = geglu__advance(layer->w, offset);
         p->v = geglu__advance(layer->v, offset);
         p->k_step = in_out ? s->d_ff : 1;
@@ -1729,7 +1733,9 @@ static geglu_status geglu__check_workspace(const geglu__range range[GEGLU__BUFFE
     if (geglu__output_overlaps(range, range[GEGLU__OUT]) || geglu__output_overlaps(range, space) ||
         geglu__overlap(range[GEGLU__OUT], space))
         return GEGLU_ERROR_OVERLAP;
-    *scratch = (float *)((space.address + (GEGLU__ALIGN - 1)) & ~(uintptr_t)(GEGLU__ALIGN - 1));
+    *scratch = needed == 0 ? NULL /* nothing of it may be touched */
+                           : (float *)((space.address + (GEGLU__ALIGN - 1)) &
+                                       ~(uintptr_t)(GEGLU__ALIGN - 1));
     return GEGLU_OK;
 }
 

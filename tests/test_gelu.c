@@ -219,6 +219,32 @@ static void test_sweep(void **state) {
                       (long long)max_seen[path][0], (long long)max_seen[path][1]);
 }
 
+/* GELU(a) * u is rounded once, so a huge u makes the far negative tail of GELU visible: found by
+   the fuzzer, the tanh kind returned GELU(-12) * u for every a < -11.2 (GELU(-30) * FLT_MAX came
+   out as -3e-13 instead of -0). The erf kind still clamps at |a| = 14.5, where its rational fit
+   ends, and is off beyond it (GELU(-15) * FLT_MAX = -3e-8, exact -2e-11): checked up to there. */
+static void test_gelu_mul_far_tail(void **state) {
+    static const float big[] = {FLT_MAX, 1e30f, 1e20f, 1e10f, -FLT_MAX};
+    enum { N = 4 * 17 + 1 };
+    float a[N], u[N], h[N];
+    size_t kind_index, path, b, i;
+    (void)state;
+    for (kind_index = 0; kind_index < 2; kind_index++) {
+        geglu_gelu kind = kinds[kind_index];
+        float lowest = kind == GEGLU_GELU_TANH ? -25.0f : -14.5f;
+        for (b = 0; b < sizeof big / sizeof big[0]; b++) {
+            for (i = 0; i < N; i++) {
+                a[i] = lowest + (-8.0f - lowest) * (float)i / (float)(N - 1);
+                u[i] = big[b];
+            }
+            for (path = 0; path < TEST_PATH_COUNT; path++) {
+                test_path_at(path)->gelu_mul(h, a, u, N, kind);
+                for (i = 0; i < N; i++) check_gelu_mul_value(test_path_at(path), kind, a[i], u[i], h[i]);
+            }
+        }
+    }
+}
+
 /* Argument checks of the element-wise functions: each status, outputs untouched. */
 static void test_elementwise_errors(void **state) {
     float buf[16], out[16];
@@ -300,6 +326,7 @@ int main(void) {
         cmocka_unit_test(test_lengths_and_alignment),
         cmocka_unit_test(test_in_place),
         cmocka_unit_test(test_special_values),
+        cmocka_unit_test(test_gelu_mul_far_tail),
         cmocka_unit_test(test_sweep),
     };
     print_message("geglu.h %s, path %s\n", GEGLU_VERSION_STRING, geglu_isa());

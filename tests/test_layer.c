@@ -4,6 +4,7 @@
 #define GEGLU_IMPLEMENTATION
 #include "../geglu.h"
 
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -358,6 +359,12 @@ static void test_errors(void **state) {
     bad.layout = (geglu_layout)-1;
     assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
     assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad.layout = (geglu_layout)2;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
+    bad = layer;
+    bad.gelu = (geglu_gelu)INT_MAX;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
     /* 3. sizes that overflow size_t */
     bad = layer;
     bad.d_model = SIZE_MAX / 2;
@@ -369,9 +376,17 @@ static void test_errors(void **state) {
     bad.d_model = 1;
     assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
     assert_int_equal(geglu_ffn_workspace_size(&bad, 1), 0);
+    /* SIZE_MAX tokens: the workspace size is still a valid answer, the calls report the overflow. */
+    assert_true(geglu_ffn_workspace_size(&layer, SIZE_MAX) == 0 ||
+                geglu_ffn_workspace_size(&layer, SIZE_MAX) >= DF * sizeof(float));
     assert_int_equal(geglu_gate_f32(&layer, x, SIZE_MAX, h), GEGLU_ERROR_SIZE_OVERFLOW);
     assert_int_equal(geglu_ffn_f32(&layer, x, SIZE_MAX, y, ws, need), GEGLU_ERROR_SIZE_OVERFLOW);
     assert_int_equal(geglu_ffn_f32(&layer, x, T, y, (void *)(UINTPTR_MAX - 8), 64),
+                     GEGLU_ERROR_SIZE_OVERFLOW);
+    /* Found by the fuzzer: a wrapping workspace is check 3, so it wins over a NULL y (check 4). */
+    assert_int_equal(geglu_ffn_f32(&layer, x, T, NULL, (void *)(UINTPTR_MAX - 8), 64),
+                     GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_ffn_f32(&layer, NULL, T, y, (void *)(UINTPTR_MAX - 8), 64),
                      GEGLU_ERROR_SIZE_OVERFLOW);
     /* 4. required pointers */
     assert_int_equal(geglu_gate_f32(&layer, NULL, T, h), GEGLU_ERROR_NULL_POINTER);
@@ -784,6 +799,81 @@ static void test_partitions_and_threads(void **state) {
     }
 }
 
+/* One NaN, +Inf or -Inf at a time in each of x, W, V, b, c, W2 and b2, at a few positions: every
+   output that depends on a NaN is NaN, and every output that does not depend on the poked value
+   is bit for bit what it was without it (nothing else is corrupted). */
+enum { NF_DM = 5, NF_DF = 7, NF_T = 3 };
+typedef struct nf_target {
+    const char *name;
+    size_t rows, cols; /* the array's shape (IN_OUT storage) */
+    int h_rule, y_rule; /* which outputs depend on element (r, c): -1 none, 0 all, 1 those of
+                           token r, 2 those of column c */
+} nf_target;
+
+static int nf_depends(int rule, size_t token, size_t column, size_t r, size_t c) {
+    switch (rule) {
+    case 0: return 1;
+    case 1: return token == r;
+    case 2: return column == c;
+    default: return 0;
+    }
+}
+
+static void test_nonfinite_everywhere(void **state) {
+    static const nf_target targets[] = {
+        {"x", NF_T, NF_DM, 1, 1},  {"w", NF_DM, NF_DF, 2, 0},   {"v", NF_DM, NF_DF, 2, 0},
+        {"b", 1, NF_DF, 2, 0},     {"c", 1, NF_DF, 2, 0},       {"w2", NF_DF, NF_DM, -1, 2},
+        {"b2", 1, NF_DM, -1, 2},
+    };
+    const float specials[3] = {NAN, INFINITY, -INFINITY};
+    test_rng r = {77};
+    test_layer t;
+    float x[NF_T * NF_DM], h0[NF_T * NF_DF], y0[NF_T * NF_DM], h1[NF_T * NF_DF], y1[NF_T * NF_DM];
+    static unsigned char ws[1 << 16];
+    size_t target, s, pos, i, j;
+    (void)state;
+    make_layer(&t, &r, NF_DM, NF_DF, 7, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT);
+    for (i = 0; i < NF_T * NF_DM; i++) x[i] = rng_uniform(&r, -1.0f, 1.0f);
+    assert_int_equal(geglu_gate_f32(&t.layer, x, NF_T, h0), GEGLU_OK);
+    assert_int_equal(geglu_ffn_f32(&t.layer, x, NF_T, y0, ws, sizeof ws), GEGLU_OK);
+    for (target = 0; target < sizeof targets / sizeof targets[0]; target++) {
+        const nf_target *tg = &targets[target];
+        float *array = target == 0 ? x : target == 1 ? t.w : target == 2 ? t.v : target == 3 ? t.b
+                     : target == 4 ? t.c : target == 5 ? t.w2 : t.b2;
+        for (s = 0; s < 3; s++) {
+            for (pos = 0; pos < tg->rows * tg->cols; pos += 3) {
+                size_t pr = pos / tg->cols, pc = pos % tg->cols;
+                float saved = array[pos];
+                array[pos] = specials[s];
+                assert_int_equal(geglu_gate_f32(&t.layer, x, NF_T, h1), GEGLU_OK);
+                assert_int_equal(geglu_ffn_f32(&t.layer, x, NF_T, y1, ws, sizeof ws), GEGLU_OK);
+                array[pos] = saved;
+                for (i = 0; i < NF_T; i++) {
+                    for (j = 0; j < NF_DF; j++) {
+                        int dep = nf_depends(tg->h_rule, i, j, pr, pc);
+                        float got = h1[i * NF_DF + j];
+                        if (dep && isnan(specials[s]) && !isnan(got))
+                            fail_msg("NaN in %s[%zu]: h[%zu][%zu] = %g", tg->name, pos, i, j, (double)got);
+                        if (!dep && test_bits(got) != test_bits(h0[i * NF_DF + j]))
+                            fail_msg("%g in %s[%zu] changed h[%zu][%zu]", (double)specials[s], tg->name,
+                                     pos, i, j);
+                    }
+                    for (j = 0; j < NF_DM; j++) {
+                        int dep = nf_depends(tg->y_rule, i, j, pr, pc);
+                        float got = y1[i * NF_DM + j];
+                        if (dep && isnan(specials[s]) && !isnan(got))
+                            fail_msg("NaN in %s[%zu]: y[%zu][%zu] = %g", tg->name, pos, i, j, (double)got);
+                        if (!dep && test_bits(got) != test_bits(y0[i * NF_DM + j]))
+                            fail_msg("%g in %s[%zu] changed y[%zu][%zu]", (double)specials[s], tg->name,
+                                     pos, i, j);
+                    }
+                }
+            }
+        }
+    }
+    free_layer(&t);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gelu_slope_bound),
@@ -795,6 +885,7 @@ int main(void) {
         cmocka_unit_test(test_every_entry_point),
         cmocka_unit_test(test_packed_errors),
         cmocka_unit_test(test_partitions_and_threads),
+        cmocka_unit_test(test_nonfinite_everywhere),
     };
     return cmocka_run_group_tests_name(geglu_isa(), tests, NULL, NULL);
 }
