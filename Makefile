@@ -74,9 +74,9 @@ TEST_BINS := $(foreach v,$(VARIANTS),$(foreach t,$(TEST_PROGRAMS),$(B)/$(t)-$(v)
 BUILD_CHECKS := $(B)/api-c99-gcc $(B)/api-c99-clang $(B)/api-cxx11-g++ $(B)/api-cxx11-clang++ \
                 $(B)/api-c99-gcc-scalar $(B)/api-cxx11-g++-scalar $(B)/two-units $(B)/static-copies \
                 $(B)/fast-math-refused
-EXAMPLES := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block
-# make test runs each example as a smoke test.
-EXAMPLE_RUNS := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block
+EXAMPLES := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block $(B)/geometry
+# make test runs the examples; geometry runs through check_svgs.sh, which renders its pictures.
+EXAMPLE_RUNS := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block 'tests/check_svgs.sh $(B)'
 
 # NEON: cross compiler, qemu and cmocka for arm64 (.ci/run installs them).
 NEON_CC   ?= aarch64-linux-gnu-gcc
@@ -201,7 +201,7 @@ bench-compare: $(B)/geglu-compare
 
 $(B)/minimal: examples/minimal.c $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
-$(B)/t5_block: examples/t5_block.c $(HEADER) | $(B)
+$(B)/t5_block $(B)/geometry: $(B)/%: examples/%.c $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
 
 # Vendoring: the implementation compiled once (as C), linked into a C and a C++ program.
