@@ -77,7 +77,9 @@ TEST_BINS := $(foreach v,$(VARIANTS),$(foreach t,$(TEST_PROGRAMS),$(B)/$(t)-$(v)
 BUILD_CHECKS := $(B)/api-c99-gcc $(B)/api-c99-clang $(B)/api-cxx11-g++ $(B)/api-cxx11-clang++ \
                 $(B)/api-c99-gcc-scalar $(B)/api-cxx11-g++-scalar $(B)/two-units $(B)/static-copies \
                 $(B)/fast-math-refused
-EXAMPLES := $(B)/minimal
+EXAMPLES := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block $(B)/geometry
+# make test runs the examples; geometry runs through check_svgs.sh, which renders its pictures.
+EXAMPLE_RUNS := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block 'tests/check_svgs.sh $(B)'
 
 # NEON: cross compiler, qemu and cmocka for arm64 (.ci/run installs them).
 NEON_CC   ?= aarch64-linux-gnu-gcc
@@ -164,7 +166,7 @@ $(B)/fuzz_geglu: tests/fuzz/fuzz_geglu.c tests/fuzz/fuzz_reference.c tests/fuzz/
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_geglu.c tests/fuzz/fuzz_reference.c -lm
 
 X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),'$(RUNNER_$(v)) $(B)/$(t)-$(v)')) \
-            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' tests/build/install_check.sh $(EXAMPLES) \
+            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' tests/build/install_check.sh $(EXAMPLE_RUNS) \
             'tests/bench_cli.sh $(B)/geglu-bench' '$(B)/fuzz_geglu -runs=0 tests/fuzz/corpus'
 NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
 ARMHF_RUNS := $(foreach t,$(ARMHF_BINS),'$(QEMU_ARMHF) $(t)')
@@ -247,6 +249,16 @@ bench-compare: $(B)/geglu-compare
 
 $(B)/minimal: examples/minimal.c $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
+$(B)/t5_block $(B)/geometry: $(B)/%: examples/%.c $(HEADER) | $(B)
+	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
+
+# Vendoring: the implementation compiled once (as C), linked into a C and a C++ program.
+$(B)/vendored-impl.o: examples/vendored/geglu_impl.c $(HEADER) | $(B)
+	$(CC) $(WARN) -O2 -march=native -I. -c -o $@ $<
+$(B)/vendored: examples/vendored/main.c $(B)/vendored-impl.o $(HEADER)
+	$(CC) $(WARN) -O2 -march=native -I. -o $@ $< $(B)/vendored-impl.o -lm
+$(B)/vendored-cpp: examples/vendored/main.cpp $(B)/vendored-impl.o $(HEADER)
+	$(CXX) -std=c++11 -pedantic -Wall -Wextra -Werror -O2 -march=native -I. -o $@ $< $(B)/vendored-impl.o -lm
 
 examples: $(EXAMPLES)
 
