@@ -257,6 +257,32 @@ extern "C" {
 #define GEGLU__ERF_D5 0.010317875507360325
 #define GEGLU__TANH_C1 1.5957691216057308
 #define GEGLU__TANH_C2 0.071354816272600249
+/* Float core of the erf kind, for x >= -13 (see geglu__gelu_erf_f32). */
+#define GEGLU__ERF_F_X_MIN -13.0f
+#define GEGLU__ERF_F_A_MAX 13.0f
+#define GEGLU__F_LOG2E 1.44269502f
+#define GEGLU__F_LN2_HI 0.693145752f
+#define GEGLU__F_LN2_LO 1.42860677e-06f
+/* exp(r) = 1 + r + r^2 (1/2 + r P(r)) on |r| <= ln(2)/2: relative error 3.65e-09 (2^-28.0) */
+#define GEGLU__F_EXP_P1 0.166665345f
+#define GEGLU__F_EXP_P2 0.0416672416f
+#define GEGLU__F_EXP_P3 0.00836743135f
+#define GEGLU__F_EXP_P4 0.00138634059f
+/* G(a) = c0 + d h(d), d = a - c, on the 8 intervals [0,.5) [.5,1) [1,2) [2,3) [3,5) [5,7)
+   [7,11) [11,13]: relative error 1.04e-09 (2^-29.8). Rows: c, c0, h0 .. h7. */
+#define GEGLU__ERF_F_ROWS 10
+static const float geglu__erf_f_table[GEGLU__ERF_F_ROWS][8] = {
+    {0.0f, 0.749995649f, 1.50001478f, 2.50011206f, 4.00024986f, 6.00008821f, 8.99978542f, 12.0000782f},
+    {0.0f, 0.225173607f, 0.308672041f, 0.353331387f, 0.377644867f, 0.388676167f, 0.394188881f, 0.396227688f},
+    {0.5f, 0.169907466f, 0.0703726336f, 0.0272938758f, 0.00921034068f, 0.00318082003f, 0.00102023291f, 0.000443432946f},
+    {-0.398942262f, -0.110053748f, -0.0374902375f, -0.0114920186f, -0.00287557533f, -0.000723513542f, -0.000162457873f, -5.39776374e-05f},
+    {0.249999091f, 0.0574410148f, 0.016441239f, 0.00406983262f, 0.000770865183f, 0.000143361292f, 2.27560595e-05f, 5.80361439e-06f},
+    {-0.13296549f, -0.0259138998f, -0.00633137068f, -0.00128692971f, -0.000187657875f, -2.61269961e-05f, -2.95785435e-06f, -5.82358496e-07f},
+    {0.0623769164f, 0.010454705f, 0.00220817165f, 0.000373838091f, 4.24563841e-05f, 4.48602077e-06f, 3.63521167e-07f, 5.57717605e-08f},
+    {-0.0260561891f, -0.00389259867f, -0.000712951529f, -0.000101471727f, -9.10750168e-06f, -7.35319759e-07f, -4.31547811e-08f, -3.65352459e-09f},
+    {0.00907438528f, 0.00150824629f, 0.000227265336f, 2.68476888e-05f, 2.03814443e-06f, 1.21462278e-07f, 5.61646729e-09f, 3.38537004e-10f},
+    {-0.00194681156f, -0.000270082877f, -6.41276129e-05f, -6.64182789e-06f, -4.05018568e-07f, -1.91014209e-08f, -6.43263998e-10f, -7.52356566e-10f},
+};
 /* GEGLU__CONSTANTS end */
 
 /* Adding 1.5 * 2^52 to a double below 2^51 in magnitude rounds it to an integer (to nearest,
@@ -442,12 +468,113 @@ static double geglu__gelu_tanh_f64(double x) {
     return ((geglu__bits(x) >> 63) ? xc * w : x) / (1.0 + w);
 }
 
+/* ---- portable core: the erf kind in float ----------------------------------------------------
+   For x >= GEGLU__ERF_F_X_MIN (-13) the erf kind is computed in float, the same operations in
+   the same order on every path (the vector twins are in the ISA sections); below it, and for
+   NaN, the double core above computes the lane. With a = min(|x|, 13):
+
+       GELU(x) = max(x, 0) - v,   v = a Q(a) = G(a) exp(-a^2/2),   G(a) = a M(a)
+
+   G rises smoothly from G(0) = 0 to 1/sqrt(2 pi); the exponential carries all the fast decay.
+   G: the bits of a + 1 (exponent and first mantissa bit) pick one of 8 intervals
+     ([0,.5) [.5,1) [1,2) [2,3) [3,5) [5,7) [7,11) [11,13]); d = a - c is exact (Sterbenz: c
+     lies within a factor 2 of every a of its interval), and G(a) = c0 + d h(d) with c0 a float
+     within 2^-33 of G(c) and h of degree 7 (relative error 2^-29.8 with the float coefficients).
+   exp(-a^2/2) = 2^k exp(r): -a^2/2 = th + tl exactly (tl is the rounding error of th = -a/2 * a);
+     k = round(th log2 e) by the 1.5 * 2^23 shifter; rh = th - k LN2F_HI is exact (16-bit
+     LN2F_HI, |k| <= 122), rl = tl - k LN2F_LO, and the Fast2Sum r + re = rh + rl keeps the bits
+     that r alone would lose (without re, errors reach hundreds of ULPs near x = -13, where
+     th ~ -84 carries an absolute error of 2^-18). exp(r) = 1 + r + s with
+     s = r^2 (1/2 + r P(r)) + re, relative error 2^-28.0 for |r| <= ln(2)/2.
+   Then G exp(r) = c0 + w with w = d h + gu (r + s), gu = c0 + d h, and v = (c0 + w) 2^k
+     (exact: v >= 2^-124 is normal whenever k != 0).
+   Error budget, in units of u = 2^-24 relative to v: the approximations of G and exp, 2^-29.8
+   and 2^-28.0, give 0.08u; the roundings inside w (|w| < 0.45 |c0 + w|: |r| <= 0.35 and
+   |d h| < 0.25 G) give at most about 3 * 0.45u; and rounding c0 + w gives 0.5u: |v~ - v| <=
+   2u|v| = at most 2 ULP of v at the bottom of a binade, 1 ULP typically. For x < 0 the result
+   is -v; for x >= 0 it is x - v with v <= x/2, so v's error counts at most v/y <= 1 times,
+   plus the final 0.5 ULP. The proof does not give 1 ULP, so the exhaustive check measures:
+   see ACCURACY in the top comment. */
+
+#define GEGLU__F_SHIFTER 12582912.0f /* 1.5 * 2^23: adding it rounds |t| < 2^22 to an integer */
+
+static uint32_t geglu__bits32(float value) {
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    return bits;
+}
+
+static float geglu__from_bits32(uint32_t bits) {
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+/* The lanes the float core leaves to the double core: x < -13 and NaN, and for the product also
+   0 < |x| < 2^-100, where GELU(x) ~ x/2 may be subnormal and rounding it before the product
+   would lose the product's accuracy. These round once, like the double core always did. */
+#define GEGLU__ERF_F_TINY 7.88860905e-31f /* 2^-100 */
+
+static float geglu__gelu_erf_slow(float x) {
+    return (float)geglu__gelu_erf_f64(x);
+}
+
+static float geglu__gelu_mul_erf_slow(float x, float u) {
+    return (float)(geglu__gelu_erf_f64(x) * u);
+}
+
+/* The erf kind for one float, as every vector path computes each lane; the double core for
+   x < -13 and NaN. */
+static float geglu__gelu_erf_f32(float x) {
+    const float (*t)[8] = geglu__erf_f_table;
+    float a, d, h, c0, na, th, tl, sh, k, rh, rl, r, re, p, s, gu, w, scale;
+    unsigned j;
+    int row;
+    if (!(x >= GEGLU__ERF_F_X_MIN)) return geglu__gelu_erf_slow(x); /* NaN too */
+    a = fabsf(x) < GEGLU__ERF_F_A_MAX ? fabsf(x) : GEGLU__ERF_F_A_MAX;
+    j = (unsigned)((geglu__bits32(a + 1.0f) >> 22) - (geglu__bits32(1.0f) >> 22));
+    d = a - t[0][j];
+    h = t[GEGLU__ERF_F_ROWS - 1][j];
+    for (row = GEGLU__ERF_F_ROWS - 2; row >= 2; row--) h = GEGLU__FMAF(h, d, t[row][j]);
+    c0 = t[1][j];
+    na = a * -0.5f;
+    th = na * a;
+    tl = (float)((double)na * a - th); /* exact in double: fmsub(na, a, th) with or without FMA */
+    sh = GEGLU__FMAF(th, GEGLU__F_LOG2E, GEGLU__F_SHIFTER);
+    k = sh - GEGLU__F_SHIFTER;
+    rh = GEGLU__FMAF(-k, GEGLU__F_LN2_HI, th);
+    rl = GEGLU__FMAF(-k, GEGLU__F_LN2_LO, tl);
+    r = rh + rl;
+    re = (rh - r) + rl;
+    p = GEGLU__FMAF(GEGLU__F_EXP_P4, r, GEGLU__F_EXP_P3);
+    p = GEGLU__FMAF(p, r, GEGLU__F_EXP_P2);
+    p = GEGLU__FMAF(p, r, GEGLU__F_EXP_P1);
+    p = GEGLU__FMAF(p, r, 0.5f);
+    s = GEGLU__FMAF(r * r, p, re);
+    gu = GEGLU__FMAF(d, h, c0);
+    w = GEGLU__FMAF(gu, r, gu * s);
+    w = GEGLU__FMAF(d, h, w);
+    /* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122) */
+    scale = geglu__from_bits32((geglu__bits32(sh) << 23) + (UINT32_C(127) << 23));
+    /* max(-0, x) - v, the sign taken from the bits: clang 14 with -fsanitize turns
+       "x >= 0 ? x : -0.0f" into maxss, which gives -0 for x = +0 */
+    return ((geglu__bits32(x) >> 31) ? -0.0f : x) - (c0 + w) * scale;
+}
+
+/* GELU(x) * u for one float pair, as every vector path computes each lane. */
+static float geglu__gelu_mul_erf_f32(float x, float u) {
+    float a = fabsf(x);
+    if (!(x >= GEGLU__ERF_F_X_MIN) || (a != 0.0f && a < GEGLU__ERF_F_TINY))
+        return geglu__gelu_mul_erf_slow(x, u);
+    return geglu__gelu_erf_f32(x) * u;
+}
+
 GEGLU__PRIVATE void geglu__gelu_f32_scalar(float *y, const float *x, size_t n, geglu_gelu kind) {
     size_t i;
     if (kind == GEGLU_GELU_TANH)
         for (i = 0; i < n; i++) y[i] = (float)geglu__gelu_tanh_f64(x[i]);
     else
-        for (i = 0; i < n; i++) y[i] = (float)geglu__gelu_erf_f64(x[i]);
+        for (i = 0; i < n; i++) y[i] = geglu__gelu_erf_f32(x[i]);
 }
 
 GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const float *u, size_t n,
@@ -456,7 +583,7 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
     if (kind == GEGLU_GELU_TANH)
         for (i = 0; i < n; i++) h[i] = (float)(geglu__gelu_tanh_f64(a[i]) * u[i]);
     else
-        for (i = 0; i < n; i++) h[i] = (float)(geglu__gelu_erf_f64(a[i]) * u[i]);
+        for (i = 0; i < n; i++) h[i] = geglu__gelu_mul_erf_f32(a[i], u[i]);
 }
 
 /* ---- portable core: the gate and the FFN ----------------------------------------------------- */
@@ -532,11 +659,120 @@ static void geglu__down_row_scalar(const geglu_layer_f32 *layer, const float *h,
 /* ============================================================================================ */
 /*                                   AVX2 + FMA (x86-64)                                        */
 /* ============================================================================================ */
-/* Vector twins of the portable double-precision GELU: the same operations in the same order,
-   four doubles per register, eight floats per step; tails through masked loads and stores. */
+/* The erf kind: the float core of geglu__gelu_erf_f32, eight lanes. The tanh kind: the double
+   core, four lanes. Tails through masked loads and stores. */
 #if defined(GEGLU__AVX2)
 #define GEGLU__Y(v) _mm256_set1_pd(v)
+#define GEGLU__YF(v) _mm256_set1_ps(v)
 
+#if GEGLU__ERF_F_ROWS != 10
+#  error "geglu.h: the vector erf cores expect 10 table rows (c, c0, h0 .. h7)"
+#endif
+
+/* The table rows in registers. The interval index below is j + 254 and vpermps reads its low three
+   bits, so lane (j + 6) mod 8 holds interval j. */
+typedef struct geglu__erf_tables_avx2 {
+    __m256 row[GEGLU__ERF_F_ROWS];
+} geglu__erf_tables_avx2;
+
+GEGLU__INLINE void geglu__erf_tables_load_avx2(geglu__erf_tables_avx2 *t) {
+    const __m256i rotate = _mm256_setr_epi32(2, 3, 4, 5, 6, 7, 0, 1);
+    int row;
+    for (row = 0; row < GEGLU__ERF_F_ROWS; row++)
+        t->row[row] = _mm256_permutevar8x32_ps(_mm256_loadu_ps(geglu__erf_f_table[row]), rotate);
+}
+
+/* Lanes the float core leaves to the double core (see geglu__gelu_erf_f32): rare. */
+static __m256 geglu__gelu_erf_fallback_avx2(__m256 x, const __m256 *u, __m256 y, int lanes) {
+    float xs[8], us[8], ys[8];
+    int i;
+    _mm256_storeu_ps(xs, x);
+    _mm256_storeu_ps(ys, y);
+    if (u) _mm256_storeu_ps(us, *u);
+    for (i = 0; i < 8; i++)
+        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_erf_slow(xs[i], us[i]) : geglu__gelu_erf_slow(xs[i]);
+    return _mm256_loadu_ps(ys);
+}
+
+/* GELU(x), times u when u is not NULL. */
+GEGLU__INLINE __m256 geglu__gelu_erf_avx2(__m256 x, const __m256 *u,
+                                          const geglu__erf_tables_avx2 *t) {
+    __m256 a = _mm256_min_ps(_mm256_andnot_ps(GEGLU__YF(-0.0f), x), GEGLU__YF(GEGLU__ERF_F_A_MAX));
+    __m256i j = _mm256_srli_epi32(_mm256_castps_si256(_mm256_add_ps(a, GEGLU__YF(1.0f))), 22);
+    __m256 d = _mm256_sub_ps(a, _mm256_permutevar8x32_ps(t->row[0], j));
+    __m256 c0 = _mm256_permutevar8x32_ps(t->row[1], j);
+    __m256 h = _mm256_permutevar8x32_ps(t->row[9], j);
+    __m256 na = _mm256_mul_ps(a, GEGLU__YF(-0.5f));
+    __m256 th = _mm256_mul_ps(na, a);
+    __m256 tl = _mm256_fmsub_ps(na, a, th);
+    __m256 sh = _mm256_fmadd_ps(th, GEGLU__YF(GEGLU__F_LOG2E), GEGLU__YF(GEGLU__F_SHIFTER));
+    __m256 k = _mm256_sub_ps(sh, GEGLU__YF(GEGLU__F_SHIFTER));
+    __m256 rh = _mm256_fnmadd_ps(k, GEGLU__YF(GEGLU__F_LN2_HI), th);
+    __m256 rl = _mm256_fnmadd_ps(k, GEGLU__YF(GEGLU__F_LN2_LO), tl);
+    __m256 r = _mm256_add_ps(rh, rl);
+    __m256 re = _mm256_add_ps(_mm256_sub_ps(rh, r), rl);
+    __m256 p = _mm256_fmadd_ps(GEGLU__YF(GEGLU__F_EXP_P4), r, GEGLU__YF(GEGLU__F_EXP_P3));
+    __m256 s, gu, w, y, scale, fix;
+    int slow;
+    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[8], j));
+    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[7], j));
+    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[6], j));
+    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[5], j));
+    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[4], j));
+    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[3], j));
+    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[2], j));
+    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__F_EXP_P2));
+    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__F_EXP_P1));
+    p = _mm256_fmadd_ps(p, r, GEGLU__YF(0.5f));
+    s = _mm256_fmadd_ps(_mm256_mul_ps(r, r), p, re);
+    gu = _mm256_fmadd_ps(d, h, c0);
+    w = _mm256_fmadd_ps(gu, r, _mm256_mul_ps(gu, s));
+    w = _mm256_fmadd_ps(d, h, w);
+    /* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122) */
+    scale = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(sh), 23),
+                                                 _mm256_set1_epi32(127 << 23)));
+    y = _mm256_sub_ps(_mm256_max_ps(GEGLU__YF(-0.0f), x), _mm256_mul_ps(_mm256_add_ps(c0, w), scale));
+    fix = _mm256_cmp_ps(x, GEGLU__YF(GEGLU__ERF_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
+    if (u) {
+        /* 0 < a < 2^-100 as one signed compare: bits(a) - 1 - 2^31 < bits(2^-100) - 1 - 2^31 */
+        __m256i biased = _mm256_add_epi32(_mm256_castps_si256(a), _mm256_set1_epi32(INT32_MAX));
+        __m256i tiny = _mm256_cmpgt_epi32(
+            _mm256_add_epi32(_mm256_castps_si256(GEGLU__YF(GEGLU__ERF_F_TINY)), _mm256_set1_epi32(INT32_MAX)),
+            biased);
+        y = _mm256_mul_ps(y, *u);
+        fix = _mm256_or_ps(fix, _mm256_castsi256_ps(tiny));
+    }
+    slow = _mm256_movemask_ps(fix);
+    return slow ? geglu__gelu_erf_fallback_avx2(x, u, y, slow) : y;
+}
+
+/* Lanes [0, count) of a mask for _mm256_maskload_ps / _mm256_maskstore_ps, count <= 8. */
+static inline __m256i geglu__tail_mask8_avx2(size_t count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+/* GELU(a) (times u when u is not NULL); inlined into each caller with u known. */
+GEGLU__INLINE void geglu__gelu_erf_loop_avx2(float *h, const float *a, const float *u, size_t n) {
+    geglu__erf_tables_avx2 t;
+    size_t i = 0;
+    geglu__erf_tables_load_avx2(&t);
+    for (; i + 16 <= n; i += 16) { /* two independent blocks per step */
+        __m256 u0 = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
+        __m256 u1 = u ? _mm256_loadu_ps(u + i + 8) : _mm256_setzero_ps();
+        __m256 y0 = geglu__gelu_erf_avx2(_mm256_loadu_ps(a + i), u ? &u0 : NULL, &t);
+        __m256 y1 = geglu__gelu_erf_avx2(_mm256_loadu_ps(a + i + 8), u ? &u1 : NULL, &t);
+        _mm256_storeu_ps(h + i, y0);
+        _mm256_storeu_ps(h + i + 8, y1);
+    }
+    for (; i < n; i += 8) { /* masked loads and stores: nothing outside [0, n) is touched */
+        __m256i mask = geglu__tail_mask8_avx2(n - i < 8 ? n - i : 8);
+        __m256 uv = u ? _mm256_maskload_ps(u + i, mask) : _mm256_setzero_ps();
+        __m256 y = geglu__gelu_erf_avx2(_mm256_maskload_ps(a + i, mask), u ? &uv : NULL, &t);
+        _mm256_maskstore_ps(h + i, mask, y);
+    }
+}
+
+/* ---- tanh kind: the double core, four lanes ---- */
 static inline __m256d geglu__exp_nonpositive_avx2(__m256d h) {
     __m256d shifted = _mm256_fmadd_pd(h, GEGLU__Y(GEGLU__LOG2E), GEGLU__Y(GEGLU__ROUND_SHIFTER));
     __m256d k = _mm256_sub_pd(shifted, GEGLU__Y(GEGLU__ROUND_SHIFTER));
@@ -555,25 +791,6 @@ static inline __m256d geglu__exp_nonpositive_avx2(__m256d h) {
     return _mm256_mul_pd(e, _mm256_castsi256_pd(scale));
 }
 
-static inline __m256d geglu__gelu_erf_avx2(__m256d x) {
-    __m256d sign = GEGLU__Y(-0.0);
-    __m256d a = _mm256_min_pd(GEGLU__Y(GEGLU__ERF_A_MAX), _mm256_andnot_pd(sign, x));
-    __m256d n = _mm256_fmadd_pd(GEGLU__Y(GEGLU__ERF_N4), a, GEGLU__Y(GEGLU__ERF_N3));
-    __m256d d = _mm256_fmadd_pd(GEGLU__Y(GEGLU__ERF_D5), a, GEGLU__Y(GEGLU__ERF_D4));
-    __m256d a_m, e;
-    n = _mm256_fmadd_pd(n, a, GEGLU__Y(GEGLU__ERF_N2));
-    n = _mm256_fmadd_pd(n, a, GEGLU__Y(GEGLU__ERF_N1));
-    n = _mm256_fmadd_pd(n, a, GEGLU__Y(GEGLU__ERF_N0));
-    d = _mm256_fmadd_pd(d, a, GEGLU__Y(GEGLU__ERF_D3));
-    d = _mm256_fmadd_pd(d, a, GEGLU__Y(GEGLU__ERF_D2));
-    d = _mm256_fmadd_pd(d, a, GEGLU__Y(GEGLU__ERF_D1));
-    d = _mm256_fmadd_pd(d, a, GEGLU__Y(1.0));
-    a_m = _mm256_div_pd(_mm256_mul_pd(a, n), d);
-    e = geglu__exp_nonpositive_avx2(_mm256_mul_pd(GEGLU__Y(-0.5), _mm256_mul_pd(a, a)));
-    return _mm256_blendv_pd(_mm256_fnmadd_pd(a_m, e, x),
-                            _mm256_xor_pd(sign, _mm256_mul_pd(a_m, e)), x);
-}
-
 static inline __m256d geglu__gelu_tanh_avx2(__m256d x) {
     __m256d xc = _mm256_max_pd(GEGLU__Y(GEGLU__TANH_X_MIN), x);
     __m256d z = _mm256_mul_pd(xc, _mm256_fmadd_pd(GEGLU__Y(GEGLU__TANH_C2), _mm256_mul_pd(xc, xc),
@@ -584,56 +801,150 @@ static inline __m256d geglu__gelu_tanh_avx2(__m256d x) {
                          _mm256_add_pd(GEGLU__Y(1.0), w));
 }
 
-static inline __m256d geglu__gelu_avx2(__m256d x, geglu_gelu kind) {
-    return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx2(x) : geglu__gelu_erf_avx2(x);
-}
-
 /* Lanes [0, count) of a mask for _mm_maskload_ps / _mm_maskstore_ps, count < 4. */
 static inline __m128i geglu__tail_mask_avx2(size_t count) {
     return _mm_cmpgt_epi32(_mm_set1_epi32((int)count), _mm_setr_epi32(0, 1, 2, 3));
 }
 
 /* GELU(a) (times u when u is not NULL) for four floats, rounded once. */
-GEGLU__INLINE __m128 geglu__gelu4_avx2(__m128 a, const __m128 *u, geglu_gelu kind) {
-    __m256d g = geglu__gelu_avx2(_mm256_cvtps_pd(a), kind);
+GEGLU__INLINE __m128 geglu__gelu_tanh4_avx2(__m128 a, const __m128 *u) {
+    __m256d g = geglu__gelu_tanh_avx2(_mm256_cvtps_pd(a));
     if (u) g = _mm256_mul_pd(g, _mm256_cvtps_pd(*u));
     return _mm256_cvtpd_ps(g);
 }
 
-/* The loop, inlined into each caller with kind and the presence of u known. */
-GEGLU__INLINE void geglu__gelu_loop_avx2(float *h, const float *a, const float *u, size_t n,
-                                         geglu_gelu kind) {
+GEGLU__INLINE void geglu__gelu_tanh_loop_avx2(float *h, const float *a, const float *u, size_t n) {
     size_t i = 0;
     for (; i + 4 <= n; i += 4) {
         __m128 uv = u ? _mm_loadu_ps(u + i) : _mm_setzero_ps();
-        _mm_storeu_ps(h + i, geglu__gelu4_avx2(_mm_loadu_ps(a + i), u ? &uv : NULL, kind));
+        _mm_storeu_ps(h + i, geglu__gelu_tanh4_avx2(_mm_loadu_ps(a + i), u ? &uv : NULL));
     }
     if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
         __m128i mask = geglu__tail_mask_avx2(n - i);
         __m128 uv = u ? _mm_maskload_ps(u + i, mask) : _mm_setzero_ps();
-        __m128 hv = geglu__gelu4_avx2(_mm_maskload_ps(a + i, mask), u ? &uv : NULL, kind);
+        __m128 hv = geglu__gelu_tanh4_avx2(_mm_maskload_ps(a + i, mask), u ? &uv : NULL);
         _mm_maskstore_ps(h + i, mask, hv);
     }
 }
 
 GEGLU__PRIVATE void geglu__gelu_mul_f32_avx2(float *h, const float *a, const float *u, size_t n,
                                              geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_ERF);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx2(h, a, u, n);
+    else geglu__gelu_erf_loop_avx2(h, a, u, n);
 }
 
 GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_ERF);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx2(y, x, NULL, n);
+    else geglu__gelu_erf_loop_avx2(y, x, NULL, n);
 }
 #endif /* GEGLU__AVX2 */
 
 /* ============================================================================================ */
 /*                                    AVX-512F (x86-64)                                         */
 /* ============================================================================================ */
+/* The erf kind: the float core of geglu__gelu_erf_f32, sixteen lanes. The tanh kind: the double
+   core, eight lanes. Tails through masked loads and stores. */
 #if defined(GEGLU__AVX512)
 #define GEGLU__Z(v) _mm512_set1_pd(v)
+#define GEGLU__ZF(v) _mm512_set1_ps(v)
 
+#if GEGLU__ERF_F_ROWS != 10
+#  error "geglu.h: the vector erf cores expect 10 table rows (c, c0, h0 .. h7)"
+#endif
+
+/* The table rows in registers. The interval index below is j + 254 and vpermps reads its low four
+   bits, so lane (j + 14) mod 16 holds interval j. */
+typedef struct geglu__erf_tables_avx512 {
+    __m512 row[GEGLU__ERF_F_ROWS];
+} geglu__erf_tables_avx512;
+
+GEGLU__INLINE void geglu__erf_tables_load_avx512(geglu__erf_tables_avx512 *t) {
+    const __m512i rotate = _mm512_setr_epi32(2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1);
+    int row;
+    for (row = 0; row < GEGLU__ERF_F_ROWS; row++)
+        t->row[row] = _mm512_permutexvar_ps(rotate,
+                                            _mm512_maskz_loadu_ps(0x00ff, geglu__erf_f_table[row]));
+}
+
+/* Lanes the float core leaves to the double core (see geglu__gelu_erf_f32): rare. */
+static __m512 geglu__gelu_erf_fallback_avx512(__m512 x, const __m512 *u, __m512 y, __mmask16 lanes) {
+    float xs[16], us[16], ys[16];
+    int i;
+    _mm512_storeu_ps(xs, x);
+    _mm512_storeu_ps(ys, y);
+    if (u) _mm512_storeu_ps(us, *u);
+    for (i = 0; i < 16; i++)
+        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_erf_slow(xs[i], us[i]) : geglu__gelu_erf_slow(xs[i]);
+    return _mm512_loadu_ps(ys);
+}
+
+/* GELU(x), times u when u is not NULL. */
+GEGLU__INLINE __m512 geglu__gelu_erf_avx512(__m512 x, const __m512 *u,
+                                            const geglu__erf_tables_avx512 *t) {
+    __m512 a = _mm512_min_ps(_mm512_abs_ps(x), GEGLU__ZF(GEGLU__ERF_F_A_MAX));
+    __m512i j = _mm512_srli_epi32(_mm512_castps_si512(_mm512_add_ps(a, GEGLU__ZF(1.0f))), 22);
+    __m512 d = _mm512_sub_ps(a, _mm512_permutexvar_ps(j, t->row[0]));
+    __m512 c0 = _mm512_permutexvar_ps(j, t->row[1]);
+    __m512 h = _mm512_permutexvar_ps(j, t->row[9]);
+    __m512 na = _mm512_mul_ps(a, GEGLU__ZF(-0.5f));
+    __m512 th = _mm512_mul_ps(na, a);
+    __m512 tl = _mm512_fmsub_ps(na, a, th);
+    __m512 sh = _mm512_fmadd_ps(th, GEGLU__ZF(GEGLU__F_LOG2E), GEGLU__ZF(GEGLU__F_SHIFTER));
+    __m512 k = _mm512_sub_ps(sh, GEGLU__ZF(GEGLU__F_SHIFTER));
+    __m512 rh = _mm512_fnmadd_ps(k, GEGLU__ZF(GEGLU__F_LN2_HI), th);
+    __m512 rl = _mm512_fnmadd_ps(k, GEGLU__ZF(GEGLU__F_LN2_LO), tl);
+    __m512 r = _mm512_add_ps(rh, rl);
+    __m512 re = _mm512_add_ps(_mm512_sub_ps(rh, r), rl);
+    __m512 p = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__F_EXP_P4), r, GEGLU__ZF(GEGLU__F_EXP_P3));
+    __m512 s, gu, w, y;
+    __mmask16 slow;
+    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[8]));
+    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[7]));
+    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[6]));
+    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[5]));
+    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[4]));
+    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[3]));
+    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[2]));
+    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__F_EXP_P2));
+    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__F_EXP_P1));
+    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(0.5f));
+    s = _mm512_fmadd_ps(_mm512_mul_ps(r, r), p, re);
+    gu = _mm512_fmadd_ps(d, h, c0);
+    w = _mm512_fmadd_ps(gu, r, _mm512_mul_ps(gu, s));
+    w = _mm512_fmadd_ps(d, h, w);
+    y = _mm512_sub_ps(_mm512_max_ps(GEGLU__ZF(-0.0f), x),
+                      _mm512_scalef_ps(_mm512_add_ps(c0, w), k)); /* exact, like the multiply */
+    slow = _mm512_cmp_ps_mask(x, GEGLU__ZF(GEGLU__ERF_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
+    if (u) {
+        y = _mm512_mul_ps(y, *u);
+        slow |= _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_NEQ_OQ), a,
+                                        GEGLU__ZF(GEGLU__ERF_F_TINY), _CMP_LT_OQ);
+    }
+    return slow ? geglu__gelu_erf_fallback_avx512(x, u, y, slow) : y;
+}
+
+/* GELU(a) (times u when u is not NULL); inlined into each caller with u known. */
+GEGLU__INLINE void geglu__gelu_erf_loop_avx512(float *h, const float *a, const float *u, size_t n) {
+    geglu__erf_tables_avx512 t;
+    size_t i = 0;
+    geglu__erf_tables_load_avx512(&t);
+    for (; i + 32 <= n; i += 32) { /* two independent blocks per step */
+        __m512 u0 = u ? _mm512_loadu_ps(u + i) : _mm512_setzero_ps();
+        __m512 u1 = u ? _mm512_loadu_ps(u + i + 16) : _mm512_setzero_ps();
+        __m512 y0 = geglu__gelu_erf_avx512(_mm512_loadu_ps(a + i), u ? &u0 : NULL, &t);
+        __m512 y1 = geglu__gelu_erf_avx512(_mm512_loadu_ps(a + i + 16), u ? &u1 : NULL, &t);
+        _mm512_storeu_ps(h + i, y0);
+        _mm512_storeu_ps(h + i + 16, y1);
+    }
+    for (; i < n; i += 16) { /* masked loads and stores: nothing outside [0, n) is touched */
+        __mmask16 mask = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+        __m512 uv = u ? _mm512_maskz_loadu_ps(mask, u + i) : _mm512_setzero_ps();
+        __m512 y = geglu__gelu_erf_avx512(_mm512_maskz_loadu_ps(mask, a + i), u ? &uv : NULL, &t);
+        _mm512_mask_storeu_ps(h + i, mask, y);
+    }
+}
+
+/* ---- tanh kind: the double core, eight lanes ---- */
 static inline __m512d geglu__exp_nonpositive_avx512(__m512d h) {
     __m512d shifted = _mm512_fmadd_pd(h, GEGLU__Z(GEGLU__LOG2E), GEGLU__Z(GEGLU__ROUND_SHIFTER));
     __m512d k = _mm512_sub_pd(shifted, GEGLU__Z(GEGLU__ROUND_SHIFTER));
@@ -653,26 +964,6 @@ static inline __mmask8 geglu__sign_mask_avx512(__m512d x) {
     return _mm512_cmplt_epi64_mask(_mm512_castpd_si512(x), _mm512_setzero_si512());
 }
 
-static inline __m512d geglu__gelu_erf_avx512(__m512d x) {
-    __m512i sign = _mm512_set1_epi64((long long)(UINT64_C(1) << 63));
-    __m512d a = _mm512_min_pd(GEGLU__Z(GEGLU__ERF_A_MAX),
-                              _mm512_castsi512_pd(_mm512_andnot_si512(sign, _mm512_castpd_si512(x))));
-    __m512d n = _mm512_fmadd_pd(GEGLU__Z(GEGLU__ERF_N4), a, GEGLU__Z(GEGLU__ERF_N3));
-    __m512d d = _mm512_fmadd_pd(GEGLU__Z(GEGLU__ERF_D5), a, GEGLU__Z(GEGLU__ERF_D4));
-    __m512d a_m, e, q;
-    n = _mm512_fmadd_pd(n, a, GEGLU__Z(GEGLU__ERF_N2));
-    n = _mm512_fmadd_pd(n, a, GEGLU__Z(GEGLU__ERF_N1));
-    n = _mm512_fmadd_pd(n, a, GEGLU__Z(GEGLU__ERF_N0));
-    d = _mm512_fmadd_pd(d, a, GEGLU__Z(GEGLU__ERF_D3));
-    d = _mm512_fmadd_pd(d, a, GEGLU__Z(GEGLU__ERF_D2));
-    d = _mm512_fmadd_pd(d, a, GEGLU__Z(GEGLU__ERF_D1));
-    d = _mm512_fmadd_pd(d, a, GEGLU__Z(1.0));
-    a_m = _mm512_div_pd(_mm512_mul_pd(a, n), d);
-    e = geglu__exp_nonpositive_avx512(_mm512_mul_pd(GEGLU__Z(-0.5), _mm512_mul_pd(a, a)));
-    q = _mm512_castsi512_pd(_mm512_xor_si512(sign, _mm512_castpd_si512(_mm512_mul_pd(a_m, e))));
-    return _mm512_mask_blend_pd(geglu__sign_mask_avx512(x), _mm512_fnmadd_pd(a_m, e, x), q);
-}
-
 static inline __m512d geglu__gelu_tanh_avx512(__m512d x) {
     __m512d xc = _mm512_max_pd(GEGLU__Z(GEGLU__TANH_X_MIN), x);
     __m512d z = _mm512_mul_pd(xc, _mm512_fmadd_pd(GEGLU__Z(GEGLU__TANH_C2), _mm512_mul_pd(xc, xc),
@@ -686,52 +977,134 @@ static inline __m512d geglu__gelu_tanh_avx512(__m512d x) {
                          _mm512_add_pd(GEGLU__Z(1.0), w));
 }
 
-static inline __m512d geglu__gelu_avx512(__m512d x, geglu_gelu kind) {
-    return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx512(x) : geglu__gelu_erf_avx512(x);
-}
-
 /* GELU(a) (times u when u is not NULL) for eight floats, rounded once. */
-GEGLU__INLINE __m256 geglu__gelu8_avx512(__m256 a, const __m256 *u, geglu_gelu kind) {
-    __m512d g = geglu__gelu_avx512(_mm512_cvtps_pd(a), kind);
+GEGLU__INLINE __m256 geglu__gelu_tanh8_avx512(__m256 a, const __m256 *u) {
+    __m512d g = geglu__gelu_tanh_avx512(_mm512_cvtps_pd(a));
     if (u) g = _mm512_mul_pd(g, _mm512_cvtps_pd(*u));
     return _mm512_cvtpd_ps(g);
 }
 
-GEGLU__INLINE void geglu__gelu_loop_avx512(float *h, const float *a, const float *u, size_t n,
-                                           geglu_gelu kind) {
+GEGLU__INLINE void geglu__gelu_tanh_loop_avx512(float *h, const float *a, const float *u, size_t n) {
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256 uv = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
-        _mm256_storeu_ps(h + i, geglu__gelu8_avx512(_mm256_loadu_ps(a + i), u ? &uv : NULL, kind));
+        _mm256_storeu_ps(h + i, geglu__gelu_tanh8_avx512(_mm256_loadu_ps(a + i), u ? &uv : NULL));
     }
     if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
         __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
         __m256 uv = u ? _mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, u + i))
                       : _mm256_setzero_ps();
-        __m256 hv = geglu__gelu8_avx512(_mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, a + i)),
-                                        u ? &uv : NULL, kind);
+        __m256 hv = geglu__gelu_tanh8_avx512(_mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, a + i)),
+                                             u ? &uv : NULL);
         _mm512_mask_storeu_ps(h + i, mask, _mm512_castps256_ps512(hv));
     }
 }
 
 GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const float *u, size_t n,
                                                geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_ERF);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx512(h, a, u, n);
+    else geglu__gelu_erf_loop_avx512(h, a, u, n);
 }
 
 GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_ERF);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx512(y, x, NULL, n);
+    else geglu__gelu_erf_loop_avx512(y, x, NULL, n);
 }
 #endif /* GEGLU__AVX512 */
 
 /* ============================================================================================ */
 /*                                     NEON (aarch64)                                           */
 /* ============================================================================================ */
+/* The erf kind: the float core of geglu__gelu_erf_f32, four lanes (the table lookups go lane by
+   lane). The tanh kind: the double core, two lanes. Tails through a small local copy. */
 #if defined(GEGLU__NEON)
 #define GEGLU__N(v) vdupq_n_f64(v)
+#define GEGLU__NF(v) vdupq_n_f32(v)
 
+/* Row `row` of the table at the interval index of each lane. */
+static inline float32x4_t geglu__erf_row_neon(int row, uint32x4_t j) {
+    const float *t = geglu__erf_f_table[row];
+    float32x4_t v = vdupq_n_f32(t[vgetq_lane_u32(j, 0)]);
+    v = vsetq_lane_f32(t[vgetq_lane_u32(j, 1)], v, 1);
+    v = vsetq_lane_f32(t[vgetq_lane_u32(j, 2)], v, 2);
+    return vsetq_lane_f32(t[vgetq_lane_u32(j, 3)], v, 3);
+}
+
+/* GELU(x), times u when u is not NULL. */
+static inline float32x4_t geglu__gelu_erf_neon(float32x4_t x, const float32x4_t *u) {
+    float32x4_t a = vminq_f32(vabsq_f32(x), GEGLU__NF(GEGLU__ERF_F_A_MAX));
+    /* j + 254 from the bits of a + 1; & 7 keeps NaN lanes (recomputed below) inside the table */
+    uint32x4_t j = vandq_u32(vsubq_u32(vshrq_n_u32(vreinterpretq_u32_f32(vaddq_f32(a, GEGLU__NF(1.0f))), 22),
+                                       vdupq_n_u32(254)),
+                             vdupq_n_u32(7));
+    float32x4_t d = vsubq_f32(a, geglu__erf_row_neon(0, j));
+    float32x4_t c0 = geglu__erf_row_neon(1, j);
+    float32x4_t h = geglu__erf_row_neon(GEGLU__ERF_F_ROWS - 1, j);
+    float32x4_t na = vmulq_f32(a, GEGLU__NF(-0.5f));
+    float32x4_t th = vmulq_f32(na, a);
+    float32x4_t tl = vnegq_f32(vfmsq_f32(th, na, a)); /* na * a - th, exactly */
+    float32x4_t sh = vfmaq_f32(GEGLU__NF(GEGLU__F_SHIFTER), th, GEGLU__NF(GEGLU__F_LOG2E));
+    float32x4_t k = vsubq_f32(sh, GEGLU__NF(GEGLU__F_SHIFTER));
+    float32x4_t rh = vfmsq_f32(th, k, GEGLU__NF(GEGLU__F_LN2_HI));
+    float32x4_t rl = vfmsq_f32(tl, k, GEGLU__NF(GEGLU__F_LN2_LO));
+    float32x4_t r = vaddq_f32(rh, rl);
+    float32x4_t re = vaddq_f32(vsubq_f32(rh, r), rl);
+    float32x4_t p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P3), GEGLU__NF(GEGLU__F_EXP_P4), r);
+    float32x4_t s, gu, w, y, scale;
+    uint32x4_t slow;
+    int row, i;
+    for (row = GEGLU__ERF_F_ROWS - 2; row >= 2; row--) h = vfmaq_f32(geglu__erf_row_neon(row, j), h, d);
+    p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P2), p, r);
+    p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P1), p, r);
+    p = vfmaq_f32(GEGLU__NF(0.5f), p, r);
+    s = vfmaq_f32(re, vmulq_f32(r, r), p);
+    gu = vfmaq_f32(c0, d, h);
+    w = vfmaq_f32(vmulq_f32(gu, s), gu, r);
+    w = vfmaq_f32(w, d, h);
+    /* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122) */
+    scale = vreinterpretq_f32_u32(vaddq_u32(vshlq_n_u32(vreinterpretq_u32_f32(sh), 23),
+                                            vdupq_n_u32(UINT32_C(127) << 23)));
+    y = vsubq_f32(vmaxq_f32(GEGLU__NF(-0.0f), x), vmulq_f32(vaddq_f32(c0, w), scale));
+    slow = vmvnq_u32(vcgeq_f32(x, GEGLU__NF(GEGLU__ERF_F_X_MIN))); /* NaN too */
+    if (u) {
+        y = vmulq_f32(y, *u);
+        slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(a, GEGLU__NF(0.0f)),
+                                         vcltq_f32(a, GEGLU__NF(GEGLU__ERF_F_TINY))));
+    }
+    if (vmaxvq_u32(slow) != 0) { /* lanes left to the double core: rare */
+        float xs[4], us[4], ys[4];
+        uint32_t m[4];
+        vst1q_f32(xs, x);
+        vst1q_f32(ys, y);
+        vst1q_u32(m, slow);
+        if (u) vst1q_f32(us, *u);
+        for (i = 0; i < 4; i++)
+            if (m[i]) ys[i] = u ? geglu__gelu_mul_erf_slow(xs[i], us[i]) : geglu__gelu_erf_slow(xs[i]);
+        y = vld1q_f32(ys);
+    }
+    return y;
+}
+
+GEGLU__INLINE void geglu__gelu_erf_loop_neon(float *h, const float *a, const float *u, size_t n) {
+    size_t i = 0, j;
+    for (; i + 4 <= n; i += 4) {
+        float32x4_t uv = u ? vld1q_f32(u + i) : vdupq_n_f32(0.0f);
+        vst1q_f32(h + i, geglu__gelu_erf_neon(vld1q_f32(a + i), u ? &uv : NULL));
+    }
+    if (i < n) { /* NEON has no masked loads: the tail goes through a small local copy. */
+        float a_tail[4] = {0, 0, 0, 0}, u_tail[4] = {0, 0, 0, 0}, h_tail[4];
+        float32x4_t uv;
+        for (j = 0; i + j < n; j++) {
+            a_tail[j] = a[i + j];
+            if (u) u_tail[j] = u[i + j];
+        }
+        uv = vld1q_f32(u_tail);
+        vst1q_f32(h_tail, geglu__gelu_erf_neon(vld1q_f32(a_tail), u ? &uv : NULL));
+        for (j = 0; i + j < n; j++) h[i + j] = h_tail[j];
+    }
+}
+
+/* ---- tanh kind: the double core, two lanes ---- */
 static inline float64x2_t geglu__exp_nonpositive_neon(float64x2_t h) {
     float64x2_t shifted = vfmaq_f64(GEGLU__N(GEGLU__ROUND_SHIFTER), h, GEGLU__N(GEGLU__LOG2E));
     float64x2_t k = vsubq_f64(shifted, GEGLU__N(GEGLU__ROUND_SHIFTER));
@@ -754,23 +1127,6 @@ static inline uint64x2_t geglu__sign_mask_neon(float64x2_t x) {
     return vcltzq_s64(vreinterpretq_s64_f64(x));
 }
 
-static inline float64x2_t geglu__gelu_erf_neon(float64x2_t x) {
-    float64x2_t a = vminq_f64(GEGLU__N(GEGLU__ERF_A_MAX), vabsq_f64(x));
-    float64x2_t n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N3), GEGLU__N(GEGLU__ERF_N4), a);
-    float64x2_t d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D4), GEGLU__N(GEGLU__ERF_D5), a);
-    float64x2_t a_m, e;
-    n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N2), n, a);
-    n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N1), n, a);
-    n = vfmaq_f64(GEGLU__N(GEGLU__ERF_N0), n, a);
-    d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D3), d, a);
-    d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D2), d, a);
-    d = vfmaq_f64(GEGLU__N(GEGLU__ERF_D1), d, a);
-    d = vfmaq_f64(GEGLU__N(1.0), d, a);
-    a_m = vdivq_f64(vmulq_f64(a, n), d);
-    e = geglu__exp_nonpositive_neon(vmulq_f64(GEGLU__N(-0.5), vmulq_f64(a, a)));
-    return vbslq_f64(geglu__sign_mask_neon(x), vnegq_f64(vmulq_f64(a_m, e)), vfmsq_f64(x, a_m, e));
-}
-
 static inline float64x2_t geglu__gelu_tanh_neon(float64x2_t x) {
     float64x2_t xc = vmaxq_f64(GEGLU__N(GEGLU__TANH_X_MIN), x);
     float64x2_t z = vmulq_f64(xc, vfmaq_f64(GEGLU__N(GEGLU__TANH_C1), GEGLU__N(GEGLU__TANH_C2),
@@ -781,14 +1137,10 @@ static inline float64x2_t geglu__gelu_tanh_neon(float64x2_t x) {
                      vaddq_f64(GEGLU__N(1.0), w));
 }
 
-static inline float64x2_t geglu__gelu_neon(float64x2_t x, geglu_gelu kind) {
-    return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_neon(x) : geglu__gelu_erf_neon(x);
-}
-
 /* GELU(a) (times u when u is not NULL) for four floats, rounded once. */
-GEGLU__INLINE float32x4_t geglu__gelu4_neon(float32x4_t a, const float32x4_t *u, geglu_gelu kind) {
-    float64x2_t lo = geglu__gelu_neon(vcvt_f64_f32(vget_low_f32(a)), kind);
-    float64x2_t hi = geglu__gelu_neon(vcvt_high_f64_f32(a), kind);
+GEGLU__INLINE float32x4_t geglu__gelu_tanh4_neon(float32x4_t a, const float32x4_t *u) {
+    float64x2_t lo = geglu__gelu_tanh_neon(vcvt_f64_f32(vget_low_f32(a)));
+    float64x2_t hi = geglu__gelu_tanh_neon(vcvt_high_f64_f32(a));
     if (u) {
         lo = vmulq_f64(lo, vcvt_f64_f32(vget_low_f32(*u)));
         hi = vmulq_f64(hi, vcvt_high_f64_f32(*u));
@@ -796,12 +1148,11 @@ GEGLU__INLINE float32x4_t geglu__gelu4_neon(float32x4_t a, const float32x4_t *u,
     return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi);
 }
 
-GEGLU__INLINE void geglu__gelu_loop_neon(float *h, const float *a, const float *u, size_t n,
-                                         geglu_gelu kind) {
+GEGLU__INLINE void geglu__gelu_tanh_loop_neon(float *h, const float *a, const float *u, size_t n) {
     size_t i = 0, j;
     for (; i + 4 <= n; i += 4) {
         float32x4_t uv = u ? vld1q_f32(u + i) : vdupq_n_f32(0.0f);
-        vst1q_f32(h + i, geglu__gelu4_neon(vld1q_f32(a + i), u ? &uv : NULL, kind));
+        vst1q_f32(h + i, geglu__gelu_tanh4_neon(vld1q_f32(a + i), u ? &uv : NULL));
     }
     if (i < n) { /* NEON has no masked loads: the tail goes through a small local copy. */
         float a_tail[4] = {0, 0, 0, 0}, u_tail[4] = {0, 0, 0, 0}, h_tail[4];
@@ -811,20 +1162,20 @@ GEGLU__INLINE void geglu__gelu_loop_neon(float *h, const float *a, const float *
             if (u) u_tail[j] = u[i + j];
         }
         uv = vld1q_f32(u_tail);
-        vst1q_f32(h_tail, geglu__gelu4_neon(vld1q_f32(a_tail), u ? &uv : NULL, kind));
+        vst1q_f32(h_tail, geglu__gelu_tanh4_neon(vld1q_f32(a_tail), u ? &uv : NULL));
         for (j = 0; i + j < n; j++) h[i + j] = h_tail[j];
     }
 }
 
 GEGLU__PRIVATE void geglu__gelu_mul_f32_neon(float *h, const float *a, const float *u, size_t n,
                                              geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_neon(h, a, u, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_neon(h, a, u, n, GEGLU_GELU_ERF);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_neon(h, a, u, n);
+    else geglu__gelu_erf_loop_neon(h, a, u, n);
 }
 
 GEGLU__PRIVATE void geglu__gelu_f32_neon(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_neon(y, x, NULL, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_neon(y, x, NULL, n, GEGLU_GELU_ERF);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_neon(y, x, NULL, n);
+    else geglu__gelu_erf_loop_neon(y, x, NULL, n);
 }
 #endif /* GEGLU__NEON */
 
