@@ -283,6 +283,15 @@ static const float geglu__erf_f_table[GEGLU__ERF_F_ROWS][8] = {
     {0.00907438528f, 0.00150824629f, 0.000227265336f, 2.68476888e-05f, 2.03814443e-06f, 1.21462278e-07f, 5.61646729e-09f, 3.38537004e-10f},
     {-0.00194681156f, -0.000270082877f, -6.41276129e-05f, -6.64182789e-06f, -4.05018568e-07f, -1.91014209e-08f, -6.43263998e-10f, -7.52356566e-10f},
 };
+/* Float core of the tanh kind, for -9 <= x < inf (see geglu__gelu_tanh_f32). */
+#define GEGLU__TANH_F_X_MIN -9.0f
+#define GEGLU__TANH_F_X_MAX 9.0f
+#define GEGLU__TANH_F_C1H 1.59576893f
+#define GEGLU__TANH_F_C1L 1.93077895e-07f
+#define GEGLU__TANH_F_C2H 0.0713548139f
+#define GEGLU__TANH_F_C2L 2.39883247e-09f
+#define GEGLU__TANH_F_RCP_A 1.41176474f
+#define GEGLU__TANH_F_RCP_B 0.470588237f
 /* GEGLU__CONSTANTS end */
 
 /* Adding 1.5 * 2^52 to a double below 2^51 in magnitude rounds it to an integer (to nearest,
@@ -406,8 +415,10 @@ static int geglu__output_overlaps(const geglu__range range[GEGLU__BUFFERS], gegl
 }
 
 /* ---- portable core: GELU in double precision ------------------------------------------------- */
-/* Each function below is the reference for its vector twins in the ISA sections, which perform
-   the same operations in the same order; see ACCURACY in the top comment and tools/fit_gelu.py. */
+/* The fallback of the float cores below, for the few inputs they leave to it (x < -13 for erf,
+   x < -9 for tanh, NaN; for the product also 0 < |x| < 2^-100): every path calls these same
+   scalar functions for those lanes. Everything inside is exact or has a relative error below
+   2^-27 (tools/fit_gelu.py), and the result is rounded once to float. */
 
 static uint64_t geglu__bits(double value) {
     uint64_t bits;
@@ -569,10 +580,89 @@ static float geglu__gelu_mul_erf_f32(float x, float u) {
     return geglu__gelu_erf_f32(x) * u;
 }
 
+/* ---- portable core: the tanh kind in float ---------------------------------------------------
+   For -9 <= x < inf the tanh kind is computed mostly in float, the same operations in the same
+   order on every path; below -9 (where the result nears the subnormal range), +inf and NaN go
+   to the double core, and for the product also 0 < |x| < 2^-100, as for the erf kind.
+
+       GELU(x) = x / (1 + exp(-z)) = x w' / D,  w = exp(-|z|),  D = 1 + w,
+       w' = w for x < 0 and 1 for x >= 0,       z = x (C1 + C2 x^2)
+
+   exp(-|z|) would lose |z| * 2^-24 (up to 66 * 2^-24) if z were a float: so -|z| and its
+   reduction k = round(-|z| log2 e), r = -|z| - k ln 2 are computed in double (a = min(|x|, 9)
+   exactly converted, errors ~2^-50) and only the small r is rounded to float (0.25u, with u =
+   2^-24 relative). exp(r) = 1 + t, t = r + r^2 (1/2 + r P(r)) as for the erf kind (2^-28.0),
+   w = (1 + t) 2^k (exact: w >= 2^-96 is normal), so w carries at most about 1.1u.
+   The quotient is corrected so that its own roundings do not add up: D = 1 + w is rounded but
+   e = (1 - D) + w recovers its error exactly (Fast2Sum, w <= 1); q = x / D is correctly rounded,
+   so rho = x - q D is exact (one FMA); then x / (D + e) = q + (rho - q e) / D, and the
+   correction, below about one ULP of q, is scaled by a linear 1/D good to 1/17. The result
+   y = w' q + w' corr is rounded once. Error: w's 1.1u enters y damped by 1/(1 + w) for x < 0 and
+   by w / (1 + w) <= 1/2 for x >= 0; plus the final 0.5u and under 0.1u from the correction:
+   below 1.7u, so under 2.5 ULP of the exact value and at most 2 ULP from the correctly rounded
+   one. The sign of x is put on the result, so a zero result keeps the sign of x. */
+
+static float geglu__gelu_tanh_slow(float x) {
+    return (float)geglu__gelu_tanh_f64(x);
+}
+
+static float geglu__gelu_mul_tanh_slow(float x, float u) {
+    return (float)(geglu__gelu_tanh_f64(x) * u);
+}
+
+/* The tanh kind for one float, as every vector path computes each lane; the double core for
+   x < -9, +inf and NaN. */
+static float geglu__gelu_tanh_f32(float x) {
+    float a, a2h, a2l, gh, gl, zh, zl, sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, v;
+    if (!(x >= GEGLU__TANH_F_X_MIN)) return geglu__gelu_tanh_slow(x); /* NaN too */
+    a = fabsf(x < GEGLU__TANH_F_X_MAX ? x : GEGLU__TANH_F_X_MAX);
+    /* |z| = a (C1 + C2 a^2) as the float pair zh + zl; the three exact product and FMA errors are
+       taken in double, which gives the FMA's value with or without FMA hardware */
+    a2h = a * a;
+    a2l = (float)((double)a * a - a2h);
+    gh = GEGLU__FMAF(GEGLU__TANH_F_C2H, a2h, GEGLU__TANH_F_C1H);
+    gl = GEGLU__FMAF(GEGLU__TANH_F_C2H, a2l, GEGLU__FMAF(GEGLU__TANH_F_C2L, a2h, GEGLU__TANH_F_C1L));
+    zh = a * gh;
+    zl = GEGLU__FMAF(a, gl, (float)((double)a * gh - zh));
+    gl = (float)((double)GEGLU__TANH_F_C2H * a2h - (gh - GEGLU__TANH_F_C1H)); /* gh's error */
+    zl = GEGLU__FMAF(a, gl, zl);
+    /* exp(-|z|) = 2^k exp(r + re), as for the erf kind */
+    sh = GEGLU__FMAF(zh, -GEGLU__F_LOG2E, GEGLU__F_SHIFTER);
+    k = sh - GEGLU__F_SHIFTER;
+    rh = GEGLU__FMAF(-k, GEGLU__F_LN2_HI, -zh);
+    rl = GEGLU__FMAF(-k, GEGLU__F_LN2_LO, -zl);
+    r = rh + rl;
+    re = (rh - r) + rl;
+    /* s = r^2/2 + r^3 P(r) + re, P by Estrin's scheme: a shorter dependency chain than Horner's */
+    r2 = r * r;
+    p = GEGLU__FMAF(r2, GEGLU__FMAF(GEGLU__F_EXP_P4, r, GEGLU__F_EXP_P3),
+                    GEGLU__FMAF(GEGLU__F_EXP_P2, r, GEGLU__F_EXP_P1));
+    s = GEGLU__FMAF(r2 * r, p, GEGLU__FMAF(r2, 0.5f, re));
+    /* times 2^k, k in [-96, 0]: k + 127 in the exponent field */
+    w = (1.0f + (r + s)) * geglu__from_bits32((geglu__bits32(sh) << 23) + (UINT32_C(127) << 23));
+    /* v = a w / (1 + w), the quotient corrected for the roundings of D and of the division */
+    d = 1.0f + w;
+    e = (1.0f - d) + w;
+    q = a / d;
+    rho = (float)((double)a - (double)q * d); /* exact in double: fnmadd(q, d, a) */
+    c = GEGLU__FMAF(-q, e, rho);
+    v = GEGLU__FMAF(w, q, c * (w * GEGLU__FMAF(d, -GEGLU__TANH_F_RCP_B, GEGLU__TANH_F_RCP_A)));
+    /* max(-0, x) - v, the sign taken from the bits (see geglu__gelu_erf_f32) */
+    return ((geglu__bits32(x) >> 31) ? -0.0f : x) - v;
+}
+
+/* GELU(x) * u for one float pair, as every vector path computes each lane. */
+static float geglu__gelu_mul_tanh_f32(float x, float u) {
+    float a = fabsf(x);
+    if (!(x >= GEGLU__TANH_F_X_MIN) || (a != 0.0f && a < GEGLU__ERF_F_TINY))
+        return geglu__gelu_mul_tanh_slow(x, u);
+    return geglu__gelu_tanh_f32(x) * u;
+}
+
 GEGLU__PRIVATE void geglu__gelu_f32_scalar(float *y, const float *x, size_t n, geglu_gelu kind) {
     size_t i;
     if (kind == GEGLU_GELU_TANH)
-        for (i = 0; i < n; i++) y[i] = (float)geglu__gelu_tanh_f64(x[i]);
+        for (i = 0; i < n; i++) y[i] = geglu__gelu_tanh_f32(x[i]);
     else
         for (i = 0; i < n; i++) y[i] = geglu__gelu_erf_f32(x[i]);
 }
@@ -581,7 +671,7 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
                                                geglu_gelu kind) {
     size_t i;
     if (kind == GEGLU_GELU_TANH)
-        for (i = 0; i < n; i++) h[i] = (float)(geglu__gelu_tanh_f64(a[i]) * u[i]);
+        for (i = 0; i < n; i++) h[i] = geglu__gelu_mul_tanh_f32(a[i], u[i]);
     else
         for (i = 0; i < n; i++) h[i] = geglu__gelu_mul_erf_f32(a[i], u[i]);
 }
@@ -659,10 +749,9 @@ static void geglu__down_row_scalar(const geglu_layer_f32 *layer, const float *h,
 /* ============================================================================================ */
 /*                                   AVX2 + FMA (x86-64)                                        */
 /* ============================================================================================ */
-/* The erf kind: the float core of geglu__gelu_erf_f32, eight lanes. The tanh kind: the double
-   core, four lanes. Tails through masked loads and stores. */
+/* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, eight lanes, the same operations
+   in the same order; tails through masked loads and stores. */
 #if defined(GEGLU__AVX2)
-#define GEGLU__Y(v) _mm256_set1_pd(v)
 #define GEGLU__YF(v) _mm256_set1_ps(v)
 
 #if GEGLU__ERF_F_ROWS != 10
@@ -772,58 +861,86 @@ GEGLU__INLINE void geglu__gelu_erf_loop_avx2(float *h, const float *a, const flo
     }
 }
 
-/* ---- tanh kind: the double core, four lanes ---- */
-static inline __m256d geglu__exp_nonpositive_avx2(__m256d h) {
-    __m256d shifted = _mm256_fmadd_pd(h, GEGLU__Y(GEGLU__LOG2E), GEGLU__Y(GEGLU__ROUND_SHIFTER));
-    __m256d k = _mm256_sub_pd(shifted, GEGLU__Y(GEGLU__ROUND_SHIFTER));
-    __m256d r = _mm256_fmadd_pd(k, GEGLU__Y(-GEGLU__LN2_HI), h);
-    __m256d p = GEGLU__Y(GEGLU__EXP_P5), e;
-    __m256i scale = _mm256_sub_epi64(_mm256_castpd_si256(shifted),
-                                     _mm256_castpd_si256(GEGLU__Y(GEGLU__ROUND_SHIFTER)));
-    scale = _mm256_slli_epi64(_mm256_add_epi64(scale, _mm256_set1_epi64x(1023)), 52);
-    r = _mm256_fmadd_pd(k, GEGLU__Y(-GEGLU__LN2_LO), r);
-    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P4));
-    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P3));
-    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P2));
-    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P1));
-    p = _mm256_fmadd_pd(p, r, GEGLU__Y(GEGLU__EXP_P0));
-    e = _mm256_fmadd_pd(_mm256_mul_pd(r, r), p, _mm256_add_pd(r, GEGLU__Y(1.0)));
-    return _mm256_mul_pd(e, _mm256_castsi256_pd(scale));
+/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, eight lanes ---- */
+
+/* Lanes the float core leaves to the double core (see geglu__gelu_tanh_f32): rare. */
+static __m256 geglu__gelu_tanh_fallback_avx2(__m256 x, const __m256 *u, __m256 y, int lanes) {
+    float xs[8], us[8], ys[8];
+    int i;
+    _mm256_storeu_ps(xs, x);
+    _mm256_storeu_ps(ys, y);
+    if (u) _mm256_storeu_ps(us, *u);
+    for (i = 0; i < 8; i++)
+        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_tanh_slow(xs[i], us[i]) : geglu__gelu_tanh_slow(xs[i]);
+    return _mm256_loadu_ps(ys);
 }
 
-static inline __m256d geglu__gelu_tanh_avx2(__m256d x) {
-    __m256d xc = _mm256_max_pd(GEGLU__Y(GEGLU__TANH_X_MIN), x);
-    __m256d z = _mm256_mul_pd(xc, _mm256_fmadd_pd(GEGLU__Y(GEGLU__TANH_C2), _mm256_mul_pd(xc, xc),
-                                                  GEGLU__Y(GEGLU__TANH_C1)));
-    __m256d m = _mm256_max_pd(GEGLU__Y(GEGLU__TANH_M_MIN), _mm256_or_pd(GEGLU__Y(-0.0), z));
-    __m256d w = geglu__exp_nonpositive_avx2(m);
-    return _mm256_div_pd(_mm256_blendv_pd(x, _mm256_mul_pd(xc, w), x),
-                         _mm256_add_pd(GEGLU__Y(1.0), w));
-}
-
-/* Lanes [0, count) of a mask for _mm_maskload_ps / _mm_maskstore_ps, count < 4. */
-static inline __m128i geglu__tail_mask_avx2(size_t count) {
-    return _mm_cmpgt_epi32(_mm_set1_epi32((int)count), _mm_setr_epi32(0, 1, 2, 3));
-}
-
-/* GELU(a) (times u when u is not NULL) for four floats, rounded once. */
-GEGLU__INLINE __m128 geglu__gelu_tanh4_avx2(__m128 a, const __m128 *u) {
-    __m256d g = geglu__gelu_tanh_avx2(_mm256_cvtps_pd(a));
-    if (u) g = _mm256_mul_pd(g, _mm256_cvtps_pd(*u));
-    return _mm256_cvtpd_ps(g);
+/* GELU(x), times u when u is not NULL. */
+GEGLU__INLINE __m256 geglu__gelu_tanh_avx2(__m256 x, const __m256 *u) {
+    __m256 a = _mm256_andnot_ps(GEGLU__YF(-0.0f), _mm256_min_ps(x, GEGLU__YF(GEGLU__TANH_F_X_MAX)));
+    __m256 a2h = _mm256_mul_ps(a, a);
+    __m256 a2l = _mm256_fmsub_ps(a, a, a2h);
+    __m256 gh = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_C2H), a2h, GEGLU__YF(GEGLU__TANH_F_C1H));
+    __m256 gl = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_C2H), a2l,
+                                _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_C2L), a2h, GEGLU__YF(GEGLU__TANH_F_C1L)));
+    __m256 zh = _mm256_mul_ps(a, gh);
+    __m256 zl = _mm256_fmadd_ps(a, gl, _mm256_fmsub_ps(a, gh, zh));
+    __m256 sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, y, fix;
+    int slow;
+    gl = _mm256_fmsub_ps(GEGLU__YF(GEGLU__TANH_F_C2H), a2h, _mm256_sub_ps(gh, GEGLU__YF(GEGLU__TANH_F_C1H)));
+    zl = _mm256_fmadd_ps(a, gl, zl);
+    sh = _mm256_fnmadd_ps(zh, GEGLU__YF(GEGLU__F_LOG2E), GEGLU__YF(GEGLU__F_SHIFTER));
+    k = _mm256_sub_ps(sh, GEGLU__YF(GEGLU__F_SHIFTER));
+    rh = _mm256_fnmsub_ps(k, GEGLU__YF(GEGLU__F_LN2_HI), zh);
+    rl = _mm256_fnmsub_ps(k, GEGLU__YF(GEGLU__F_LN2_LO), zl);
+    r = _mm256_add_ps(rh, rl);
+    re = _mm256_add_ps(_mm256_sub_ps(rh, r), rl);
+    r2 = _mm256_mul_ps(r, r);
+    p = _mm256_fmadd_ps(r2, _mm256_fmadd_ps(GEGLU__YF(GEGLU__F_EXP_P4), r, GEGLU__YF(GEGLU__F_EXP_P3)),
+                        _mm256_fmadd_ps(GEGLU__YF(GEGLU__F_EXP_P2), r, GEGLU__YF(GEGLU__F_EXP_P1)));
+    s = _mm256_fmadd_ps(_mm256_mul_ps(r2, r), p, _mm256_fmadd_ps(r2, GEGLU__YF(0.5f), re));
+    /* times 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -96) */
+    w = _mm256_mul_ps(_mm256_add_ps(GEGLU__YF(1.0f), _mm256_add_ps(r, s)),
+                      _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(sh), 23),
+                                                           _mm256_set1_epi32(127 << 23))));
+    d = _mm256_add_ps(GEGLU__YF(1.0f), w);
+    e = _mm256_add_ps(_mm256_sub_ps(GEGLU__YF(1.0f), d), w);
+    q = _mm256_div_ps(a, d);
+    rho = _mm256_fnmadd_ps(q, d, a);
+    c = _mm256_fnmadd_ps(q, e, rho);
+    c = _mm256_mul_ps(c, _mm256_mul_ps(w, _mm256_fnmadd_ps(d, GEGLU__YF(GEGLU__TANH_F_RCP_B),
+                                                           GEGLU__YF(GEGLU__TANH_F_RCP_A))));
+    y = _mm256_sub_ps(_mm256_max_ps(GEGLU__YF(-0.0f), x), _mm256_fmadd_ps(w, q, c));
+    fix = _mm256_cmp_ps(x, GEGLU__YF(GEGLU__TANH_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
+    if (u) {
+        /* 0 < |x| < 2^-100 as one signed compare: bits(|x|) - 1 - 2^31 < bits(2^-100) - 1 - 2^31 */
+        __m256i biased = _mm256_add_epi32(_mm256_castps_si256(_mm256_andnot_ps(GEGLU__YF(-0.0f), x)),
+                                          _mm256_set1_epi32(INT32_MAX));
+        __m256i tiny = _mm256_cmpgt_epi32(
+            _mm256_add_epi32(_mm256_castps_si256(GEGLU__YF(GEGLU__ERF_F_TINY)), _mm256_set1_epi32(INT32_MAX)),
+            biased);
+        y = _mm256_mul_ps(y, *u);
+        fix = _mm256_or_ps(fix, _mm256_castsi256_ps(tiny));
+    }
+    slow = _mm256_movemask_ps(fix);
+    return slow ? geglu__gelu_tanh_fallback_avx2(x, u, y, slow) : y;
 }
 
 GEGLU__INLINE void geglu__gelu_tanh_loop_avx2(float *h, const float *a, const float *u, size_t n) {
     size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        __m128 uv = u ? _mm_loadu_ps(u + i) : _mm_setzero_ps();
-        _mm_storeu_ps(h + i, geglu__gelu_tanh4_avx2(_mm_loadu_ps(a + i), u ? &uv : NULL));
+    for (; i + 16 <= n; i += 16) { /* two independent blocks per step */
+        __m256 u0 = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
+        __m256 u1 = u ? _mm256_loadu_ps(u + i + 8) : _mm256_setzero_ps();
+        __m256 y0 = geglu__gelu_tanh_avx2(_mm256_loadu_ps(a + i), u ? &u0 : NULL);
+        __m256 y1 = geglu__gelu_tanh_avx2(_mm256_loadu_ps(a + i + 8), u ? &u1 : NULL);
+        _mm256_storeu_ps(h + i, y0);
+        _mm256_storeu_ps(h + i + 8, y1);
     }
-    if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
-        __m128i mask = geglu__tail_mask_avx2(n - i);
-        __m128 uv = u ? _mm_maskload_ps(u + i, mask) : _mm_setzero_ps();
-        __m128 hv = geglu__gelu_tanh4_avx2(_mm_maskload_ps(a + i, mask), u ? &uv : NULL);
-        _mm_maskstore_ps(h + i, mask, hv);
+    for (; i < n; i += 8) { /* masked loads and stores: nothing outside [0, n) is touched */
+        __m256i mask = geglu__tail_mask8_avx2(n - i < 8 ? n - i : 8);
+        __m256 uv = u ? _mm256_maskload_ps(u + i, mask) : _mm256_setzero_ps();
+        __m256 y = geglu__gelu_tanh_avx2(_mm256_maskload_ps(a + i, mask), u ? &uv : NULL);
+        _mm256_maskstore_ps(h + i, mask, y);
     }
 }
 
@@ -842,10 +959,9 @@ GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geg
 /* ============================================================================================ */
 /*                                    AVX-512F (x86-64)                                         */
 /* ============================================================================================ */
-/* The erf kind: the float core of geglu__gelu_erf_f32, sixteen lanes. The tanh kind: the double
-   core, eight lanes. Tails through masked loads and stores. */
+/* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, sixteen lanes, the same
+   operations in the same order; tails through masked loads and stores. */
 #if defined(GEGLU__AVX512)
-#define GEGLU__Z(v) _mm512_set1_pd(v)
 #define GEGLU__ZF(v) _mm512_set1_ps(v)
 
 #if GEGLU__ERF_F_ROWS != 10
@@ -944,59 +1060,77 @@ GEGLU__INLINE void geglu__gelu_erf_loop_avx512(float *h, const float *a, const f
     }
 }
 
-/* ---- tanh kind: the double core, eight lanes ---- */
-static inline __m512d geglu__exp_nonpositive_avx512(__m512d h) {
-    __m512d shifted = _mm512_fmadd_pd(h, GEGLU__Z(GEGLU__LOG2E), GEGLU__Z(GEGLU__ROUND_SHIFTER));
-    __m512d k = _mm512_sub_pd(shifted, GEGLU__Z(GEGLU__ROUND_SHIFTER));
-    __m512d r = _mm512_fmadd_pd(k, GEGLU__Z(-GEGLU__LN2_HI), h);
-    __m512d p = GEGLU__Z(GEGLU__EXP_P5), e;
-    r = _mm512_fmadd_pd(k, GEGLU__Z(-GEGLU__LN2_LO), r);
-    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P4));
-    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P3));
-    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P2));
-    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P1));
-    p = _mm512_fmadd_pd(p, r, GEGLU__Z(GEGLU__EXP_P0));
-    e = _mm512_fmadd_pd(_mm512_mul_pd(r, r), p, _mm512_add_pd(r, GEGLU__Z(1.0)));
-    return _mm512_scalef_pd(e, k); /* e * 2^k, exact like the other paths' multiply */
+/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, sixteen lanes ---- */
+
+/* Lanes the float core leaves to the double core (see geglu__gelu_tanh_f32): rare. */
+static __m512 geglu__gelu_tanh_fallback_avx512(__m512 x, const __m512 *u, __m512 y, __mmask16 lanes) {
+    float xs[16], us[16], ys[16];
+    int i;
+    _mm512_storeu_ps(xs, x);
+    _mm512_storeu_ps(ys, y);
+    if (u) _mm512_storeu_ps(us, *u);
+    for (i = 0; i < 16; i++)
+        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_tanh_slow(xs[i], us[i]) : geglu__gelu_tanh_slow(xs[i]);
+    return _mm512_loadu_ps(ys);
 }
 
-static inline __mmask8 geglu__sign_mask_avx512(__m512d x) {
-    return _mm512_cmplt_epi64_mask(_mm512_castpd_si512(x), _mm512_setzero_si512());
-}
-
-static inline __m512d geglu__gelu_tanh_avx512(__m512d x) {
-    __m512d xc = _mm512_max_pd(GEGLU__Z(GEGLU__TANH_X_MIN), x);
-    __m512d z = _mm512_mul_pd(xc, _mm512_fmadd_pd(GEGLU__Z(GEGLU__TANH_C2), _mm512_mul_pd(xc, xc),
-                                                  GEGLU__Z(GEGLU__TANH_C1)));
-    __m512d m = _mm512_castsi512_pd(_mm512_or_si512(_mm512_set1_epi64((long long)(UINT64_C(1) << 63)),
-                                                    _mm512_castpd_si512(z)));
-    __m512d w;
-    m = _mm512_max_pd(GEGLU__Z(GEGLU__TANH_M_MIN), m);
-    w = geglu__exp_nonpositive_avx512(m);
-    return _mm512_div_pd(_mm512_mask_blend_pd(geglu__sign_mask_avx512(x), x, _mm512_mul_pd(xc, w)),
-                         _mm512_add_pd(GEGLU__Z(1.0), w));
-}
-
-/* GELU(a) (times u when u is not NULL) for eight floats, rounded once. */
-GEGLU__INLINE __m256 geglu__gelu_tanh8_avx512(__m256 a, const __m256 *u) {
-    __m512d g = geglu__gelu_tanh_avx512(_mm512_cvtps_pd(a));
-    if (u) g = _mm512_mul_pd(g, _mm512_cvtps_pd(*u));
-    return _mm512_cvtpd_ps(g);
+/* GELU(x), times u when u is not NULL. */
+GEGLU__INLINE __m512 geglu__gelu_tanh_avx512(__m512 x, const __m512 *u) {
+    __m512 a = _mm512_abs_ps(_mm512_min_ps(x, GEGLU__ZF(GEGLU__TANH_F_X_MAX)));
+    __m512 a2h = _mm512_mul_ps(a, a);
+    __m512 a2l = _mm512_fmsub_ps(a, a, a2h);
+    __m512 gh = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_C2H), a2h, GEGLU__ZF(GEGLU__TANH_F_C1H));
+    __m512 gl = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_C2H), a2l,
+                                _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_C2L), a2h, GEGLU__ZF(GEGLU__TANH_F_C1L)));
+    __m512 zh = _mm512_mul_ps(a, gh);
+    __m512 zl = _mm512_fmadd_ps(a, gl, _mm512_fmsub_ps(a, gh, zh));
+    __m512 sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, y;
+    __mmask16 slow;
+    gl = _mm512_fmsub_ps(GEGLU__ZF(GEGLU__TANH_F_C2H), a2h, _mm512_sub_ps(gh, GEGLU__ZF(GEGLU__TANH_F_C1H)));
+    zl = _mm512_fmadd_ps(a, gl, zl);
+    sh = _mm512_fnmadd_ps(zh, GEGLU__ZF(GEGLU__F_LOG2E), GEGLU__ZF(GEGLU__F_SHIFTER));
+    k = _mm512_sub_ps(sh, GEGLU__ZF(GEGLU__F_SHIFTER));
+    rh = _mm512_fnmsub_ps(k, GEGLU__ZF(GEGLU__F_LN2_HI), zh);
+    rl = _mm512_fnmsub_ps(k, GEGLU__ZF(GEGLU__F_LN2_LO), zl);
+    r = _mm512_add_ps(rh, rl);
+    re = _mm512_add_ps(_mm512_sub_ps(rh, r), rl);
+    r2 = _mm512_mul_ps(r, r);
+    p = _mm512_fmadd_ps(r2, _mm512_fmadd_ps(GEGLU__ZF(GEGLU__F_EXP_P4), r, GEGLU__ZF(GEGLU__F_EXP_P3)),
+                        _mm512_fmadd_ps(GEGLU__ZF(GEGLU__F_EXP_P2), r, GEGLU__ZF(GEGLU__F_EXP_P1)));
+    s = _mm512_fmadd_ps(_mm512_mul_ps(r2, r), p, _mm512_fmadd_ps(r2, GEGLU__ZF(0.5f), re));
+    w = _mm512_scalef_ps(_mm512_add_ps(GEGLU__ZF(1.0f), _mm512_add_ps(r, s)), k); /* exact */
+    d = _mm512_add_ps(GEGLU__ZF(1.0f), w);
+    e = _mm512_add_ps(_mm512_sub_ps(GEGLU__ZF(1.0f), d), w);
+    q = _mm512_div_ps(a, d);
+    rho = _mm512_fnmadd_ps(q, d, a);
+    c = _mm512_fnmadd_ps(q, e, rho);
+    c = _mm512_mul_ps(c, _mm512_mul_ps(w, _mm512_fnmadd_ps(d, GEGLU__ZF(GEGLU__TANH_F_RCP_B),
+                                                           GEGLU__ZF(GEGLU__TANH_F_RCP_A))));
+    y = _mm512_sub_ps(_mm512_max_ps(GEGLU__ZF(-0.0f), x), _mm512_fmadd_ps(w, q, c));
+    slow = _mm512_cmp_ps_mask(x, GEGLU__ZF(GEGLU__TANH_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
+    if (u) {
+        y = _mm512_mul_ps(y, *u);
+        slow |= _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NEQ_OQ),
+                                        _mm512_abs_ps(x), GEGLU__ZF(GEGLU__ERF_F_TINY), _CMP_LT_OQ);
+    }
+    return slow ? geglu__gelu_tanh_fallback_avx512(x, u, y, slow) : y;
 }
 
 GEGLU__INLINE void geglu__gelu_tanh_loop_avx512(float *h, const float *a, const float *u, size_t n) {
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 uv = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
-        _mm256_storeu_ps(h + i, geglu__gelu_tanh8_avx512(_mm256_loadu_ps(a + i), u ? &uv : NULL));
+    for (; i + 32 <= n; i += 32) { /* two independent blocks per step */
+        __m512 u0 = u ? _mm512_loadu_ps(u + i) : _mm512_setzero_ps();
+        __m512 u1 = u ? _mm512_loadu_ps(u + i + 16) : _mm512_setzero_ps();
+        __m512 y0 = geglu__gelu_tanh_avx512(_mm512_loadu_ps(a + i), u ? &u0 : NULL);
+        __m512 y1 = geglu__gelu_tanh_avx512(_mm512_loadu_ps(a + i + 16), u ? &u1 : NULL);
+        _mm512_storeu_ps(h + i, y0);
+        _mm512_storeu_ps(h + i + 16, y1);
     }
-    if (i < n) { /* masked loads and stores: nothing outside [0, n) is touched */
-        __mmask16 mask = (__mmask16)((1u << (n - i)) - 1);
-        __m256 uv = u ? _mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, u + i))
-                      : _mm256_setzero_ps();
-        __m256 hv = geglu__gelu_tanh8_avx512(_mm512_castps512_ps256(_mm512_maskz_loadu_ps(mask, a + i)),
-                                             u ? &uv : NULL);
-        _mm512_mask_storeu_ps(h + i, mask, _mm512_castps256_ps512(hv));
+    for (; i < n; i += 16) { /* masked loads and stores: nothing outside [0, n) is touched */
+        __mmask16 mask = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
+        __m512 uv = u ? _mm512_maskz_loadu_ps(mask, u + i) : _mm512_setzero_ps();
+        __m512 y = geglu__gelu_tanh_avx512(_mm512_maskz_loadu_ps(mask, a + i), u ? &uv : NULL);
+        _mm512_mask_storeu_ps(h + i, mask, y);
     }
 }
 
@@ -1015,10 +1149,9 @@ GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, g
 /* ============================================================================================ */
 /*                                     NEON (aarch64)                                           */
 /* ============================================================================================ */
-/* The erf kind: the float core of geglu__gelu_erf_f32, four lanes (the table lookups go lane by
-   lane). The tanh kind: the double core, two lanes. Tails through a small local copy. */
+/* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, four lanes, the same operations
+   in the same order (the erf table lookups go lane by lane); tails through a small local copy. */
 #if defined(GEGLU__NEON)
-#define GEGLU__N(v) vdupq_n_f64(v)
 #define GEGLU__NF(v) vdupq_n_f32(v)
 
 /* Row `row` of the table at the interval index of each lane. */
@@ -1104,55 +1237,71 @@ GEGLU__INLINE void geglu__gelu_erf_loop_neon(float *h, const float *a, const flo
     }
 }
 
-/* ---- tanh kind: the double core, two lanes ---- */
-static inline float64x2_t geglu__exp_nonpositive_neon(float64x2_t h) {
-    float64x2_t shifted = vfmaq_f64(GEGLU__N(GEGLU__ROUND_SHIFTER), h, GEGLU__N(GEGLU__LOG2E));
-    float64x2_t k = vsubq_f64(shifted, GEGLU__N(GEGLU__ROUND_SHIFTER));
-    float64x2_t r = vfmaq_f64(h, k, GEGLU__N(-GEGLU__LN2_HI));
-    float64x2_t p = GEGLU__N(GEGLU__EXP_P5), e;
-    int64x2_t scale = vsubq_s64(vreinterpretq_s64_f64(shifted),
-                                vreinterpretq_s64_f64(GEGLU__N(GEGLU__ROUND_SHIFTER)));
-    scale = vshlq_n_s64(vaddq_s64(scale, vdupq_n_s64(1023)), 52);
-    r = vfmaq_f64(r, k, GEGLU__N(-GEGLU__LN2_LO));
-    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P4), p, r);
-    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P3), p, r);
-    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P2), p, r);
-    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P1), p, r);
-    p = vfmaq_f64(GEGLU__N(GEGLU__EXP_P0), p, r);
-    e = vfmaq_f64(vaddq_f64(r, GEGLU__N(1.0)), vmulq_f64(r, r), p);
-    return vmulq_f64(e, vreinterpretq_f64_s64(scale));
-}
+/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, four lanes ---- */
 
-static inline uint64x2_t geglu__sign_mask_neon(float64x2_t x) {
-    return vcltzq_s64(vreinterpretq_s64_f64(x));
-}
-
-static inline float64x2_t geglu__gelu_tanh_neon(float64x2_t x) {
-    float64x2_t xc = vmaxq_f64(GEGLU__N(GEGLU__TANH_X_MIN), x);
-    float64x2_t z = vmulq_f64(xc, vfmaq_f64(GEGLU__N(GEGLU__TANH_C1), GEGLU__N(GEGLU__TANH_C2),
-                                            vmulq_f64(xc, xc)));
-    float64x2_t m = vmaxq_f64(GEGLU__N(GEGLU__TANH_M_MIN), vnegq_f64(vabsq_f64(z)));
-    float64x2_t w = geglu__exp_nonpositive_neon(m);
-    return vdivq_f64(vbslq_f64(geglu__sign_mask_neon(x), vmulq_f64(xc, w), x),
-                     vaddq_f64(GEGLU__N(1.0), w));
-}
-
-/* GELU(a) (times u when u is not NULL) for four floats, rounded once. */
-GEGLU__INLINE float32x4_t geglu__gelu_tanh4_neon(float32x4_t a, const float32x4_t *u) {
-    float64x2_t lo = geglu__gelu_tanh_neon(vcvt_f64_f32(vget_low_f32(a)));
-    float64x2_t hi = geglu__gelu_tanh_neon(vcvt_high_f64_f32(a));
+/* GELU(x), times u when u is not NULL. */
+static inline float32x4_t geglu__gelu_tanh_neon(float32x4_t x, const float32x4_t *u) {
+    float32x4_t a = vabsq_f32(vminq_f32(x, GEGLU__NF(GEGLU__TANH_F_X_MAX)));
+    float32x4_t a2h = vmulq_f32(a, a);
+    float32x4_t a2l = vnegq_f32(vfmsq_f32(a2h, a, a)); /* a * a - a2h, exactly */
+    float32x4_t gh = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_C1H), GEGLU__NF(GEGLU__TANH_F_C2H), a2h);
+    float32x4_t gl = vfmaq_f32(vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_C1L), GEGLU__NF(GEGLU__TANH_F_C2L), a2h),
+                               GEGLU__NF(GEGLU__TANH_F_C2H), a2l);
+    float32x4_t zh = vmulq_f32(a, gh);
+    float32x4_t zl = vfmaq_f32(vnegq_f32(vfmsq_f32(zh, a, gh)), a, gl);
+    float32x4_t sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, y;
+    uint32x4_t slow;
+    int i;
+    /* C2H a2h - (gh - C1H): the rounding error of gh */
+    gl = vnegq_f32(vfmsq_f32(vsubq_f32(gh, GEGLU__NF(GEGLU__TANH_F_C1H)), GEGLU__NF(GEGLU__TANH_F_C2H), a2h));
+    zl = vfmaq_f32(zl, a, gl);
+    sh = vfmsq_f32(GEGLU__NF(GEGLU__F_SHIFTER), zh, GEGLU__NF(GEGLU__F_LOG2E));
+    k = vsubq_f32(sh, GEGLU__NF(GEGLU__F_SHIFTER));
+    rh = vnegq_f32(vfmaq_f32(zh, k, GEGLU__NF(GEGLU__F_LN2_HI))); /* -(k LN2_HI) - zh */
+    rl = vnegq_f32(vfmaq_f32(zl, k, GEGLU__NF(GEGLU__F_LN2_LO)));
+    r = vaddq_f32(rh, rl);
+    re = vaddq_f32(vsubq_f32(rh, r), rl);
+    r2 = vmulq_f32(r, r);
+    p = vfmaq_f32(vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P1), GEGLU__NF(GEGLU__F_EXP_P2), r), r2,
+                  vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P3), GEGLU__NF(GEGLU__F_EXP_P4), r));
+    s = vfmaq_f32(vfmaq_f32(re, r2, GEGLU__NF(0.5f)), vmulq_f32(r2, r), p);
+    /* times 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -96) */
+    w = vmulq_f32(vaddq_f32(GEGLU__NF(1.0f), vaddq_f32(r, s)),
+                  vreinterpretq_f32_u32(vaddq_u32(vshlq_n_u32(vreinterpretq_u32_f32(sh), 23),
+                                                  vdupq_n_u32(UINT32_C(127) << 23))));
+    d = vaddq_f32(GEGLU__NF(1.0f), w);
+    e = vaddq_f32(vsubq_f32(GEGLU__NF(1.0f), d), w);
+    q = vdivq_f32(a, d);
+    rho = vfmsq_f32(a, q, d);
+    c = vfmsq_f32(rho, q, e);
+    c = vmulq_f32(c, vmulq_f32(w, vfmsq_f32(GEGLU__NF(GEGLU__TANH_F_RCP_A), d, GEGLU__NF(GEGLU__TANH_F_RCP_B))));
+    y = vsubq_f32(vmaxq_f32(GEGLU__NF(-0.0f), x), vfmaq_f32(c, w, q));
+    slow = vmvnq_u32(vcgeq_f32(x, GEGLU__NF(GEGLU__TANH_F_X_MIN))); /* NaN too */
     if (u) {
-        lo = vmulq_f64(lo, vcvt_f64_f32(vget_low_f32(*u)));
-        hi = vmulq_f64(hi, vcvt_high_f64_f32(*u));
+        float32x4_t ax = vabsq_f32(x);
+        y = vmulq_f32(y, *u);
+        slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(ax, GEGLU__NF(0.0f)),
+                                         vcltq_f32(ax, GEGLU__NF(GEGLU__ERF_F_TINY))));
     }
-    return vcvt_high_f32_f64(vcvt_f32_f64(lo), hi);
+    if (vmaxvq_u32(slow) != 0) { /* lanes left to the double core: rare */
+        float xs[4], us[4], ys[4];
+        uint32_t m[4];
+        vst1q_f32(xs, x);
+        vst1q_f32(ys, y);
+        vst1q_u32(m, slow);
+        if (u) vst1q_f32(us, *u);
+        for (i = 0; i < 4; i++)
+            if (m[i]) ys[i] = u ? geglu__gelu_mul_tanh_slow(xs[i], us[i]) : geglu__gelu_tanh_slow(xs[i]);
+        y = vld1q_f32(ys);
+    }
+    return y;
 }
 
 GEGLU__INLINE void geglu__gelu_tanh_loop_neon(float *h, const float *a, const float *u, size_t n) {
     size_t i = 0, j;
     for (; i + 4 <= n; i += 4) {
         float32x4_t uv = u ? vld1q_f32(u + i) : vdupq_n_f32(0.0f);
-        vst1q_f32(h + i, geglu__gelu_tanh4_neon(vld1q_f32(a + i), u ? &uv : NULL));
+        vst1q_f32(h + i, geglu__gelu_tanh_neon(vld1q_f32(a + i), u ? &uv : NULL));
     }
     if (i < n) { /* NEON has no masked loads: the tail goes through a small local copy. */
         float a_tail[4] = {0, 0, 0, 0}, u_tail[4] = {0, 0, 0, 0}, h_tail[4];
@@ -1162,7 +1311,7 @@ GEGLU__INLINE void geglu__gelu_tanh_loop_neon(float *h, const float *a, const fl
             if (u) u_tail[j] = u[i + j];
         }
         uv = vld1q_f32(u_tail);
-        vst1q_f32(h_tail, geglu__gelu_tanh4_neon(vld1q_f32(a_tail), u ? &uv : NULL));
+        vst1q_f32(h_tail, geglu__gelu_tanh_neon(vld1q_f32(a_tail), u ? &uv : NULL));
         for (j = 0; i + j < n; j++) h[i + j] = h_tail[j];
     }
 }

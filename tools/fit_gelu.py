@@ -39,6 +39,11 @@ x < ERF_F_X_MIN and NaN.  For it this script derives, all as floats:
   exp(r) = 1 + r + r^2*(1/2 + r*P(r)), P of degree 3, float coefficients fitted the same
              way over |r| <= ln(2)/2 plus a margin; ln 2 = LN2F_HI + LN2F_LO with LN2F_HI of
              16 bits, so that k*LN2F_HI is exact for |k| < 2^8.
+The tanh kind has a float core too (geglu__gelu_tanh_f32), for TANH_F_X_MIN <= x < inf: the
+exponent |z| = a*(C1 + C2*a^2) is carried as a float pair, with C1 and C2 split into float pairs
+(C1H a multiple of 2^-21), exp(r) in float with the same P as the erf kind; its division is
+corrected through a residual scaled by 1/D ~ RCP_A - RCP_B*D, the minimax line on [1, 2]
+(relative error 1/17).
 """
 import mpmath as mp
 import numpy as np
@@ -105,6 +110,7 @@ def fit_mills():
 ERF_F_X_MIN = -13.0
 ERF_F_EDGES = [0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 7.0, 11.0, -ERF_F_X_MIN]
 ERF_F_DEGREE = 8
+TANH_F_X_MIN = -9.0
 
 
 def f32(v):
@@ -258,6 +264,23 @@ def main():
     for k in range(ERF_F_DEGREE + 2):
         out.append("    {" + ", ".join(litf(row[k]) for row in rows) + "},")
     out.append("};")
+    out.append("/* Float core of the tanh kind, for %s <= x < inf (see geglu__gelu_tanh_f32). */"
+               % lit(TANH_F_X_MIN))
+    out.append("#define GEGLU__TANH_F_X_MIN %s" % litf(TANH_F_X_MIN))
+    out.append("#define GEGLU__TANH_F_X_MAX %s" % litf(-TANH_F_X_MIN))
+    # C1 = C1H + C1L with C1H a multiple of 2^-21 (so that G - C1H is exact for C1H <= G < 8),
+    # C2 = C2H + C2L, both splits to float.
+    c2 = c1 * mp.mpf("0.044715")
+    c1h = float(mp.nint(c1 * 2**21) / 2**21)
+    c2h = f32(c2)
+    out.append("#define GEGLU__TANH_F_C1H %s" % litf(c1h))
+    out.append("#define GEGLU__TANH_F_C1L %s" % litf(f32(c1 - c1h)))
+    out.append("#define GEGLU__TANH_F_C2H %s" % litf(c2h))
+    out.append("#define GEGLU__TANH_F_C2L %s" % litf(f32(c2 - c2h)))
+    # 1/D ~ A - B*D on [1, 2]: equioscillation of (A - B D) D - 1 at D = 1, 2 and A/(2B) gives
+    # A = 3B, B = 8/17, maximum relative error 1/17.
+    out.append("#define GEGLU__TANH_F_RCP_A %s" % litf(f32(mp.mpf(24) / 17)))
+    out.append("#define GEGLU__TANH_F_RCP_B %s" % litf(f32(mp.mpf(8) / 17)))
     out.append("/* GEGLU__CONSTANTS end */")
     print("\n".join(out))
 
