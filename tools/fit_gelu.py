@@ -5,11 +5,14 @@ Run:  python3 tools/fit_gelu.py      (Debian: python3-numpy python3-mpmath)
 It prints the C block that sits between the GEGLU__CONSTANTS markers in geglu.h;
 `make check-constants` compares the two.
 
-The kernels evaluate GELU in double precision from a float input and round once
-to float. Everything inside is exact or has a relative error below 2^-27, so the
-only error that can reach the float result is that final rounding plus at most
-2^-27 * 2^24 = 1/8 ULP: every result is within 0.625 ULP of the true value, and at
-most 1 ULP from the correctly rounded one, subnormal results included.
+Two cores. The double core evaluates GELU in double precision from a float input
+and rounds once to float; everything inside is exact or has a relative error below
+2^-27, so its results are within 0.625 ULP of the true value. It is now the
+fallback for the few inputs the float cores leave to it (the deep negative tail,
+NaN). The float cores (below the double core's constants) are the fast path;
+geglu.h states their error budgets.
+
+The double core:
 
   erf kind:  GELU(x) = x - a*Q(a) for x >= 0, -a*Q(a) for x < 0, with a = |x| and
              Q(a) = 0.5*erfc(a/sqrt 2) = exp(-a^2/2) * M(a).
