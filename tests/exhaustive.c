@@ -2,7 +2,8 @@
  * compiled into this build, against the double-precision reference. Prints, per path and kind, the
  * largest distance in ULPs from the correctly rounded result, the largest error in ULPs from the
  * exact (unrounded) reference, and how many results are not the correctly rounded one; exits 1
- * when any distance exceeds 1 ULP.
+ * when any distance exceeds geglu.h's bound: 2 ULP, and 1 ULP where the correctly rounded result
+ * is subnormal (or zero).
  *   exhaustive [STRIDE [THREADS]]    THREADS defaults to the online cores; 1 runs without
  *                                    creating threads (qemu-user 7.2 hangs in pthread_create). */
 #define GEGLU_IMPLEMENTATION
@@ -17,7 +18,7 @@
 #define MAX_THREADS 64
 
 typedef struct stats {
-    int64_t max_ulp;
+    int64_t max_ulp, max_ulp_subnormal;
     double max_exact_error;
     float worst_input;
     uint64_t misrounded;
@@ -66,6 +67,8 @@ static void *worker(void *arg) {
                 if (!isnan(x[i]) && !isinf(x[i]) && !isnan(y[i]))
                     e = fabs((double)y[i] - exact[i]) / ulp_of(want[i]);
                 if (d != 0) local[p].misrounded++;
+                if (fabsf(want[i]) < FLT_MIN && d > local[p].max_ulp_subnormal)
+                    local[p].max_ulp_subnormal = d;
                 if (d > local[p].max_ulp) {
                     local[p].max_ulp = d;
                     local[p].worst_input = x[i];
@@ -82,6 +85,8 @@ static void *worker(void *arg) {
             r->worst_input = local[p].worst_input;
         }
         if (local[p].max_exact_error > r->max_exact_error) r->max_exact_error = local[p].max_exact_error;
+        if (local[p].max_ulp_subnormal > r->max_ulp_subnormal)
+            r->max_ulp_subnormal = local[p].max_ulp_subnormal;
         r->misrounded += local[p].misrounded;
     }
     pthread_mutex_unlock(&jb->lock);
@@ -120,15 +125,16 @@ int main(int argc, char **argv) {
         }
         for (p = 0; p < TEST_PATH_COUNT; p++) {
             const stats *r = &jb.result[p];
-            printf("%-4s %-7s max %lld ULP from correctly rounded (worst x = %.9g), max %.4f ULP "
-                   "from exact, %llu of %llu not correctly rounded\n",
+            printf("%-4s %-7s max %lld ULP from correctly rounded (worst x = %.9g; %lld where "
+                   "subnormal), max %.4f ULP from exact, %llu of %llu not correctly rounded\n",
                    k ? "tanh" : "erf", test_path_at(p)->name, (long long)r->max_ulp,
-                   (double)r->worst_input, r->max_exact_error, (unsigned long long)r->misrounded,
-                   (unsigned long long)jb.count);
-            if (r->max_ulp > 1) failed = 1;
+                   (double)r->worst_input, (long long)r->max_ulp_subnormal, r->max_exact_error,
+                   (unsigned long long)r->misrounded, (unsigned long long)jb.count);
+            if (r->max_ulp > 2 || r->max_ulp_subnormal > 1) failed = 1;
         }
         pthread_mutex_destroy(&jb.lock);
     }
-    printf("%s\n", failed ? "FAILED: some result is more than 1 ULP off" : "all within 1 ULP");
+    printf("%s\n", failed ? "FAILED: some result is off by more than the bound"
+                          : "all within 2 ULP, subnormal results within 1 ULP");
     return failed;
 }

@@ -15,13 +15,19 @@
 static const geglu_gelu kinds[] = {GEGLU_GELU_ERF, GEGLU_GELU_TANH};
 static const char *kind_name(geglu_gelu k) { return k == GEGLU_GELU_TANH ? "tanh" : "erf"; }
 
-/* The bound geglu.h states: at most 1 ULP from the correctly rounded value, for every input. */
-#define MAX_ULP 1
+/* The bound geglu.h states: at most 2 ULP from the correctly rounded value, for every input, and
+   at most 1 ULP where that value is subnormal (or zero). */
+#define MAX_ULP 2
+#define MAX_ULP_SUBNORMAL 1
+
+static int64_t allowed_ulp(float want) {
+    return fabsf(want) < FLT_MIN ? MAX_ULP_SUBNORMAL : MAX_ULP;
+}
 
 static void check_gelu_value(const test_path *p, geglu_gelu kind, float x, float got) {
     float want = (float)ref_gelu(x, kind);
     int64_t d = ulp_distance(got, want);
-    if (d > MAX_ULP) {
+    if (d > allowed_ulp(want)) {
         fail_msg("%s %s: GELU(%a = %.9g) = %a, reference %a: %lld ULP", p->name, kind_name(kind),
                  (double)x, (double)x, (double)got, (double)want, (long long)d);
     }
@@ -30,7 +36,7 @@ static void check_gelu_value(const test_path *p, geglu_gelu kind, float x, float
 static void check_gelu_mul_value(const test_path *p, geglu_gelu kind, float a, float u, float got) {
     float want = (float)(ref_gelu(a, kind) * (double)u);
     int64_t d = ulp_distance(got, want);
-    if (d > MAX_ULP) {
+    if (d > allowed_ulp(want)) {
         fail_msg("%s %s: GELU(%a) * %a = %a, reference %a: %lld ULP", p->name, kind_name(kind),
                  (double)a, (double)u, (double)got, (double)want, (long long)d);
     }
@@ -194,7 +200,7 @@ static void sweep(uint32_t first, uint32_t last, uint32_t stride, int64_t max_se
                 for (i = 0; i < n; i++) {
                     int64_t d = ulp_distance(y[i], want[i]);
                     if (d > max_seen[path][kind_index]) max_seen[path][kind_index] = d;
-                    if (d > MAX_ULP) check_gelu_value(test_path_at(path), kind, x[i], y[i]);
+                    if (d > allowed_ulp(want[i])) check_gelu_value(test_path_at(path), kind, x[i], y[i]);
                     if (TEST_PATHS_BITWISE_EQUAL && test_bits(y[i]) != test_bits(ys[i]) &&
                         !(isnan(y[i]) && isnan(ys[i])))
                         fail_msg("%s %s: GELU(%a) = %a, scalar %a", test_path_at(path)->name,
