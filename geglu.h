@@ -140,8 +140,8 @@
  *   gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 multiplies the float
  *   GELU(a) by u, a second rounding (at most 2 ULP on 2e8 random pairs, 2 ULP is not a proven
  *   bound); where GELU(a) could be subnormal (0 < |a| < 2^-100) and in the tail it rounds
- *   GELU(a)*u once, in double. Known exception, open: erf kind with a < -14.5 (where the fit
- *   of the double core's M ends) gives about -8.8e-47 * u, not ~-0, for geglu_gelu_mul_f32.
+ *   GELU(a)*u once, in double (for the erf kind, below a = -14.5, from the asymptotic series
+ *   of the Mills ratio, so that GELU(a)*u stays right for every float u).
  *   The matrix products accumulate in float, one accumulator per output element, in
  *   increasing order of the summed index, each step one fused multiply-add (fmaf) where the
  *   target has FMA; the bias is added after the sum. The error of each pre-activation is then
@@ -406,6 +406,9 @@ static const float geglu__erf_f_table[GEGLU__ERF_F_ROWS][8] = {
    GELU(x) * u rounds to -0 for every float u (geglu_gelu_mul_f32 multiplies before rounding),
    and exp(-|z|) below e^-700 (still normal) no longer changes x / (1 + exp(-|z|)). */
 #define GEGLU__TANH_X_MIN (-20.0)
+/* erf kind: beyond the fit, the asymptotic series up to a = 20 (see geglu__gelu_erf_f64). */
+#define GEGLU__ERF_A_TAIL 20.0
+#define GEGLU__INV_SQRT_2PI 0.39894228040143267794
 #define GEGLU__TANH_M_MIN (-700.0)
 
 /* ---- portable core: status, sizes, argument checks ------------------------------------------- */
@@ -564,8 +567,20 @@ static double geglu__exp_nonpositive(double h) {
 static double geglu__gelu_erf_f64(double x) {
     double a = geglu__from_bits(geglu__bits(x) & ~(UINT64_C(1) << 63));
     double n, d, a_m, e;
-    if (a > GEGLU__ERF_A_MAX) a = GEGLU__ERF_A_MAX; /* NaN stays NaN */
-    n = GEGLU__FMA(GEGLU__ERF_N4, a, GEGLU__ERF_N3);
+    if (a > GEGLU__ERF_A_MAX) {
+        /* Past the fit, a M(a) by its asymptotic series (1 - 1/a^2 + 3/a^4 - 15/a^6 +
+           105/a^8) / sqrt(2 pi), whose next term is below 2.3e-9 of it from a = 14.5 on. Past
+           a = 20 GELU(x) < 2^-290 and GELU(x) * u rounds to -0 for every float u (and x itself
+           for positive x): a stops there. */
+        double b;
+        if (a > GEGLU__ERF_A_TAIL) a = GEGLU__ERF_A_TAIL;
+        b = 1.0 / (a * a);
+        a_m = GEGLU__FMA(GEGLU__FMA(GEGLU__FMA(105.0, b, -15.0), b, 3.0), b, -1.0);
+        a_m = GEGLU__FMA(a_m, b, 1.0) * GEGLU__INV_SQRT_2PI;
+        e = geglu__exp_nonpositive(-0.5 * (a * a));
+        return (geglu__bits(x) >> 63) ? -(a_m * e) : GEGLU__FMA(-a_m, e, x);
+    }
+    n = GEGLU__FMA(GEGLU__ERF_N4, a, GEGLU__ERF_N3); /* NaN stays NaN */
     n = GEGLU__FMA(n, a, GEGLU__ERF_N2);
     n = GEGLU__FMA(n, a, GEGLU__ERF_N1);
     n = GEGLU__FMA(n, a, GEGLU__ERF_N0);
