@@ -8,9 +8,11 @@
  * Every result is checked before it is timed (element-wise paths against the scalar path, bit
  * for bit; layers against the contract's plain summation order on their first and last rows)
  * and a wrong answer gets no speed. Times are medians of repeated runs, with min and max. The
- * core's FMA peak and one thread's read bandwidth are measured at the start, and every figure is
- * also given as a share of them (their best samples: on a busy machine the shares come out low,
- * never flattering).
+ * core's FMA peak and one thread's read bandwidth are measured at the start (their best
+ * samples: on a busy machine the shares come out low, never flattering), and a layer's speed is
+ * given as a share of that peak and of the memory bandwidth measured between its own samples,
+ * on as many threads: the memory of a shared machine speeds up and slows down by a third
+ * within seconds, so only a bandwidth measured at the same moments makes a fair ratio.
  */
 #define _POSIX_C_SOURCE 199309L
 #define GEGLU_IMPLEMENTATION
@@ -55,13 +57,30 @@ typedef struct timing {
 
 typedef void (*bench_fn)(void *context);
 
+/* A baseline timed between the samples of a case (one call after each), so that the two are
+   measured at the same moments of a shared machine's life. */
+typedef struct interleaved {
+    bench_fn fn;
+    void *context;
+    timing t;
+} interleaved;
+
+static timing summarize(double *times, int samples) {
+    timing result;
+    qsort(times, (size_t)samples, sizeof times[0], compare_doubles);
+    result.median = times[samples / 2];
+    result.min = times[0];
+    result.max = times[samples - 1];
+    return result;
+}
+
 /* `warmup` calls, then the median over `samples` samples, each timing enough calls to last about
-   `sample_seconds`. */
-static timing measure(bench_fn fn, void *context, int warmup, int samples, double sample_seconds) {
-    double times[101], t0, elapsed;
+   `sample_seconds`; `beside`, when not NULL, is timed once after each sample. */
+static timing measure(bench_fn fn, void *context, int warmup, int samples, double sample_seconds,
+                      interleaved *beside) {
+    double times[101], beside_times[101], t0, elapsed;
     long calls = 1, i;
     int s;
-    timing result;
     if (samples > 101) samples = 101;
     for (s = 0; s < warmup; s++) fn(context);
     for (;;) {
@@ -75,12 +94,14 @@ static timing measure(bench_fn fn, void *context, int warmup, int samples, doubl
         t0 = now_seconds();
         for (i = 0; i < calls; i++) fn(context);
         times[s] = (now_seconds() - t0) / (double)calls;
+        if (beside) {
+            t0 = now_seconds();
+            beside->fn(beside->context);
+            beside_times[s] = now_seconds() - t0;
+        }
     }
-    qsort(times, (size_t)samples, sizeof times[0], compare_doubles);
-    result.median = times[samples / 2];
-    result.min = times[0];
-    result.max = times[samples - 1];
-    return result;
+    if (beside) beside->t = summarize(beside_times, samples);
+    return summarize(times, samples);
 }
 
 /* ---- options ----------------------------------------------------------------------------------- */
@@ -455,7 +476,7 @@ static double measure_peak_gflops(void) {
     peak_context c;
     timing t;
     c.iterations = 1L << 20;
-    t = measure(run_peak, &c, 1, 9, 0.02);
+    t = measure(run_peak, &c, 1, 9, 0.02, NULL);
     return 12.0 * 2.0 * VEC_LANES * (double)c.iterations / t.min * 1e-9; /* the best: a peak */
 }
 
@@ -464,11 +485,11 @@ typedef struct read_context {
     size_t n;
 } read_context;
 
-/* Four sequential streams at once (the quarters of the buffer), as the FFN reads its panels. */
-static void run_read(void *arg) {
-    const read_context *c = (const read_context *)arg;
-    const size_t quarter = c->n / 4 / VEC_LANES * VEC_LANES;
-    const float *p0 = c->data, *p1 = p0 + quarter, *p2 = p1 + quarter, *p3 = p2 + quarter;
+/* Four sequential streams at once (the quarters of [data, data + n)), as the FFN reads its
+   panels. */
+static float read_streams(const float *data, size_t n) {
+    const size_t quarter = n / 4 / VEC_LANES * VEC_LANES;
+    const float *p0 = data, *p1 = p0 + quarter, *p2 = p1 + quarter, *p3 = p2 + quarter;
     vec s0 = VEC_SET1(0.0f), s1 = s0, s2 = s0, s3 = s0;
     size_t i;
     for (i = 0; i < quarter; i += VEC_LANES) {
@@ -477,20 +498,44 @@ static void run_read(void *arg) {
         s2 = VEC_ADD(s2, VEC_LOAD(p2 + i));
         s3 = VEC_ADD(s3, VEC_LOAD(p3 + i));
     }
-    sink = VEC_FIRST(VEC_ADD(VEC_ADD(s0, s1), VEC_ADD(s2, s3)));
+    return VEC_FIRST(VEC_ADD(VEC_ADD(s0, s1), VEC_ADD(s2, s3)));
 }
 
-/* GB/s reading a buffer far larger than the caches. */
-static double measure_read_bandwidth(size_t bytes) {
-    read_context c;
-    float *data = alloc_floats(bytes / sizeof(float));
-    timing t;
-    memset(data, 0, bytes);
-    c.data = data;
-    c.n = bytes / sizeof(float);
-    t = measure(run_read, &c, 1, 5, 0.0);
-    free(data);
-    return (double)bytes / t.min * 1e-9; /* the best: what one thread can read */
+/* The buffer read by as many threads as the library would use, each its own slice. */
+static void run_read(void *arg) {
+    const read_context *c = (const read_context *)arg;
+#if defined(_OPENMP)
+#pragma omp parallel
+    {
+        size_t slice = c->n / (size_t)omp_get_num_threads();
+        float total = read_streams(c->data + slice * (size_t)omp_get_thread_num(), slice);
+        if (omp_get_thread_num() == 0) sink = total;
+    }
+#else
+    sink = read_streams(c->data, c->n);
+#endif
+}
+
+/* Far larger than the caches; allocated once, read to measure the memory bandwidth. Aligned to
+   the cache line as the packed weights are: loads that straddle two lines read a third less. */
+static read_context read_buffer;
+static float *read_allocation;
+
+static void alloc_read_buffer(size_t bytes) {
+    read_allocation = alloc_floats(bytes / sizeof(float)); /* 64 bytes to spare */
+    read_buffer.data = read_allocation + (64 - (uintptr_t)read_allocation % 64) % 64 / sizeof(float);
+    read_buffer.n = bytes / sizeof(float);
+    memset((void *)read_buffer.data, 0, bytes);
+}
+
+static double read_gbs(double seconds) {
+    return (double)read_buffer.n * sizeof(float) / seconds * 1e-9;
+}
+
+/* GB/s reading the buffer on one thread. */
+static double measure_read_bandwidth(void) {
+    timing t = measure(run_read, &read_buffer, 1, 5, 0.0, NULL);
+    return read_gbs(t.min); /* the best: what one thread can read */
 }
 
 /* ---- results ----------------------------------------------------------------------------------- */
@@ -504,6 +549,7 @@ typedef struct record {
     timing t;
     double rate; /* G elements/s, or GFLOP/s */
     double gbs, peak_share, bw_share;
+    double read_gbs; /* layers: the read bandwidth measured between the samples */
     double ratio[2]; /* x scalar and x libm; or x unpacked and x one thread; 0: none */
     long long ulp;
 } record;
@@ -574,8 +620,9 @@ static void print_table(void) {
         if (!r->layer) continue;
         if (!header) {
             printf("layers: fp32; GFLOP/s counts 2 per multiply-add; GB/s: the weights read once "
-                   "per call (t5 weights stay in\nthe last-level cache, gemma's do not); peak and "
-                   "bw: shares of one core's measured peak and bandwidth\n\n");
+                   "per call (t5 weights stay in\nthe last-level cache, gemma's do not); peak: "
+                   "share of one core's measured peak; bw: share of the\nmemory read bandwidth "
+                   "measured between the samples on as many threads (median)\n\n");
             printf("%-4s %-9s %6s %-4s %-7s %7s %-8s %10s %10s %10s %8s %7s %7s %7s %8s %8s\n",
                    "op", "preset", "tokens", "gelu", "isa", "threads", "weights", "median ms",
                    "min ms", "max ms", "GFLOP/s", "peak", "GB/s", "bw", "x unpkd", "x 1 thr");
@@ -601,16 +648,16 @@ static void print_table(void) {
 static void print_csv(void) {
     size_t i;
     printf("op,preset,d_model,d_ff,tokens,n,gelu,path,threads,weights,correct,median_s,min_s,max_s,"
-           "rate,unit,gb_per_s,peak_share,bandwidth_share,ratio_1,ratio_1_against,ratio_2,"
+           "rate,unit,gb_per_s,peak_share,bandwidth_share,read_gb_per_s,ratio_1,ratio_1_against,ratio_2,"
            "ratio_2_against,max_ulp,machine_peak_gflops,machine_read_gb_per_s\n");
     for (i = 0; i < record_count; i++) {
         const record *r = &records[i];
-        printf("%s,%s,%zu,%zu,%zu,%zu,%s,%s,%d,%s,%s,%.9g,%.9g,%.9g,%.6g,%s,%.6g,%.6g,%.6g,%.6g,%s,"
+        printf("%s,%s,%zu,%zu,%zu,%zu,%s,%s,%d,%s,%s,%.9g,%.9g,%.9g,%.6g,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%s,"
                "%.6g,%s,%lld,%.6g,%.6g\n",
                r->op, r->layer ? r->preset : "", r->d_model, r->d_ff, r->tokens, r->n, r->gelu,
                r->path, r->threads, r->layer ? r->weights : "", r->wrong ? "no" : "yes",
                r->t.median, r->t.min, r->t.max, r->rate, r->layer ? "GFLOP/s" : "Gelem/s", r->gbs,
-               r->peak_share, r->bw_share, r->ratio[0], r->layer ? "unpacked" : "scalar",
+               r->peak_share, r->bw_share, r->read_gbs, r->ratio[0], r->layer ? "unpacked" : "scalar",
                r->ratio[1], r->layer ? "one_thread" : "libm", r->ulp, machine_peak,
                machine_bandwidth);
     }
@@ -642,9 +689,9 @@ static void print_json(void) {
                r->t.median, r->t.min, r->t.max, r->layer ? "gflops" : "gelem_per_s", r->rate,
                r->gbs);
         if (r->layer)
-            printf(", \"peak_share\": %.6g, \"bandwidth_share\": %.6g, \"x_unpacked\": %.6g, "
-                   "\"x_one_thread\": %.6g}",
-                   r->peak_share, r->bw_share, r->ratio[0], r->ratio[1]);
+            printf(", \"peak_share\": %.6g, \"bandwidth_share\": %.6g, \"read_gb_per_s\": %.6g, "
+                   "\"x_unpacked\": %.6g, \"x_one_thread\": %.6g}",
+                   r->peak_share, r->bw_share, r->read_gbs, r->ratio[0], r->ratio[1]);
         else
             printf(", \"x_scalar\": %.6g, \"x_libm\": %.6g}", r->ratio[0], r->ratio[1]);
     }
@@ -808,7 +855,7 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
            baseline and only reports its error. */
         r->wrong = p != 0 && r->ulp != 0;
         if (r->wrong) continue;
-        r->t = measure(run_elementwise, &c, o->warmup, o->repeat, n < 65536 ? 0.005 : 0.0);
+        r->t = measure(run_elementwise, &c, o->warmup, o->repeat, n < 65536 ? 0.005 : 0.0, NULL);
         r->rate = (double)n / r->t.median * 1e-9;
         r->gbs = (with_u ? 12.0 : 8.0) * (double)n / r->t.median * 1e-9;
     }
@@ -968,11 +1015,17 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                 r->ulp = check_layer(&c);
                 r->wrong = r->ulp != 0;
                 if (!r->wrong) {
-                    r->t = measure(run_layer, &c, o->warmup, o->repeat, 0.02);
+                    /* The memory's speed on a shared machine drifts by a third within
+                       seconds: the bandwidth share is against reads timed in between. */
+                    interleaved reads;
+                    reads.fn = run_read;
+                    reads.context = &read_buffer;
+                    r->t = measure(run_layer, &c, o->warmup, o->repeat, 0.02, &reads);
+                    r->read_gbs = read_gbs(reads.t.median);
                     r->rate = flops / r->t.median * 1e-9;
                     r->gbs = (op ? 3.0 : 2.0) * (double)weights * sizeof(float) / r->t.median * 1e-9;
                     r->peak_share = r->rate / machine_peak;
-                    r->bw_share = r->gbs / machine_bandwidth;
+                    r->bw_share = r->gbs / r->read_gbs;
                     if (mode == 0) unpacked = r;
                     if (mode == 1) one_thread = r;
                     r->ratio[0] = unpacked && !unpacked->wrong ? unpacked->t.median / r->t.median : 0.0;
@@ -1002,7 +1055,8 @@ int main(int argc, char **argv) {
     seed_random(o.seed);
     set_threads(1);
     machine_peak = measure_peak_gflops();
-    machine_bandwidth = measure_read_bandwidth(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);
+    alloc_read_buffer(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);
+    machine_bandwidth = measure_read_bandwidth();
     for (i = 0; i < o.size_count; i++)
         for (k = 0; k < 2; k++) {
             geglu_gelu kind = k ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;
@@ -1026,5 +1080,6 @@ int main(int argc, char **argv) {
     for (i = 0; i < record_count; i++) status |= records[i].wrong;
     if (o.svg && write_svg(o.svg) != 0) status = 1;
     free(records);
+    free(read_allocation);
     return status;
 }
