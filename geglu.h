@@ -135,7 +135,7 @@
  *   float input, both kinds, every path: at most 2 ULP from the correctly rounded value, at
  *   most 1 ULP where that value is subnormal. Measured over all 2^32 inputs (make
  *   test-exhaustive): erf at most 1 ULP (1.43 ULP from the exact value; 2.2% of the inputs not
- *   correctly rounded), tanh at most 2 ULP (1.65 ULP from exact; 1.6% not correctly rounded).
+ *   correctly rounded), tanh at most 2 ULP (1.69 ULP from exact; 1.6% not correctly rounded).
  *   GELU(+inf) = +inf, GELU(-inf) = -0, GELU(-0) = -0, a zero result has the sign of x, NaN
  *   gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 multiplies the float
  *   GELU(a) by u, a second rounding (at most 2 ULP on 2e8 random pairs, 2 ULP is not a proven
@@ -391,10 +391,17 @@ static const float geglu__erf_f_table[GEGLU__ERF_F_ROWS][8] = {
 /* Float core of the tanh kind, for -9 <= x < inf (see geglu__gelu_tanh_f32). */
 #define GEGLU__TANH_F_X_MIN -9.0f
 #define GEGLU__TANH_F_X_MAX 9.0f
-#define GEGLU__TANH_F_C1H 1.59576893f
-#define GEGLU__TANH_F_C1L 1.93077895e-07f
-#define GEGLU__TANH_F_C2H 0.0713548139f
-#define GEGLU__TANH_F_C2L 2.39883247e-09f
+#define GEGLU__TANH_F_B1H 2.30220795f
+#define GEGLU__TANH_F_B1L 2.5136697e-07f
+#define GEGLU__TANH_F_B2H 0.102943242f
+#define GEGLU__TANH_F_B2L -2.01619854e-09f
+/* 2^r = 1 + r Q(r) on |r| <= 1/2: relative error 2.99e-09 (2^-28.3) */
+#define GEGLU__TANH_F_Q0 0.693147182f
+#define GEGLU__TANH_F_Q1 0.240226477f
+#define GEGLU__TANH_F_Q2 0.0555035993f
+#define GEGLU__TANH_F_Q3 0.00961850584f
+#define GEGLU__TANH_F_Q4 0.00133908074f
+#define GEGLU__TANH_F_Q5 0.000153264686f
 #define GEGLU__TANH_F_RCP_A 1.41176474f
 #define GEGLU__TANH_F_RCP_B 0.470588237f
 /* GEGLU__CONSTANTS end */
@@ -710,31 +717,34 @@ static float geglu__gelu_mul_erf_f32(float x, float u) {
    For x >= -9 the tanh kind is computed in float, the same operations in the same order on every
    path; below -9 (where the result nears the subnormal range) and for NaN the double core
    computes the lane, and for the product also 0 < |x| < 2^-100, as for the erf kind. With
-   a = min(|x|, 9), z = a (C1 + C2 a^2) and w = exp(-|z|):
+   a = min(|x|, 9), t = |z| log2(e) = a (B1 + B2 a^2) and w = exp(-|z|) = 2^-t:
 
        GELU(x) = max(x, 0) - v,   v = a w / (1 + w)
 
    (for x < 0, x / (1 + exp(-z)) = -a w / (1 + w); for x >= 0 it is x - x w / (1 + w); past 9,
-   v < 2^-90 no longer changes x, +inf included).
-   |z|: as a float, z would carry up to 66 * 2^-24 of absolute error, and exp(-|z|) that much
-     relative error; so |z| is the float pair zh + zl. a^2 = a2h + a2l exactly; gh = C2H a2h + C1H
-     rounded, and its rounding error C2H a2h - (gh - C1H) is one FMA because gh - C1H is exact
-     (C1H is a multiple of 2^-21 and C1H <= gh < 8); the split constants' low parts C1L, C2L and
-     a2l add the rest; zh = a gh, zl = (a gh - zh) + a gl. Error below 2^-40.
-   exp(-|z|) = 2^k exp(r + re) as for the erf kind, with s = r^2/2 + r^3 P(r) + re (P by
-     Estrin's scheme, the same coefficients): 1 + (r + s) carries the polynomial's 2^-28.0, the
-     roundings of r + s (0.25u, with u = 2^-24 relative) and of 1 + (r + s) (at most u), so
-     w = (1 + (r + s)) 2^k (exact: w >= 2^-96) is within 1.3u.
-   v: D = 1 + w is rounded, but e = (1 - D) + w is its error exactly (Fast2Sum, w <= 1); q = a / D
-     is correctly rounded, so rho = a - q D is exact (one FMA); a / (D + e) = q + (rho - q e) / D,
-     where the correction, about one ULP of q, is scaled by the line 1/D ~ RCP_A - RCP_B D (good
-     to 1/17), and v = w q + w (rho - q e) / D is rounded once.
-   Error budget: w's 1.3u reaches v damped by 1/(1 + w), the correction adds under 0.1u, and v is
-   rounded once: within 1.4 ULP + 0.5 ULP of the exact v. For x < 0, y = -v; for x >= 0, v <= w y
-   and the subtraction adds 0.5 ULP: below 2.5 ULP of the exact value either way, so at most
-   2 ULP from the correctly rounded result. The measured figures are in ACCURACY in the top
-   comment. The dependency chain, not the operation count, bounds the vector loops, hence Estrin
-   and the order of the error terms. */
+   v < 2^-90 no longer changes x, +inf included). Base 2 spares the reduction by ln 2.
+   t: up to 96, so a float t would carry 2^-18 of absolute error, and 2^-t that much relative
+     error. a^2 = a2h + a2l exactly; gh = B2H a2h + B1H rounded, and its rounding error
+     B2H a2h - (gh - B1H) is one FMA because gh - B1H is exact (B1H is a multiple of 2^-20 and
+     B1H <= gh < 16); gl gathers that error, the split constants' low parts B1L, B2L and a2l, so
+     that a (gh + gl) is t within 2^-36.
+   2^-t = 2^k 2^r: k = -round(a gh) from the shifter, r = (-(a gh) - k) - a gl with |r| <= 1/2;
+     the product a gh is exact inside the FMA, so r carries two roundings of at most 2^-26 each:
+     2^r is off by at most 2^-25 ln 2 = 0.35u relative (u = 2^-24). 2^r = 1 + r Q(r) by Horner's
+     scheme (on this core more accurate than Estrin's and as fast): the fit's 2^-28.3 (0.05u),
+     the rounding of Q (below 2^-25) scaled by |r| <= 1/2 (0.36u of 1 + r Q >= 0.7), and the
+     rounding of 1 + r Q (at most u); w = (1 + r Q) 2^k is exact (w >= 2^-97): within 1.8u.
+   v: D = 1 + w is rounded and q = a / D too; a - q is exact (Sterbenz: a/2 <= q <= a), so
+     c = (a - q) - q w, the residual a - q (1 + w), is rounded once, in one FMA. Then
+     a / (1 + w) = q + c / (1 + w), where the correction, about one ULP of q, is scaled by the
+     line 1/D ~ RCP_A - RCP_B D (good to 1/17), and v = w q + w c / D is rounded once.
+   Error budget: w's 1.8u reaches v damped by 1/(1 + w), the correction adds under 0.1u, and v is
+   rounded once: within 1.9 ULP + 0.5 ULP of the exact v; for x >= 0, v <= w y and the
+   subtraction adds 0.5 ULP. That sum allows 3 ULP from the correctly rounded result; the
+   exhaustive check (make test-exhaustive, every float input on every path) is what holds the
+   bound of 2: it measures at most 1.69 ULP from the exact value (ACCURACY in the top comment).
+   The tanh kind's earlier core carried t as a float pair through an exp in base e (0.5u tighter,
+   1.65 ULP measured) at about 10 more operations per lane; this one is as fast as the erf kind. */
 
 static float geglu__gelu_tanh_slow(float x) {
     return (float)geglu__gelu_tanh_f64(x);
@@ -747,38 +757,31 @@ static float geglu__gelu_mul_tanh_slow(float x, float u) {
 /* The tanh kind for one float, as every vector path computes each lane; the double core for
    x < -9 and NaN. */
 static float geglu__gelu_tanh_f32(float x) {
-    float a, a2h, a2l, gh, gl, zh, zl, sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, v;
+    float a, a2h, a2l, gh, gl, sh, k, r, p, w, d, q, c, v;
     if (!(x >= GEGLU__TANH_F_X_MIN)) return geglu__gelu_tanh_slow(x); /* NaN too */
     a = fabsf(x < GEGLU__TANH_F_X_MAX ? x : GEGLU__TANH_F_X_MAX);
-    /* |z| = a (C1 + C2 a^2) as the float pair zh + zl */
+    /* t = a (gh + gl) */
     a2h = a * a;
     a2l = GEGLU__FMAF_EXACT(a, a, -a2h);
-    gh = GEGLU__FMAF(GEGLU__TANH_F_C2H, a2h, GEGLU__TANH_F_C1H);
-    gl = GEGLU__FMAF(GEGLU__TANH_F_C2H, a2l, GEGLU__FMAF(GEGLU__TANH_F_C2L, a2h, GEGLU__TANH_F_C1L));
-    zh = a * gh;
-    zl = GEGLU__FMAF(a, gl, GEGLU__FMAF_EXACT(a, gh, -zh));
-    gl = GEGLU__FMAF_EXACT(GEGLU__TANH_F_C2H, a2h, -(gh - GEGLU__TANH_F_C1H)); /* gh's error */
-    zl = GEGLU__FMAF(a, gl, zl);
-    /* exp(-|z|) = 2^k exp(r + re), as for the erf kind */
-    sh = GEGLU__FMAF(zh, -GEGLU__F_LOG2E, GEGLU__F_SHIFTER);
+    gh = GEGLU__FMAF(GEGLU__TANH_F_B2H, a2h, GEGLU__TANH_F_B1H);
+    gl = GEGLU__FMAF(GEGLU__TANH_F_B2H, a2l, GEGLU__FMAF(GEGLU__TANH_F_B2L, a2h, GEGLU__TANH_F_B1L));
+    gl = gl + GEGLU__FMAF_EXACT(GEGLU__TANH_F_B2H, a2h, -(gh - GEGLU__TANH_F_B1H)); /* gh's error */
+    /* -t = k + r: k = -round(a gh) (k in [-96, 0]), r = (-(a gh) - k) - a gl */
+    sh = GEGLU__FMAF(-a, gh, GEGLU__F_SHIFTER);
     k = sh - GEGLU__F_SHIFTER;
-    rh = GEGLU__FMAF(-k, GEGLU__F_LN2_HI, -zh);
-    rl = GEGLU__FMAF(-k, GEGLU__F_LN2_LO, -zl);
-    r = rh + rl;
-    re = (rh - r) + rl;
-    /* s = r^2/2 + r^3 P(r) + re, P by Estrin's scheme: a shorter dependency chain than Horner's */
-    r2 = r * r;
-    p = GEGLU__FMAF(r2, GEGLU__FMAF(GEGLU__F_EXP_P4, r, GEGLU__F_EXP_P3),
-                    GEGLU__FMAF(GEGLU__F_EXP_P2, r, GEGLU__F_EXP_P1));
-    s = GEGLU__FMAF(r2 * r, p, GEGLU__FMAF(r2, 0.5f, re));
-    /* times 2^k, k in [-96, 0]: k + 127 in the exponent field */
-    w = (1.0f + (r + s)) * geglu__from_bits32((geglu__bits32(sh) << 23) + (UINT32_C(127) << 23));
+    r = GEGLU__FMAF_EXACT(-a, gh, -k);
+    r = GEGLU__FMAF(-a, gl, r);
+    /* w = 2^k (1 + r Q(r)), k + 127 in the exponent field */
+    p = GEGLU__FMAF(GEGLU__TANH_F_Q5, r, GEGLU__TANH_F_Q4);
+    p = GEGLU__FMAF(p, r, GEGLU__TANH_F_Q3);
+    p = GEGLU__FMAF(p, r, GEGLU__TANH_F_Q2);
+    p = GEGLU__FMAF(p, r, GEGLU__TANH_F_Q1);
+    p = GEGLU__FMAF(p, r, GEGLU__TANH_F_Q0);
+    w = GEGLU__FMAF_EXACT(r, p, 1.0f) * geglu__from_bits32((geglu__bits32(sh) << 23) + (UINT32_C(127) << 23));
     /* v = a w / (1 + w), the quotient corrected for the roundings of D and of the division */
     d = 1.0f + w;
-    e = (1.0f - d) + w;
     q = a / d;
-    rho = GEGLU__FMAF_EXACT(-q, d, a); /* exact: the division's residual */
-    c = GEGLU__FMAF(-q, e, rho);
+    c = GEGLU__FMAF_EXACT(-q, w, a - q); /* a - q (1 + w), a - q exact */
     v = GEGLU__FMAF(w, q, c * (w * GEGLU__FMAF(d, -GEGLU__TANH_F_RCP_B, GEGLU__TANH_F_RCP_A)));
     /* max(-0, x) - v, the sign taken from the bits (see geglu__gelu_erf_f32) */
     return ((geglu__bits32(x) >> 31) ? -0.0f : x) - v;
@@ -1154,42 +1157,35 @@ GEGLU__INLINE __m256 geglu__gelu_tanh_avx2(__m256 x, const __m256 *u) {
     __m256 a = _mm256_andnot_ps(GEGLU__YF(-0.0f), _mm256_min_ps(x, GEGLU__YF(GEGLU__TANH_F_X_MAX)));
     __m256 a2h = _mm256_mul_ps(a, a);
     __m256 a2l = _mm256_fmsub_ps(a, a, a2h);
-    __m256 gh = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_C2H), a2h, GEGLU__YF(GEGLU__TANH_F_C1H));
-    __m256 gl = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_C2H), a2l,
-                                _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_C2L), a2h, GEGLU__YF(GEGLU__TANH_F_C1L)));
-    __m256 zh = _mm256_mul_ps(a, gh);
-    __m256 zl = _mm256_fmadd_ps(a, gl, _mm256_fmsub_ps(a, gh, zh));
-    __m256 sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, y, fix;
+    __m256 gh = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_B2H), a2h, GEGLU__YF(GEGLU__TANH_F_B1H));
+    __m256 gl = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_B2H), a2l,
+                                _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_B2L), a2h, GEGLU__YF(GEGLU__TANH_F_B1L)));
+    __m256 sh, k, r, p, w, d, q, c, y, fix;
     int slow;
-    gl = _mm256_fmsub_ps(GEGLU__YF(GEGLU__TANH_F_C2H), a2h, _mm256_sub_ps(gh, GEGLU__YF(GEGLU__TANH_F_C1H)));
-    zl = _mm256_fmadd_ps(a, gl, zl);
-    sh = _mm256_fnmadd_ps(zh, GEGLU__YF(GEGLU__F_LOG2E), GEGLU__YF(GEGLU__F_SHIFTER));
+    gl = _mm256_add_ps(gl, _mm256_fmsub_ps(GEGLU__YF(GEGLU__TANH_F_B2H), a2h,
+                                           _mm256_sub_ps(gh, GEGLU__YF(GEGLU__TANH_F_B1H))));
+    sh = _mm256_fnmadd_ps(a, gh, GEGLU__YF(GEGLU__F_SHIFTER));
     k = _mm256_sub_ps(sh, GEGLU__YF(GEGLU__F_SHIFTER));
-    rh = _mm256_fnmsub_ps(k, GEGLU__YF(GEGLU__F_LN2_HI), zh);
-    rl = _mm256_fnmsub_ps(k, GEGLU__YF(GEGLU__F_LN2_LO), zl);
-    r = _mm256_add_ps(rh, rl);
-    re = _mm256_add_ps(_mm256_sub_ps(rh, r), rl);
-    r2 = _mm256_mul_ps(r, r);
-    p = _mm256_fmadd_ps(r2, _mm256_fmadd_ps(GEGLU__YF(GEGLU__F_EXP_P4), r, GEGLU__YF(GEGLU__F_EXP_P3)),
-                        _mm256_fmadd_ps(GEGLU__YF(GEGLU__F_EXP_P2), r, GEGLU__YF(GEGLU__F_EXP_P1)));
-    s = _mm256_fmadd_ps(_mm256_mul_ps(r2, r), p, _mm256_fmadd_ps(r2, GEGLU__YF(0.5f), re));
+    r = _mm256_fnmadd_ps(a, gl, _mm256_fnmsub_ps(a, gh, k));
+    p = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_Q5), r, GEGLU__YF(GEGLU__TANH_F_Q4));
+    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q3));
+    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q2));
+    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q1));
+    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q0));
     /* times 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -96) */
-    w = _mm256_mul_ps(_mm256_add_ps(GEGLU__YF(1.0f), _mm256_add_ps(r, s)),
+    w = _mm256_mul_ps(_mm256_fmadd_ps(r, p, GEGLU__YF(1.0f)),
                       _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(sh), 23),
                                                            _mm256_set1_epi32(127 << 23))));
     d = _mm256_add_ps(GEGLU__YF(1.0f), w);
-    e = _mm256_add_ps(_mm256_sub_ps(GEGLU__YF(1.0f), d), w);
     q = _mm256_div_ps(a, d);
-    rho = _mm256_fnmadd_ps(q, d, a);
-    c = _mm256_fnmadd_ps(q, e, rho);
+    c = _mm256_fnmadd_ps(q, w, _mm256_sub_ps(a, q));
     c = _mm256_mul_ps(c, _mm256_mul_ps(w, _mm256_fnmadd_ps(d, GEGLU__YF(GEGLU__TANH_F_RCP_B),
                                                            GEGLU__YF(GEGLU__TANH_F_RCP_A))));
     y = _mm256_sub_ps(_mm256_max_ps(GEGLU__YF(-0.0f), x), _mm256_fmadd_ps(w, q, c));
     fix = _mm256_cmp_ps(x, GEGLU__YF(GEGLU__TANH_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
     if (u) {
-        /* 0 < |x| < 2^-100 as one signed compare: bits(|x|) - 1 - 2^31 < bits(2^-100) - 1 - 2^31 */
-        __m256i biased = _mm256_add_epi32(_mm256_castps_si256(_mm256_andnot_ps(GEGLU__YF(-0.0f), x)),
-                                          _mm256_set1_epi32(INT32_MAX));
+        /* 0 < a < 2^-100 (a = |x| there) as one signed compare: bits(a) - 1 - 2^31 < bits(2^-100) - 1 - 2^31 */
+        __m256i biased = _mm256_add_epi32(_mm256_castps_si256(a), _mm256_set1_epi32(INT32_MAX));
         __m256i tiny = _mm256_cmpgt_epi32(
             _mm256_add_epi32(_mm256_castps_si256(GEGLU__YF(GEGLU__ERF_F_TINY)), _mm256_set1_epi32(INT32_MAX)),
             biased);
@@ -1440,39 +1436,33 @@ GEGLU__INLINE __m512 geglu__gelu_tanh_avx512(__m512 x, const __m512 *u) {
     __m512 a = _mm512_abs_ps(_mm512_min_ps(x, GEGLU__ZF(GEGLU__TANH_F_X_MAX)));
     __m512 a2h = _mm512_mul_ps(a, a);
     __m512 a2l = _mm512_fmsub_ps(a, a, a2h);
-    __m512 gh = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_C2H), a2h, GEGLU__ZF(GEGLU__TANH_F_C1H));
-    __m512 gl = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_C2H), a2l,
-                                _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_C2L), a2h, GEGLU__ZF(GEGLU__TANH_F_C1L)));
-    __m512 zh = _mm512_mul_ps(a, gh);
-    __m512 zl = _mm512_fmadd_ps(a, gl, _mm512_fmsub_ps(a, gh, zh));
-    __m512 sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, y;
+    __m512 gh = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_B2H), a2h, GEGLU__ZF(GEGLU__TANH_F_B1H));
+    __m512 gl = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_B2H), a2l,
+                                _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_B2L), a2h, GEGLU__ZF(GEGLU__TANH_F_B1L)));
+    __m512 sh, k, r, p, w, d, q, c, y;
     __mmask16 slow;
-    gl = _mm512_fmsub_ps(GEGLU__ZF(GEGLU__TANH_F_C2H), a2h, _mm512_sub_ps(gh, GEGLU__ZF(GEGLU__TANH_F_C1H)));
-    zl = _mm512_fmadd_ps(a, gl, zl);
-    sh = _mm512_fnmadd_ps(zh, GEGLU__ZF(GEGLU__F_LOG2E), GEGLU__ZF(GEGLU__F_SHIFTER));
+    gl = _mm512_add_ps(gl, _mm512_fmsub_ps(GEGLU__ZF(GEGLU__TANH_F_B2H), a2h,
+                                           _mm512_sub_ps(gh, GEGLU__ZF(GEGLU__TANH_F_B1H))));
+    sh = _mm512_fnmadd_ps(a, gh, GEGLU__ZF(GEGLU__F_SHIFTER));
     k = _mm512_sub_ps(sh, GEGLU__ZF(GEGLU__F_SHIFTER));
-    rh = _mm512_fnmsub_ps(k, GEGLU__ZF(GEGLU__F_LN2_HI), zh);
-    rl = _mm512_fnmsub_ps(k, GEGLU__ZF(GEGLU__F_LN2_LO), zl);
-    r = _mm512_add_ps(rh, rl);
-    re = _mm512_add_ps(_mm512_sub_ps(rh, r), rl);
-    r2 = _mm512_mul_ps(r, r);
-    p = _mm512_fmadd_ps(r2, _mm512_fmadd_ps(GEGLU__ZF(GEGLU__F_EXP_P4), r, GEGLU__ZF(GEGLU__F_EXP_P3)),
-                        _mm512_fmadd_ps(GEGLU__ZF(GEGLU__F_EXP_P2), r, GEGLU__ZF(GEGLU__F_EXP_P1)));
-    s = _mm512_fmadd_ps(_mm512_mul_ps(r2, r), p, _mm512_fmadd_ps(r2, GEGLU__ZF(0.5f), re));
-    w = _mm512_scalef_ps(_mm512_add_ps(GEGLU__ZF(1.0f), _mm512_add_ps(r, s)), k); /* exact */
+    r = _mm512_fnmadd_ps(a, gl, _mm512_fnmsub_ps(a, gh, k));
+    p = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_Q5), r, GEGLU__ZF(GEGLU__TANH_F_Q4));
+    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q3));
+    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q2));
+    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q1));
+    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q0));
+    w = _mm512_scalef_ps(_mm512_fmadd_ps(r, p, GEGLU__ZF(1.0f)), k); /* exact */
     d = _mm512_add_ps(GEGLU__ZF(1.0f), w);
-    e = _mm512_add_ps(_mm512_sub_ps(GEGLU__ZF(1.0f), d), w);
     q = _mm512_div_ps(a, d);
-    rho = _mm512_fnmadd_ps(q, d, a);
-    c = _mm512_fnmadd_ps(q, e, rho);
+    c = _mm512_fnmadd_ps(q, w, _mm512_sub_ps(a, q));
     c = _mm512_mul_ps(c, _mm512_mul_ps(w, _mm512_fnmadd_ps(d, GEGLU__ZF(GEGLU__TANH_F_RCP_B),
                                                            GEGLU__ZF(GEGLU__TANH_F_RCP_A))));
     y = _mm512_sub_ps(_mm512_max_ps(GEGLU__ZF(-0.0f), x), _mm512_fmadd_ps(w, q, c));
     slow = _mm512_cmp_ps_mask(x, GEGLU__ZF(GEGLU__TANH_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
-    if (u) {
+    if (u) { /* a = |x| wherever |x| < 9 */
         y = _mm512_mul_ps(y, *u);
-        slow |= _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_NEQ_OQ),
-                                        _mm512_abs_ps(x), GEGLU__ZF(GEGLU__ERF_F_TINY), _CMP_LT_OQ);
+        slow |= _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_NEQ_OQ), a,
+                                        GEGLU__ZF(GEGLU__ERF_F_TINY), _CMP_LT_OQ);
     }
     return slow ? geglu__gelu_tanh_fallback_avx512(x, u, y, slow) : y;
 }
@@ -1692,44 +1682,37 @@ static inline float32x4_t geglu__gelu_tanh_neon(float32x4_t x, const float32x4_t
     float32x4_t a = vabsq_f32(vminq_f32(x, GEGLU__NF(GEGLU__TANH_F_X_MAX)));
     float32x4_t a2h = vmulq_f32(a, a);
     float32x4_t a2l = vnegq_f32(vfmsq_f32(a2h, a, a)); /* a * a - a2h, exactly */
-    float32x4_t gh = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_C1H), GEGLU__NF(GEGLU__TANH_F_C2H), a2h);
-    float32x4_t gl = vfmaq_f32(vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_C1L), GEGLU__NF(GEGLU__TANH_F_C2L), a2h),
-                               GEGLU__NF(GEGLU__TANH_F_C2H), a2l);
-    float32x4_t zh = vmulq_f32(a, gh);
-    float32x4_t zl = vfmaq_f32(vnegq_f32(vfmsq_f32(zh, a, gh)), a, gl);
-    float32x4_t sh, k, rh, rl, r, re, r2, p, s, w, d, e, q, rho, c, y;
+    float32x4_t gh = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_B1H), GEGLU__NF(GEGLU__TANH_F_B2H), a2h);
+    float32x4_t gl = vfmaq_f32(vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_B1L), GEGLU__NF(GEGLU__TANH_F_B2L), a2h),
+                               GEGLU__NF(GEGLU__TANH_F_B2H), a2l);
+    float32x4_t sh, k, r, p, w, d, q, c, y;
     uint32x4_t slow;
     int i;
-    /* C2H a2h - (gh - C1H): the rounding error of gh */
-    gl = vnegq_f32(vfmsq_f32(vsubq_f32(gh, GEGLU__NF(GEGLU__TANH_F_C1H)), GEGLU__NF(GEGLU__TANH_F_C2H), a2h));
-    zl = vfmaq_f32(zl, a, gl);
-    sh = vfmsq_f32(GEGLU__NF(GEGLU__F_SHIFTER), zh, GEGLU__NF(GEGLU__F_LOG2E));
+    /* plus B2H a2h - (gh - B1H): the rounding error of gh */
+    gl = vaddq_f32(gl, vnegq_f32(vfmsq_f32(vsubq_f32(gh, GEGLU__NF(GEGLU__TANH_F_B1H)),
+                                           GEGLU__NF(GEGLU__TANH_F_B2H), a2h)));
+    sh = vfmsq_f32(GEGLU__NF(GEGLU__F_SHIFTER), a, gh);
     k = vsubq_f32(sh, GEGLU__NF(GEGLU__F_SHIFTER));
-    rh = vnegq_f32(vfmaq_f32(zh, k, GEGLU__NF(GEGLU__F_LN2_HI))); /* -(k LN2_HI) - zh */
-    rl = vnegq_f32(vfmaq_f32(zl, k, GEGLU__NF(GEGLU__F_LN2_LO)));
-    r = vaddq_f32(rh, rl);
-    re = vaddq_f32(vsubq_f32(rh, r), rl);
-    r2 = vmulq_f32(r, r);
-    p = vfmaq_f32(vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P1), GEGLU__NF(GEGLU__F_EXP_P2), r), r2,
-                  vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P3), GEGLU__NF(GEGLU__F_EXP_P4), r));
-    s = vfmaq_f32(vfmaq_f32(re, r2, GEGLU__NF(0.5f)), vmulq_f32(r2, r), p);
+    r = vfmsq_f32(vnegq_f32(vfmaq_f32(k, a, gh)), a, gl); /* (-(a gh) - k) - a gl */
+    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q4), GEGLU__NF(GEGLU__TANH_F_Q5), r);
+    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q3), p, r);
+    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q2), p, r);
+    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q1), p, r);
+    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q0), p, r);
     /* times 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -96) */
-    w = vmulq_f32(vaddq_f32(GEGLU__NF(1.0f), vaddq_f32(r, s)),
+    w = vmulq_f32(vfmaq_f32(GEGLU__NF(1.0f), r, p),
                   vreinterpretq_f32_u32(vaddq_u32(vshlq_n_u32(vreinterpretq_u32_f32(sh), 23),
                                                   vdupq_n_u32(UINT32_C(127) << 23))));
     d = vaddq_f32(GEGLU__NF(1.0f), w);
-    e = vaddq_f32(vsubq_f32(GEGLU__NF(1.0f), d), w);
     q = vdivq_f32(a, d);
-    rho = vfmsq_f32(a, q, d);
-    c = vfmsq_f32(rho, q, e);
+    c = vfmsq_f32(vsubq_f32(a, q), q, w);
     c = vmulq_f32(c, vmulq_f32(w, vfmsq_f32(GEGLU__NF(GEGLU__TANH_F_RCP_A), d, GEGLU__NF(GEGLU__TANH_F_RCP_B))));
     y = vsubq_f32(vmaxq_f32(GEGLU__NF(-0.0f), x), vfmaq_f32(c, w, q));
     slow = vmvnq_u32(vcgeq_f32(x, GEGLU__NF(GEGLU__TANH_F_X_MIN))); /* NaN too */
-    if (u) {
-        float32x4_t ax = vabsq_f32(x);
+    if (u) { /* a = |x| wherever |x| < 9 */
         y = vmulq_f32(y, *u);
-        slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(ax, GEGLU__NF(0.0f)),
-                                         vcltq_f32(ax, GEGLU__NF(GEGLU__ERF_F_TINY))));
+        slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(a, GEGLU__NF(0.0f)),
+                                         vcltq_f32(a, GEGLU__NF(GEGLU__ERF_F_TINY))));
     }
     if (vmaxvq_u32(slow) != 0) { /* lanes left to the double core: rare */
         float xs[4], us[4], ys[4];

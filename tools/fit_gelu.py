@@ -42,11 +42,12 @@ x < ERF_F_X_MIN and NaN.  For it this script derives, all as floats:
   exp(r) = 1 + r + r^2*(1/2 + r*P(r)), P of degree 3, float coefficients fitted the same
              way over |r| <= ln(2)/2 plus a margin; ln 2 = LN2F_HI + LN2F_LO with LN2F_HI of
              16 bits, so that k*LN2F_HI is exact for |k| < 2^8.
-The tanh kind has a float core too (geglu__gelu_tanh_f32), for TANH_F_X_MIN <= x < inf: the
-exponent |z| = a*(C1 + C2*a^2) is carried as a float pair, with C1 and C2 split into float pairs
-(C1H a multiple of 2^-21), exp(r) in float with the same P as the erf kind; its division is
-corrected through a residual scaled by 1/D ~ RCP_A - RCP_B*D, the minimax line on [1, 2]
-(relative error 1/17).
+The tanh kind has a float core too (geglu__gelu_tanh_f32), for TANH_F_X_MIN <= x < inf. It
+works in base 2: the exponent |z| log2(e) = a*(B1 + B2*a^2), B1 = C1*log2(e), B2 = C2*log2(e),
+split into float pairs (B1H a multiple of 2^-20), is reduced to k + r with k an integer and
+|r| <= 1/2, and 2^r = 1 + r*Q(r), Q of degree 5, float coefficients fitted as P above over
+|r| <= 1/2 plus a margin; its division is corrected through a residual scaled by
+1/D ~ RCP_A - RCP_B*D, the minimax line on [1, 2] (relative error 1/17).
 """
 import mpmath as mp
 import numpy as np
@@ -206,6 +207,23 @@ def fit_exp_f32(ln2_hi, ln2_lo):
     return P, err
 
 
+def fit_exp2_f32():
+    """Q0..Q5 of 2^r = 1 + r Q(r); |r| may pass 1/2 by the rounding of r and the a*gl term
+    (below 2^-15 together)."""
+    R = 0.5 + 2e-5
+    n = 3000
+    r = np.cos((np.arange(n) + 0.5) * np.pi / n) * R
+    rm = [mp.mpf(x) for x in r]
+    rhs = np.array([float(mp.power(2, x) - 1) for x in rm])
+    V = np.vander(r, 6, increasing=True) * r[:, None]
+    Q = lawson_sequential_f32(V, rhs, np.array([float(mp.power(2, x)) for x in rm]), 100)
+    err = 0
+    for x in np.linspace(-R, R, 20001):
+        x = mp.mpf(x)
+        err = max(err, abs((1 + x * sum(mp.mpf(v) * x**i for i, v in enumerate(Q))) / mp.power(2, x) - 1))
+    return Q, err
+
+
 def lit(v):
     return "%.17g" % float(v)
 
@@ -271,15 +289,21 @@ def main():
                % lit(TANH_F_X_MIN))
     out.append("#define GEGLU__TANH_F_X_MIN %s" % litf(TANH_F_X_MIN))
     out.append("#define GEGLU__TANH_F_X_MAX %s" % litf(-TANH_F_X_MIN))
-    # C1 = C1H + C1L with C1H a multiple of 2^-21 (so that G - C1H is exact for C1H <= G < 8),
-    # C2 = C2H + C2L, both splits to float.
+    # B1 = B1H + B1L with B1H a multiple of 2^-20 (so that gh - B1H is exact for B1H <= gh < 16),
+    # B2 = B2H + B2L, both splits to float.
     c2 = c1 * mp.mpf("0.044715")
-    c1h = float(mp.nint(c1 * 2**21) / 2**21)
-    c2h = f32(c2)
-    out.append("#define GEGLU__TANH_F_C1H %s" % litf(c1h))
-    out.append("#define GEGLU__TANH_F_C1L %s" % litf(f32(c1 - c1h)))
-    out.append("#define GEGLU__TANH_F_C2H %s" % litf(c2h))
-    out.append("#define GEGLU__TANH_F_C2L %s" % litf(f32(c2 - c2h)))
+    b1, b2 = c1 / ln2, c2 / ln2
+    b1h = float(mp.nint(b1 * 2**20) / 2**20)
+    b2h = f32(b2)
+    out.append("#define GEGLU__TANH_F_B1H %s" % litf(b1h))
+    out.append("#define GEGLU__TANH_F_B1L %s" % litf(f32(b1 - b1h)))
+    out.append("#define GEGLU__TANH_F_B2H %s" % litf(b2h))
+    out.append("#define GEGLU__TANH_F_B2L %s" % litf(f32(b2 - b2h)))
+    Q, exp2_err = fit_exp2_f32()
+    out.append("/* 2^r = 1 + r Q(r) on |r| <= 1/2: relative error %.2e (2^%.1f) */"
+               % (exp2_err, mp.log(exp2_err, 2)))
+    for i, v in enumerate(Q):
+        out.append("#define GEGLU__TANH_F_Q%d %s" % (i, litf(v)))
     # 1/D ~ A - B*D on [1, 2]: equioscillation of (A - B D) D - 1 at D = 1, 2 and A/(2B) gives
     # A = 3B, B = 8/17, maximum relative error 1/17.
     out.append("#define GEGLU__TANH_F_RCP_A %s" % litf(f32(mp.mpf(24) / 17)))
