@@ -812,6 +812,43 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
         for (i = 0; i < n; i++) h[i] = geglu__gelu_mul_erf_f32(a[i], u[i]);
 }
 
+/* ---- portable core: register groups for the vector GELU cores ------------------------------
+   A vector GELU core is a chain of some twenty dependent operations (about 70 cycles). Written
+   one register after another, the operations of the second register enter the scheduler behind
+   the whole chain of the first, and Intel's schedulers fill before the two overlap: on a Xeon
+   (Emerald Rapids), a chain of 24 dependent FMAs per register runs at half the FMA rate, two
+   such chains interleaved at the full rate. So the vector cores work on a group of registers
+   and apply each operation to every register of the group in a row, and the chains advance side
+   by side. A group is a struct of registers v0, v1, ...; each ISA section lists them in an
+   `each` macro, and GEGLU__GROUP_FN1..3 make a group operation of an intrinsic. The lanes are
+   independent: a group computes each lane exactly as the scalar core does. */
+#define GEGLU__GROUP_ARG1(i, op) r.v##i = op(a.v##i);
+#define GEGLU__GROUP_ARG2(i, op) r.v##i = op(a.v##i, b.v##i);
+#define GEGLU__GROUP_ARG3(i, op) r.v##i = op(a.v##i, b.v##i, c.v##i);
+#define GEGLU__GROUP_FN1(group, each, name, op)                                              \
+    GEGLU__INLINE group name(group a) { group r; each(GEGLU__GROUP_ARG1, op) return r; }
+#define GEGLU__GROUP_FN2(group, each, name, op)                                              \
+    GEGLU__INLINE group name(group a, group b) { group r; each(GEGLU__GROUP_ARG2, op) return r; }
+#define GEGLU__GROUP_FN3(group, each, name, op)                                              \
+    GEGLU__INLINE group name(group a, group b, group c) {                                    \
+        group r;                                                                             \
+        each(GEGLU__GROUP_ARG3, op) return r;                                                \
+    }
+
+/* The lanes a vector core leaves to the double core (bit i of `lanes` for lane i; rare):
+   x < -13 (erf) or -9 (tanh), NaN, and for the product 0 < |x| < 2^-100. */
+GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float *u, uint64_t lanes,
+                                   geglu_gelu kind) {
+    int i;
+    for (i = 0; i < 64; i++) {
+        if (!((lanes >> i) & 1)) continue;
+        if (kind == GEGLU_GELU_TANH)
+            y[i] = u ? geglu__gelu_mul_tanh_slow(x[i], u[i]) : geglu__gelu_tanh_slow(x[i]);
+        else
+            y[i] = u ? geglu__gelu_mul_erf_slow(x[i], u[i]) : geglu__gelu_erf_slow(x[i]);
+    }
+}
+
 /* ---- portable core: the matrix products ------------------------------------------------------ */
 /* Each output element of a product is one float accumulator, started at 0 and updated by one
    FMA per term in increasing order of the summed index; a bias is added once the sum is
@@ -1029,11 +1066,108 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t k0, size_t dep
 /* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, eight lanes, the same operations
    in the same order; tails through masked loads and stores. */
 #if defined(GEGLU__AVX2)
-#define GEGLU__YF(v) _mm256_set1_ps(v)
 
 #if GEGLU__ERF_F_ROWS != 10
 #  error "geglu.h: the vector erf cores expect 10 table rows (c, c0, h0 .. h7)"
 #endif
+
+/* A group of two registers, 16 lanes (see "register groups" in the portable core): with 16
+   registers, groups of four spill and measured no faster than one register at a time. */
+typedef struct geglu__group_avx2 {
+    __m256 v0, v1;
+} geglu__group_avx2;
+typedef struct geglu__index_avx2 {
+    __m256i v0, v1;
+} geglu__index_avx2;
+#define GEGLU__EACH_AVX2(X, arg) X(0, arg) X(1, arg)
+#define GEGLU__FN2_AVX2(name, op) GEGLU__GROUP_FN2(geglu__group_avx2, GEGLU__EACH_AVX2, name, op)
+#define GEGLU__FN3_AVX2(name, op) GEGLU__GROUP_FN3(geglu__group_avx2, GEGLU__EACH_AVX2, name, op)
+GEGLU__FN2_AVX2(geglu__andnot_avx2, _mm256_andnot_ps) /* ~a & b */
+GEGLU__FN2_AVX2(geglu__add_avx2, _mm256_add_ps)
+GEGLU__FN2_AVX2(geglu__sub_avx2, _mm256_sub_ps)
+GEGLU__FN2_AVX2(geglu__mul_avx2, _mm256_mul_ps)
+GEGLU__FN2_AVX2(geglu__div_avx2, _mm256_div_ps)
+GEGLU__FN2_AVX2(geglu__min_avx2, _mm256_min_ps)
+GEGLU__FN2_AVX2(geglu__max_avx2, _mm256_max_ps)
+GEGLU__FN3_AVX2(geglu__fmadd_avx2, _mm256_fmadd_ps)   /*   a b + c */
+GEGLU__FN3_AVX2(geglu__fmsub_avx2, _mm256_fmsub_ps)   /*   a b - c */
+GEGLU__FN3_AVX2(geglu__fnmadd_avx2, _mm256_fnmadd_ps) /* -(a b) + c */
+GEGLU__FN3_AVX2(geglu__fnmsub_avx2, _mm256_fnmsub_ps) /* -(a b) - c */
+
+#define GEGLU__SET_AVX2(i, value) r.v##i = _mm256_set1_ps(value);
+GEGLU__INLINE geglu__group_avx2 geglu__set_avx2(float value) {
+    geglu__group_avx2 r;
+    GEGLU__EACH_AVX2(GEGLU__SET_AVX2, value)
+    return r;
+}
+#define GEGLU__Y(value) geglu__set_avx2(value)
+
+/* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122). */
+#define GEGLU__POW2_AVX2(i, sh)                                                                  \
+    r.v##i = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256((sh).v##i), 23), \
+                                                  _mm256_set1_epi32(127 << 23)));
+GEGLU__INLINE geglu__group_avx2 geglu__pow2_avx2(geglu__group_avx2 sh) {
+    geglu__group_avx2 r;
+    GEGLU__EACH_AVX2(GEGLU__POW2_AVX2, sh)
+    return r;
+}
+
+/* Lanes [0, count) of a mask for _mm256_maskload_ps / _mm256_maskstore_ps, count <= 8. */
+static inline __m256i geglu__tail_mask8_avx2(size_t count) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+/* Lanes [0, count) of the group at p: whole registers by plain loads and stores, the register at
+   the tail masked (the rest zero); nothing outside [p, p + count) is touched. */
+#define GEGLU__PART_AVX2(i) (count > 8 * (i) ? count - 8 * (i) : 0)
+#define GEGLU__LOAD_AVX2(i, p)                                                                   \
+    r.v##i = count >= 8 * (i) + 8 ? _mm256_loadu_ps((p) + 8 * (i))                               \
+                                  : _mm256_maskload_ps((p) + 8 * (i), geglu__tail_mask8_avx2(GEGLU__PART_AVX2(i)));
+#define GEGLU__STORE_AVX2(i, p)                                                                  \
+    if (count >= 8 * (i) + 8) _mm256_storeu_ps((p) + 8 * (i), y.v##i);                          \
+    else _mm256_maskstore_ps((p) + 8 * (i), geglu__tail_mask8_avx2(GEGLU__PART_AVX2(i)), y.v##i);
+GEGLU__INLINE geglu__group_avx2 geglu__load_avx2(const float *p, size_t count) {
+    geglu__group_avx2 r;
+    GEGLU__EACH_AVX2(GEGLU__LOAD_AVX2, p)
+    return r;
+}
+GEGLU__INLINE void geglu__store_avx2(float *p, geglu__group_avx2 y, size_t count) {
+    GEGLU__EACH_AVX2(GEGLU__STORE_AVX2, p)
+}
+
+/* Bit 8 i + lane of the result: that lane of register i compares true. */
+#define GEGLU__BELOW_AVX2(i, limit)                                                              \
+    lanes |= (uint64_t)_mm256_movemask_ps(_mm256_cmp_ps(x.v##i, _mm256_set1_ps(limit), _CMP_NGE_UQ)) << (8 * (i));
+/* 0 < a < 2^-100 as one signed compare: bits(a) - 1 - 2^31 < bits(2^-100) - 1 - 2^31 */
+#define GEGLU__TINY_AVX2(i, unused)                                                              \
+    lanes |= (uint64_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(                \
+                 _mm256_add_epi32(_mm256_castps_si256(_mm256_set1_ps(GEGLU__ERF_F_TINY)),         \
+                                  _mm256_set1_epi32(INT32_MAX)),                                 \
+                 _mm256_add_epi32(_mm256_castps_si256(a.v##i), _mm256_set1_epi32(INT32_MAX))))) << (8 * (i));
+/* The lanes the float cores leave to the double core: x below `limit` or NaN, and for the
+   product 0 < a < 2^-100 (a = |x| wherever x is above the limit). */
+GEGLU__INLINE uint64_t geglu__slow_lanes_avx2(geglu__group_avx2 x, geglu__group_avx2 a, float limit,
+                                              int product) {
+    uint64_t lanes = 0;
+    GEGLU__EACH_AVX2(GEGLU__BELOW_AVX2, limit)
+    if (product) {
+        GEGLU__EACH_AVX2(GEGLU__TINY_AVX2, 0)
+    }
+    return lanes;
+}
+
+/* y with its slow lanes recomputed by the double core. */
+static geglu__group_avx2 geglu__gelu_fix_avx2(geglu__group_avx2 y, geglu__group_avx2 x,
+                                              const geglu__group_avx2 *u, uint64_t lanes,
+                                              geglu_gelu kind) {
+    float xs[16], us[16], ys[16];
+    geglu__store_avx2(xs, x, 16);
+    geglu__store_avx2(ys, y, 16);
+    if (u) geglu__store_avx2(us, *u, 16);
+    geglu__gelu_slow_lanes(ys, xs, u ? us : NULL, lanes, kind);
+    return geglu__load_avx2(ys, 16);
+}
+
+/* ---- erf kind: the float core of geglu__gelu_erf_f32, 16 lanes ---- */
 
 /* The table rows in registers. The interval index below is j + 254 and vpermps reads its low three
    bits, so lane (j + 6) mod 8 holds interval j. */
@@ -1048,181 +1182,130 @@ GEGLU__INLINE void geglu__erf_tables_load_avx2(geglu__erf_tables_avx2 *t) {
         t->row[row] = _mm256_permutevar8x32_ps(_mm256_loadu_ps(geglu__erf_f_table[row]), rotate);
 }
 
-/* Lanes the float core leaves to the double core (see geglu__gelu_erf_f32): rare. */
-static __m256 geglu__gelu_erf_fallback_avx2(__m256 x, const __m256 *u, __m256 y, int lanes) {
-    float xs[8], us[8], ys[8];
-    int i;
-    _mm256_storeu_ps(xs, x);
-    _mm256_storeu_ps(ys, y);
-    if (u) _mm256_storeu_ps(us, *u);
-    for (i = 0; i < 8; i++)
-        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_erf_slow(xs[i], us[i]) : geglu__gelu_erf_slow(xs[i]);
-    return _mm256_loadu_ps(ys);
+#define GEGLU__INDEX_AVX2(i, a1) j.v##i = _mm256_srli_epi32(_mm256_castps_si256((a1).v##i), 22);
+#define GEGLU__ROW_AVX2(i, row) r.v##i = _mm256_permutevar8x32_ps(row, j.v##i);
+/* The interval index of each lane: the exponent and first mantissa bit of a + 1. */
+GEGLU__INLINE geglu__index_avx2 geglu__erf_index_avx2(geglu__group_avx2 a) {
+    geglu__index_avx2 j;
+    GEGLU__EACH_AVX2(GEGLU__INDEX_AVX2, geglu__add_avx2(a, GEGLU__Y(1.0f)))
+    return j;
+}
+GEGLU__INLINE geglu__group_avx2 geglu__erf_row_avx2(geglu__index_avx2 j, __m256 row) {
+    geglu__group_avx2 r;
+    GEGLU__EACH_AVX2(GEGLU__ROW_AVX2, row)
+    return r;
 }
 
-/* GELU(x), times u when u is not NULL. */
-GEGLU__INLINE __m256 geglu__gelu_erf_avx2(__m256 x, const __m256 *u,
-                                          const geglu__erf_tables_avx2 *t) {
-    __m256 a = _mm256_min_ps(_mm256_andnot_ps(GEGLU__YF(-0.0f), x), GEGLU__YF(GEGLU__ERF_F_A_MAX));
-    __m256i j = _mm256_srli_epi32(_mm256_castps_si256(_mm256_add_ps(a, GEGLU__YF(1.0f))), 22);
-    __m256 d = _mm256_sub_ps(a, _mm256_permutevar8x32_ps(t->row[0], j));
-    __m256 c0 = _mm256_permutevar8x32_ps(t->row[1], j);
-    __m256 h = _mm256_permutevar8x32_ps(t->row[9], j);
-    __m256 na = _mm256_mul_ps(a, GEGLU__YF(-0.5f));
-    __m256 th = _mm256_mul_ps(na, a);
-    __m256 tl = _mm256_fmsub_ps(na, a, th);
-    __m256 sh = _mm256_fmadd_ps(th, GEGLU__YF(GEGLU__F_LOG2E), GEGLU__YF(GEGLU__F_SHIFTER));
-    __m256 k = _mm256_sub_ps(sh, GEGLU__YF(GEGLU__F_SHIFTER));
-    __m256 rh = _mm256_fnmadd_ps(k, GEGLU__YF(GEGLU__F_LN2_HI), th);
-    __m256 rl = _mm256_fnmadd_ps(k, GEGLU__YF(GEGLU__F_LN2_LO), tl);
-    __m256 r = _mm256_add_ps(rh, rl);
-    __m256 re = _mm256_add_ps(_mm256_sub_ps(rh, r), rl);
-    __m256 p = _mm256_fmadd_ps(GEGLU__YF(GEGLU__F_EXP_P4), r, GEGLU__YF(GEGLU__F_EXP_P3));
-    __m256 s, gu, w, y, scale, fix;
-    int slow;
-    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[8], j));
-    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[7], j));
-    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[6], j));
-    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[5], j));
-    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[4], j));
-    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[3], j));
-    h = _mm256_fmadd_ps(h, d, _mm256_permutevar8x32_ps(t->row[2], j));
-    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__F_EXP_P2));
-    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__F_EXP_P1));
-    p = _mm256_fmadd_ps(p, r, GEGLU__YF(0.5f));
-    s = _mm256_fmadd_ps(_mm256_mul_ps(r, r), p, re);
-    gu = _mm256_fmadd_ps(d, h, c0);
-    w = _mm256_fmadd_ps(gu, r, _mm256_mul_ps(gu, s));
-    w = _mm256_fmadd_ps(d, h, w);
-    /* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122) */
-    scale = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(sh), 23),
-                                                 _mm256_set1_epi32(127 << 23)));
-    y = _mm256_sub_ps(_mm256_max_ps(GEGLU__YF(-0.0f), x), _mm256_mul_ps(_mm256_add_ps(c0, w), scale));
-    fix = _mm256_cmp_ps(x, GEGLU__YF(GEGLU__ERF_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
-    if (u) {
-        /* 0 < a < 2^-100 as one signed compare: bits(a) - 1 - 2^31 < bits(2^-100) - 1 - 2^31 */
-        __m256i biased = _mm256_add_epi32(_mm256_castps_si256(a), _mm256_set1_epi32(INT32_MAX));
-        __m256i tiny = _mm256_cmpgt_epi32(
-            _mm256_add_epi32(_mm256_castps_si256(GEGLU__YF(GEGLU__ERF_F_TINY)), _mm256_set1_epi32(INT32_MAX)),
-            biased);
-        y = _mm256_mul_ps(y, *u);
-        fix = _mm256_or_ps(fix, _mm256_castsi256_ps(tiny));
-    }
-    slow = _mm256_movemask_ps(fix);
-    return slow ? geglu__gelu_erf_fallback_avx2(x, u, y, slow) : y;
+/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
+GEGLU__INLINE geglu__group_avx2 geglu__gelu_erf_avx2(geglu__group_avx2 x, const geglu__group_avx2 *u,
+                                                     const geglu__erf_tables_avx2 *t, uint64_t *slow) {
+    geglu__group_avx2 a = geglu__min_avx2(geglu__andnot_avx2(GEGLU__Y(-0.0f), x), GEGLU__Y(GEGLU__ERF_F_A_MAX));
+    geglu__index_avx2 j = geglu__erf_index_avx2(a);
+    geglu__group_avx2 d = geglu__sub_avx2(a, geglu__erf_row_avx2(j, t->row[0]));
+    geglu__group_avx2 c0 = geglu__erf_row_avx2(j, t->row[1]);
+    geglu__group_avx2 h = geglu__erf_row_avx2(j, t->row[9]);
+    geglu__group_avx2 na = geglu__mul_avx2(a, GEGLU__Y(-0.5f));
+    geglu__group_avx2 th = geglu__mul_avx2(na, a);
+    geglu__group_avx2 tl = geglu__fmsub_avx2(na, a, th);
+    geglu__group_avx2 sh = geglu__fmadd_avx2(th, GEGLU__Y(GEGLU__F_LOG2E), GEGLU__Y(GEGLU__F_SHIFTER));
+    geglu__group_avx2 k = geglu__sub_avx2(sh, GEGLU__Y(GEGLU__F_SHIFTER));
+    geglu__group_avx2 rh = geglu__fnmadd_avx2(k, GEGLU__Y(GEGLU__F_LN2_HI), th);
+    geglu__group_avx2 rl = geglu__fnmadd_avx2(k, GEGLU__Y(GEGLU__F_LN2_LO), tl);
+    geglu__group_avx2 r = geglu__add_avx2(rh, rl);
+    geglu__group_avx2 re = geglu__add_avx2(geglu__sub_avx2(rh, r), rl);
+    geglu__group_avx2 p = geglu__fmadd_avx2(GEGLU__Y(GEGLU__F_EXP_P4), r, GEGLU__Y(GEGLU__F_EXP_P3));
+    geglu__group_avx2 s, gu, w, y;
+    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[8]));
+    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[7]));
+    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[6]));
+    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[5]));
+    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[4]));
+    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[3]));
+    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[2]));
+    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__F_EXP_P2));
+    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__F_EXP_P1));
+    p = geglu__fmadd_avx2(p, r, GEGLU__Y(0.5f));
+    s = geglu__fmadd_avx2(geglu__mul_avx2(r, r), p, re);
+    gu = geglu__fmadd_avx2(d, h, c0);
+    w = geglu__fmadd_avx2(gu, r, geglu__mul_avx2(gu, s));
+    w = geglu__fmadd_avx2(d, h, w);
+    y = geglu__sub_avx2(geglu__max_avx2(GEGLU__Y(-0.0f), x),
+                        geglu__mul_avx2(geglu__add_avx2(c0, w), geglu__pow2_avx2(sh)));
+    if (u) y = geglu__mul_avx2(y, *u);
+    *slow = geglu__slow_lanes_avx2(x, a, GEGLU__ERF_F_X_MIN, u != NULL);
+    return y;
 }
 
-/* Lanes [0, count) of a mask for _mm256_maskload_ps / _mm256_maskstore_ps, count <= 8. */
-static inline __m256i geglu__tail_mask8_avx2(size_t count) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, 16 lanes ---- */
+
+/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
+GEGLU__INLINE geglu__group_avx2 geglu__gelu_tanh_avx2(geglu__group_avx2 x, const geglu__group_avx2 *u,
+                                                      uint64_t *slow) {
+    geglu__group_avx2 a = geglu__andnot_avx2(GEGLU__Y(-0.0f), geglu__min_avx2(x, GEGLU__Y(GEGLU__TANH_F_X_MAX)));
+    geglu__group_avx2 a2h = geglu__mul_avx2(a, a);
+    geglu__group_avx2 a2l = geglu__fmsub_avx2(a, a, a2h);
+    geglu__group_avx2 gh = geglu__fmadd_avx2(GEGLU__Y(GEGLU__TANH_F_B2H), a2h, GEGLU__Y(GEGLU__TANH_F_B1H));
+    geglu__group_avx2 gl = geglu__fmadd_avx2(
+        GEGLU__Y(GEGLU__TANH_F_B2H), a2l,
+        geglu__fmadd_avx2(GEGLU__Y(GEGLU__TANH_F_B2L), a2h, GEGLU__Y(GEGLU__TANH_F_B1L)));
+    geglu__group_avx2 sh, k, r, p, w, d, q, c, y;
+    gl = geglu__add_avx2(gl, geglu__fmsub_avx2(GEGLU__Y(GEGLU__TANH_F_B2H), a2h,
+                                               geglu__sub_avx2(gh, GEGLU__Y(GEGLU__TANH_F_B1H))));
+    sh = geglu__fnmadd_avx2(a, gh, GEGLU__Y(GEGLU__F_SHIFTER));
+    k = geglu__sub_avx2(sh, GEGLU__Y(GEGLU__F_SHIFTER));
+    r = geglu__fnmadd_avx2(a, gl, geglu__fnmsub_avx2(a, gh, k));
+    p = geglu__fmadd_avx2(GEGLU__Y(GEGLU__TANH_F_Q5), r, GEGLU__Y(GEGLU__TANH_F_Q4));
+    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q3));
+    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q2));
+    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q1));
+    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q0));
+    w = geglu__mul_avx2(geglu__fmadd_avx2(r, p, GEGLU__Y(1.0f)), geglu__pow2_avx2(sh)); /* k >= -96 */
+    d = geglu__add_avx2(GEGLU__Y(1.0f), w);
+    q = geglu__div_avx2(a, d);
+    c = geglu__fnmadd_avx2(q, w, geglu__sub_avx2(a, q));
+    c = geglu__mul_avx2(c, geglu__mul_avx2(w, geglu__fnmadd_avx2(d, GEGLU__Y(GEGLU__TANH_F_RCP_B),
+                                                                 GEGLU__Y(GEGLU__TANH_F_RCP_A))));
+    y = geglu__sub_avx2(geglu__max_avx2(GEGLU__Y(-0.0f), x), geglu__fmadd_avx2(w, q, c));
+    if (u) y = geglu__mul_avx2(y, *u);
+    *slow = geglu__slow_lanes_avx2(x, a, GEGLU__TANH_F_X_MIN, u != NULL);
+    return y;
 }
 
-/* GELU(a) (times u when u is not NULL); inlined into each caller with u known. */
-GEGLU__INLINE void geglu__gelu_erf_loop_avx2(float *h, const float *a, const float *u, size_t n) {
+/* GELU(x), times u when u is not NULL, every lane right. */
+GEGLU__INLINE geglu__group_avx2 geglu__gelu_group_avx2(geglu__group_avx2 x, const geglu__group_avx2 *u,
+                                                       const geglu__erf_tables_avx2 *t, geglu_gelu kind) {
+    uint64_t slow;
+    geglu__group_avx2 y = kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx2(x, u, &slow)
+                                                  : geglu__gelu_erf_avx2(x, u, t, &slow);
+    return slow ? geglu__gelu_fix_avx2(y, x, u, slow, kind) : y;
+}
+
+/* One group of GELU(a) (times u when u is not NULL): count >= 16 lanes, or a masked tail. */
+GEGLU__INLINE void geglu__gelu_step_avx2(float *h, const float *a, const float *u, size_t count,
+                                         const geglu__erf_tables_avx2 *t, geglu_gelu kind) {
+    geglu__group_avx2 uv = u ? geglu__load_avx2(u, count) : GEGLU__Y(0.0f);
+    geglu__store_avx2(h, geglu__gelu_group_avx2(geglu__load_avx2(a, count), u ? &uv : NULL, t, kind), count);
+}
+
+/* GELU(a) (times u when u is not NULL); inlined into each caller with u and the kind known. */
+GEGLU__INLINE void geglu__gelu_loop_avx2(float *h, const float *a, const float *u, size_t n,
+                                         geglu_gelu kind) {
     geglu__erf_tables_avx2 t;
-    size_t i = 0;
-    geglu__erf_tables_load_avx2(&t);
-    for (; i + 16 <= n; i += 16) { /* two independent blocks per step */
-        __m256 u0 = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
-        __m256 u1 = u ? _mm256_loadu_ps(u + i + 8) : _mm256_setzero_ps();
-        __m256 y0 = geglu__gelu_erf_avx2(_mm256_loadu_ps(a + i), u ? &u0 : NULL, &t);
-        __m256 y1 = geglu__gelu_erf_avx2(_mm256_loadu_ps(a + i + 8), u ? &u1 : NULL, &t);
-        _mm256_storeu_ps(h + i, y0);
-        _mm256_storeu_ps(h + i + 8, y1);
-    }
-    for (; i < n; i += 8) { /* masked loads and stores: nothing outside [0, n) is touched */
-        __m256i mask = geglu__tail_mask8_avx2(n - i < 8 ? n - i : 8);
-        __m256 uv = u ? _mm256_maskload_ps(u + i, mask) : _mm256_setzero_ps();
-        __m256 y = geglu__gelu_erf_avx2(_mm256_maskload_ps(a + i, mask), u ? &uv : NULL, &t);
-        _mm256_maskstore_ps(h + i, mask, y);
-    }
-}
-
-/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, eight lanes ---- */
-
-/* Lanes the float core leaves to the double core (see geglu__gelu_tanh_f32): rare. */
-static __m256 geglu__gelu_tanh_fallback_avx2(__m256 x, const __m256 *u, __m256 y, int lanes) {
-    float xs[8], us[8], ys[8];
-    int i;
-    _mm256_storeu_ps(xs, x);
-    _mm256_storeu_ps(ys, y);
-    if (u) _mm256_storeu_ps(us, *u);
-    for (i = 0; i < 8; i++)
-        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_tanh_slow(xs[i], us[i]) : geglu__gelu_tanh_slow(xs[i]);
-    return _mm256_loadu_ps(ys);
-}
-
-/* GELU(x), times u when u is not NULL. */
-GEGLU__INLINE __m256 geglu__gelu_tanh_avx2(__m256 x, const __m256 *u) {
-    __m256 a = _mm256_andnot_ps(GEGLU__YF(-0.0f), _mm256_min_ps(x, GEGLU__YF(GEGLU__TANH_F_X_MAX)));
-    __m256 a2h = _mm256_mul_ps(a, a);
-    __m256 a2l = _mm256_fmsub_ps(a, a, a2h);
-    __m256 gh = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_B2H), a2h, GEGLU__YF(GEGLU__TANH_F_B1H));
-    __m256 gl = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_B2H), a2l,
-                                _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_B2L), a2h, GEGLU__YF(GEGLU__TANH_F_B1L)));
-    __m256 sh, k, r, p, w, d, q, c, y, fix;
-    int slow;
-    gl = _mm256_add_ps(gl, _mm256_fmsub_ps(GEGLU__YF(GEGLU__TANH_F_B2H), a2h,
-                                           _mm256_sub_ps(gh, GEGLU__YF(GEGLU__TANH_F_B1H))));
-    sh = _mm256_fnmadd_ps(a, gh, GEGLU__YF(GEGLU__F_SHIFTER));
-    k = _mm256_sub_ps(sh, GEGLU__YF(GEGLU__F_SHIFTER));
-    r = _mm256_fnmadd_ps(a, gl, _mm256_fnmsub_ps(a, gh, k));
-    p = _mm256_fmadd_ps(GEGLU__YF(GEGLU__TANH_F_Q5), r, GEGLU__YF(GEGLU__TANH_F_Q4));
-    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q3));
-    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q2));
-    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q1));
-    p = _mm256_fmadd_ps(p, r, GEGLU__YF(GEGLU__TANH_F_Q0));
-    /* times 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -96) */
-    w = _mm256_mul_ps(_mm256_fmadd_ps(r, p, GEGLU__YF(1.0f)),
-                      _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(sh), 23),
-                                                           _mm256_set1_epi32(127 << 23))));
-    d = _mm256_add_ps(GEGLU__YF(1.0f), w);
-    q = _mm256_div_ps(a, d);
-    c = _mm256_fnmadd_ps(q, w, _mm256_sub_ps(a, q));
-    c = _mm256_mul_ps(c, _mm256_mul_ps(w, _mm256_fnmadd_ps(d, GEGLU__YF(GEGLU__TANH_F_RCP_B),
-                                                           GEGLU__YF(GEGLU__TANH_F_RCP_A))));
-    y = _mm256_sub_ps(_mm256_max_ps(GEGLU__YF(-0.0f), x), _mm256_fmadd_ps(w, q, c));
-    fix = _mm256_cmp_ps(x, GEGLU__YF(GEGLU__TANH_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
-    if (u) {
-        /* 0 < a < 2^-100 (a = |x| there) as one signed compare: bits(a) - 1 - 2^31 < bits(2^-100) - 1 - 2^31 */
-        __m256i biased = _mm256_add_epi32(_mm256_castps_si256(a), _mm256_set1_epi32(INT32_MAX));
-        __m256i tiny = _mm256_cmpgt_epi32(
-            _mm256_add_epi32(_mm256_castps_si256(GEGLU__YF(GEGLU__ERF_F_TINY)), _mm256_set1_epi32(INT32_MAX)),
-            biased);
-        y = _mm256_mul_ps(y, *u);
-        fix = _mm256_or_ps(fix, _mm256_castsi256_ps(tiny));
-    }
-    slow = _mm256_movemask_ps(fix);
-    return slow ? geglu__gelu_tanh_fallback_avx2(x, u, y, slow) : y;
-}
-
-GEGLU__INLINE void geglu__gelu_tanh_loop_avx2(float *h, const float *a, const float *u, size_t n) {
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16) { /* two independent blocks per step */
-        __m256 u0 = u ? _mm256_loadu_ps(u + i) : _mm256_setzero_ps();
-        __m256 u1 = u ? _mm256_loadu_ps(u + i + 8) : _mm256_setzero_ps();
-        __m256 y0 = geglu__gelu_tanh_avx2(_mm256_loadu_ps(a + i), u ? &u0 : NULL);
-        __m256 y1 = geglu__gelu_tanh_avx2(_mm256_loadu_ps(a + i + 8), u ? &u1 : NULL);
-        _mm256_storeu_ps(h + i, y0);
-        _mm256_storeu_ps(h + i + 8, y1);
-    }
-    for (; i < n; i += 8) { /* masked loads and stores: nothing outside [0, n) is touched */
-        __m256i mask = geglu__tail_mask8_avx2(n - i < 8 ? n - i : 8);
-        __m256 uv = u ? _mm256_maskload_ps(u + i, mask) : _mm256_setzero_ps();
-        __m256 y = geglu__gelu_tanh_avx2(_mm256_maskload_ps(a + i, mask), u ? &uv : NULL);
-        _mm256_maskstore_ps(h + i, mask, y);
-    }
+    size_t i;
+    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx2(&t);
+    for (i = 0; i + 16 <= n; i += 16) geglu__gelu_step_avx2(h + i, a + i, u ? u + i : NULL, 16, &t, kind);
+    if (i < n) geglu__gelu_step_avx2(h + i, a + i, u ? u + i : NULL, n - i, &t, kind);
 }
 
 GEGLU__PRIVATE void geglu__gelu_mul_f32_avx2(float *h, const float *a, const float *u, size_t n,
                                              geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx2(h, a, u, n);
-    else geglu__gelu_erf_loop_avx2(h, a, u, n);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_ERF);
 }
 
 GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx2(y, x, NULL, n);
-    else geglu__gelu_erf_loop_avx2(y, x, NULL, n);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_ERF);
 }
 
 /* ---- AVX2 microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
@@ -1230,12 +1313,12 @@ GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geg
    Rows past t->rows repeat the last row; their results are dropped. */
 #define GEGLU__ROWS_AVX2(X) X(0) X(1) X(2) X(3) X(4) X(5)
 
-/* GELU(a) * u for one register of a tile (the tables cost little beside the tile's FMAs). */
-GEGLU__INLINE __m256 geglu__gelu_mul8_avx2(__m256 a, __m256 u, geglu_gelu kind) {
+/* GELU(a) * u for two rows of a tile (the tables cost little beside the tile's FMAs). */
+GEGLU__INLINE geglu__group_avx2 geglu__gelu_mul16_avx2(geglu__group_avx2 a, geglu__group_avx2 u,
+                                                       geglu_gelu kind) {
     geglu__erf_tables_avx2 tables;
-    if (kind == GEGLU_GELU_TANH) return geglu__gelu_tanh_avx2(a, &u);
-    geglu__erf_tables_load_avx2(&tables);
-    return geglu__gelu_erf_avx2(a, &u, &tables);
+    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx2(&tables);
+    return geglu__gelu_group_avx2(a, &u, &tables, kind);
 }
 
 GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t, int gate,
@@ -1268,12 +1351,17 @@ GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t,
     if ((r) < rows) {                                                                     \
         if (p->bias_w) w##r = _mm256_add_ps(w##r, bias_w);                                 \
         if (p->bias_v) v##r = _mm256_add_ps(v##r, bias_v);                                 \
-        if (gate) {                                                                        \
-            _mm256_storeu_ps(out + (r) * ldo, geglu__gelu_mul8_avx2(w##r, v##r, t->gelu)); \
-        } else {                                                                           \
+        if (!gate) {                                                                       \
             _mm256_storeu_ps(out + (r) * ldo, w##r);                                       \
             _mm256_storeu_ps(out + (r) * ldo + 8, v##r);                                   \
         }                                                                                  \
+    }
+#define GEGLU__GATE_ROW(i, r) if ((r) < rows) _mm256_storeu_ps(out + (r) * ldo, h.v##i);
+#define GEGLU__GATE(r0, r1)                                                                \
+    if ((r0) < rows) {                                                                     \
+        geglu__group_avx2 a = {w##r0, w##r1}, u = {v##r0, v##r1};                            \
+        geglu__group_avx2 h = geglu__gelu_mul16_avx2(a, u, t->gelu);                         \
+        GEGLU__GATE_ROW(0, r0) GEGLU__GATE_ROW(1, r1)                                      \
     }
     GEGLU__ROWS_AVX2(GEGLU__START)
     if (t->a_tiled) {
@@ -1291,11 +1379,15 @@ GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t,
     if (p->bias_w) bias_w = _mm256_loadu_ps(p->bias_w);
     if (p->bias_v) bias_v = _mm256_loadu_ps(p->bias_v);
     GEGLU__ROWS_AVX2(GEGLU__FINISH)
+    if (gate) {
+        GEGLU__GATE(0, 1) GEGLU__GATE(2, 3) GEGLU__GATE(4, 5)
+    }
 #undef GEGLU__START
 #undef GEGLU__STEP
 #undef GEGLU__STEP_TILED
-#undef GEGLU__STEP_TILED
 #undef GEGLU__FINISH
+#undef GEGLU__GATE_ROW
+#undef GEGLU__GATE
 }
 
 GEGLU__PRIVATE void geglu__gate_tile_avx2(const geglu__panel *p, const geglu__tile *t) {
@@ -1319,11 +1411,94 @@ GEGLU__PRIVATE void geglu__down_tile_avx2(const geglu__panel *p, const geglu__ti
 /* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, sixteen lanes, the same
    operations in the same order; tails through masked loads and stores. */
 #if defined(GEGLU__AVX512)
-#define GEGLU__ZF(v) _mm512_set1_ps(v)
 
 #if GEGLU__ERF_F_ROWS != 10
 #  error "geglu.h: the vector erf cores expect 10 table rows (c, c0, h0 .. h7)"
 #endif
+
+/* A group of four registers, 64 lanes (see "register groups" in the portable core). */
+typedef struct geglu__group_avx512 {
+    __m512 v0, v1, v2, v3;
+} geglu__group_avx512;
+typedef struct geglu__index_avx512 {
+    __m512i v0, v1, v2, v3;
+} geglu__index_avx512;
+#define GEGLU__EACH_AVX512(X, arg) X(0, arg) X(1, arg) X(2, arg) X(3, arg)
+#define GEGLU__FN1_AVX512(name, op) GEGLU__GROUP_FN1(geglu__group_avx512, GEGLU__EACH_AVX512, name, op)
+#define GEGLU__FN2_AVX512(name, op) GEGLU__GROUP_FN2(geglu__group_avx512, GEGLU__EACH_AVX512, name, op)
+#define GEGLU__FN3_AVX512(name, op) GEGLU__GROUP_FN3(geglu__group_avx512, GEGLU__EACH_AVX512, name, op)
+GEGLU__FN1_AVX512(geglu__abs_avx512, _mm512_abs_ps)
+GEGLU__FN2_AVX512(geglu__add_avx512, _mm512_add_ps)
+GEGLU__FN2_AVX512(geglu__sub_avx512, _mm512_sub_ps)
+GEGLU__FN2_AVX512(geglu__mul_avx512, _mm512_mul_ps)
+GEGLU__FN2_AVX512(geglu__div_avx512, _mm512_div_ps)
+GEGLU__FN2_AVX512(geglu__min_avx512, _mm512_min_ps)
+GEGLU__FN2_AVX512(geglu__max_avx512, _mm512_max_ps)
+GEGLU__FN2_AVX512(geglu__scalef_avx512, _mm512_scalef_ps) /* a 2^floor(b), exact here */
+GEGLU__FN3_AVX512(geglu__fmadd_avx512, _mm512_fmadd_ps)   /*   a b + c */
+GEGLU__FN3_AVX512(geglu__fmsub_avx512, _mm512_fmsub_ps)   /*   a b - c */
+GEGLU__FN3_AVX512(geglu__fnmadd_avx512, _mm512_fnmadd_ps) /* -(a b) + c */
+GEGLU__FN3_AVX512(geglu__fnmsub_avx512, _mm512_fnmsub_ps) /* -(a b) - c */
+
+#define GEGLU__SET_AVX512(i, value) r.v##i = _mm512_set1_ps(value);
+GEGLU__INLINE geglu__group_avx512 geglu__set_avx512(float value) {
+    geglu__group_avx512 r;
+    GEGLU__EACH_AVX512(GEGLU__SET_AVX512, value)
+    return r;
+}
+#define GEGLU__Z(value) geglu__set_avx512(value)
+
+/* Lanes [0, count) of the group at p: whole registers by plain loads and stores, the register at
+   the tail masked (the rest zero); nothing outside [p, p + count) is touched. */
+#define GEGLU__PART_AVX512(i)                                                                    \
+    (__mmask16)(count > 16 * (i) ? (1u << (count - 16 * (i))) - 1 : 0)
+#define GEGLU__LOAD_AVX512(i, p)                                                                 \
+    r.v##i = count >= 16 * (i) + 16 ? _mm512_loadu_ps((p) + 16 * (i))                            \
+                                    : _mm512_maskz_loadu_ps(GEGLU__PART_AVX512(i), (p) + 16 * (i));
+#define GEGLU__STORE_AVX512(i, p)                                                                \
+    if (count >= 16 * (i) + 16) _mm512_storeu_ps((p) + 16 * (i), y.v##i);                        \
+    else _mm512_mask_storeu_ps((p) + 16 * (i), GEGLU__PART_AVX512(i), y.v##i);
+GEGLU__INLINE geglu__group_avx512 geglu__load_avx512(const float *p, size_t count) {
+    geglu__group_avx512 r;
+    GEGLU__EACH_AVX512(GEGLU__LOAD_AVX512, p)
+    return r;
+}
+GEGLU__INLINE void geglu__store_avx512(float *p, geglu__group_avx512 y, size_t count) {
+    GEGLU__EACH_AVX512(GEGLU__STORE_AVX512, p)
+}
+
+/* Bit 16 i + lane of the result: that lane of register i compares true. */
+#define GEGLU__BELOW_AVX512(i, limit)                                                            \
+    lanes |= (uint64_t)_mm512_cmp_ps_mask(x.v##i, _mm512_set1_ps(limit), _CMP_NGE_UQ) << (16 * (i));
+#define GEGLU__TINY_AVX512(i, unused)                                                            \
+    lanes |= (uint64_t)_mm512_mask_cmp_ps_mask(                                                  \
+                 _mm512_cmp_ps_mask(a.v##i, _mm512_setzero_ps(), _CMP_NEQ_OQ), a.v##i,            \
+                 _mm512_set1_ps(GEGLU__ERF_F_TINY), _CMP_LT_OQ) << (16 * (i));
+/* The lanes the float cores leave to the double core: x below `limit` or NaN, and for the
+   product 0 < a < 2^-100 (a = |x| wherever x is above the limit). */
+GEGLU__INLINE uint64_t geglu__slow_lanes_avx512(geglu__group_avx512 x, geglu__group_avx512 a,
+                                                float limit, int product) {
+    uint64_t lanes = 0;
+    GEGLU__EACH_AVX512(GEGLU__BELOW_AVX512, limit)
+    if (product) {
+        GEGLU__EACH_AVX512(GEGLU__TINY_AVX512, 0)
+    }
+    return lanes;
+}
+
+/* y with its slow lanes recomputed by the double core. */
+static geglu__group_avx512 geglu__gelu_fix_avx512(geglu__group_avx512 y, geglu__group_avx512 x,
+                                                  const geglu__group_avx512 *u, uint64_t lanes,
+                                                  geglu_gelu kind) {
+    float xs[64], us[64], ys[64];
+    geglu__store_avx512(xs, x, 64);
+    geglu__store_avx512(ys, y, 64);
+    if (u) geglu__store_avx512(us, *u, 64);
+    geglu__gelu_slow_lanes(ys, xs, u ? us : NULL, lanes, kind);
+    return geglu__load_avx512(ys, 64);
+}
+
+/* ---- erf kind: the float core of geglu__gelu_erf_f32, 64 lanes ---- */
 
 /* The table rows in registers. The interval index below is j + 254 and vpermps reads its low four
    bits, so lane (j + 14) mod 16 holds interval j. */
@@ -1339,161 +1514,136 @@ GEGLU__INLINE void geglu__erf_tables_load_avx512(geglu__erf_tables_avx512 *t) {
                                             _mm512_maskz_loadu_ps(0x00ff, geglu__erf_f_table[row]));
 }
 
-/* Lanes the float core leaves to the double core (see geglu__gelu_erf_f32): rare. */
-static __m512 geglu__gelu_erf_fallback_avx512(__m512 x, const __m512 *u, __m512 y, __mmask16 lanes) {
-    float xs[16], us[16], ys[16];
-    int i;
-    _mm512_storeu_ps(xs, x);
-    _mm512_storeu_ps(ys, y);
-    if (u) _mm512_storeu_ps(us, *u);
-    for (i = 0; i < 16; i++)
-        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_erf_slow(xs[i], us[i]) : geglu__gelu_erf_slow(xs[i]);
-    return _mm512_loadu_ps(ys);
+#define GEGLU__INDEX_AVX512(i, a1) j.v##i = _mm512_srli_epi32(_mm512_castps_si512((a1).v##i), 22);
+#define GEGLU__ROW_AVX512(i, row) r.v##i = _mm512_permutexvar_ps(j.v##i, row);
+/* The interval index of each lane: the exponent and first mantissa bit of a + 1. */
+GEGLU__INLINE geglu__index_avx512 geglu__erf_index_avx512(geglu__group_avx512 a) {
+    geglu__index_avx512 j;
+    GEGLU__EACH_AVX512(GEGLU__INDEX_AVX512, geglu__add_avx512(a, GEGLU__Z(1.0f)))
+    return j;
+}
+GEGLU__INLINE geglu__group_avx512 geglu__erf_row_avx512(geglu__index_avx512 j, __m512 row) {
+    geglu__group_avx512 r;
+    GEGLU__EACH_AVX512(GEGLU__ROW_AVX512, row)
+    return r;
 }
 
-/* GELU(x), times u when u is not NULL. */
-GEGLU__INLINE __m512 geglu__gelu_erf_avx512(__m512 x, const __m512 *u,
-                                            const geglu__erf_tables_avx512 *t) {
-    __m512 a = _mm512_min_ps(_mm512_abs_ps(x), GEGLU__ZF(GEGLU__ERF_F_A_MAX));
-    __m512i j = _mm512_srli_epi32(_mm512_castps_si512(_mm512_add_ps(a, GEGLU__ZF(1.0f))), 22);
-    __m512 d = _mm512_sub_ps(a, _mm512_permutexvar_ps(j, t->row[0]));
-    __m512 c0 = _mm512_permutexvar_ps(j, t->row[1]);
-    __m512 h = _mm512_permutexvar_ps(j, t->row[9]);
-    __m512 na = _mm512_mul_ps(a, GEGLU__ZF(-0.5f));
-    __m512 th = _mm512_mul_ps(na, a);
-    __m512 tl = _mm512_fmsub_ps(na, a, th);
-    __m512 sh = _mm512_fmadd_ps(th, GEGLU__ZF(GEGLU__F_LOG2E), GEGLU__ZF(GEGLU__F_SHIFTER));
-    __m512 k = _mm512_sub_ps(sh, GEGLU__ZF(GEGLU__F_SHIFTER));
-    __m512 rh = _mm512_fnmadd_ps(k, GEGLU__ZF(GEGLU__F_LN2_HI), th);
-    __m512 rl = _mm512_fnmadd_ps(k, GEGLU__ZF(GEGLU__F_LN2_LO), tl);
-    __m512 r = _mm512_add_ps(rh, rl);
-    __m512 re = _mm512_add_ps(_mm512_sub_ps(rh, r), rl);
-    __m512 p = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__F_EXP_P4), r, GEGLU__ZF(GEGLU__F_EXP_P3));
-    __m512 s, gu, w, y;
-    __mmask16 slow;
-    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[8]));
-    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[7]));
-    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[6]));
-    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[5]));
-    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[4]));
-    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[3]));
-    h = _mm512_fmadd_ps(h, d, _mm512_permutexvar_ps(j, t->row[2]));
-    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__F_EXP_P2));
-    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__F_EXP_P1));
-    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(0.5f));
-    s = _mm512_fmadd_ps(_mm512_mul_ps(r, r), p, re);
-    gu = _mm512_fmadd_ps(d, h, c0);
-    w = _mm512_fmadd_ps(gu, r, _mm512_mul_ps(gu, s));
-    w = _mm512_fmadd_ps(d, h, w);
-    y = _mm512_sub_ps(_mm512_max_ps(GEGLU__ZF(-0.0f), x),
-                      _mm512_scalef_ps(_mm512_add_ps(c0, w), k)); /* exact, like the multiply */
-    slow = _mm512_cmp_ps_mask(x, GEGLU__ZF(GEGLU__ERF_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
-    if (u) {
-        y = _mm512_mul_ps(y, *u);
-        slow |= _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_NEQ_OQ), a,
-                                        GEGLU__ZF(GEGLU__ERF_F_TINY), _CMP_LT_OQ);
-    }
-    return slow ? geglu__gelu_erf_fallback_avx512(x, u, y, slow) : y;
+/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
+GEGLU__INLINE geglu__group_avx512 geglu__gelu_erf_avx512(geglu__group_avx512 x,
+                                                         const geglu__group_avx512 *u,
+                                                         const geglu__erf_tables_avx512 *t,
+                                                         uint64_t *slow) {
+    geglu__group_avx512 a = geglu__min_avx512(geglu__abs_avx512(x), GEGLU__Z(GEGLU__ERF_F_A_MAX));
+    geglu__index_avx512 j = geglu__erf_index_avx512(a);
+    geglu__group_avx512 d = geglu__sub_avx512(a, geglu__erf_row_avx512(j, t->row[0]));
+    geglu__group_avx512 c0 = geglu__erf_row_avx512(j, t->row[1]);
+    geglu__group_avx512 h = geglu__erf_row_avx512(j, t->row[9]);
+    geglu__group_avx512 na = geglu__mul_avx512(a, GEGLU__Z(-0.5f));
+    geglu__group_avx512 th = geglu__mul_avx512(na, a);
+    geglu__group_avx512 tl = geglu__fmsub_avx512(na, a, th);
+    geglu__group_avx512 sh = geglu__fmadd_avx512(th, GEGLU__Z(GEGLU__F_LOG2E), GEGLU__Z(GEGLU__F_SHIFTER));
+    geglu__group_avx512 k = geglu__sub_avx512(sh, GEGLU__Z(GEGLU__F_SHIFTER));
+    geglu__group_avx512 rh = geglu__fnmadd_avx512(k, GEGLU__Z(GEGLU__F_LN2_HI), th);
+    geglu__group_avx512 rl = geglu__fnmadd_avx512(k, GEGLU__Z(GEGLU__F_LN2_LO), tl);
+    geglu__group_avx512 r = geglu__add_avx512(rh, rl);
+    geglu__group_avx512 re = geglu__add_avx512(geglu__sub_avx512(rh, r), rl);
+    geglu__group_avx512 p = geglu__fmadd_avx512(GEGLU__Z(GEGLU__F_EXP_P4), r, GEGLU__Z(GEGLU__F_EXP_P3));
+    geglu__group_avx512 s, gu, w, y;
+    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[8]));
+    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[7]));
+    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[6]));
+    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[5]));
+    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[4]));
+    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[3]));
+    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[2]));
+    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__F_EXP_P2));
+    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__F_EXP_P1));
+    p = geglu__fmadd_avx512(p, r, GEGLU__Z(0.5f));
+    s = geglu__fmadd_avx512(geglu__mul_avx512(r, r), p, re);
+    gu = geglu__fmadd_avx512(d, h, c0);
+    w = geglu__fmadd_avx512(gu, r, geglu__mul_avx512(gu, s));
+    w = geglu__fmadd_avx512(d, h, w);
+    y = geglu__sub_avx512(geglu__max_avx512(GEGLU__Z(-0.0f), x),
+                          geglu__scalef_avx512(geglu__add_avx512(c0, w), k));
+    if (u) y = geglu__mul_avx512(y, *u);
+    *slow = geglu__slow_lanes_avx512(x, a, GEGLU__ERF_F_X_MIN, u != NULL);
+    return y;
 }
 
-/* GELU(a) (times u when u is not NULL); inlined into each caller with u known. */
-GEGLU__INLINE void geglu__gelu_erf_loop_avx512(float *h, const float *a, const float *u, size_t n) {
+/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, 64 lanes ---- */
+
+/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
+GEGLU__INLINE geglu__group_avx512 geglu__gelu_tanh_avx512(geglu__group_avx512 x,
+                                                          const geglu__group_avx512 *u,
+                                                          uint64_t *slow) {
+    geglu__group_avx512 a = geglu__abs_avx512(geglu__min_avx512(x, GEGLU__Z(GEGLU__TANH_F_X_MAX)));
+    geglu__group_avx512 a2h = geglu__mul_avx512(a, a);
+    geglu__group_avx512 a2l = geglu__fmsub_avx512(a, a, a2h);
+    geglu__group_avx512 gh = geglu__fmadd_avx512(GEGLU__Z(GEGLU__TANH_F_B2H), a2h, GEGLU__Z(GEGLU__TANH_F_B1H));
+    geglu__group_avx512 gl = geglu__fmadd_avx512(
+        GEGLU__Z(GEGLU__TANH_F_B2H), a2l,
+        geglu__fmadd_avx512(GEGLU__Z(GEGLU__TANH_F_B2L), a2h, GEGLU__Z(GEGLU__TANH_F_B1L)));
+    geglu__group_avx512 sh, k, r, p, w, d, q, c, y;
+    gl = geglu__add_avx512(gl, geglu__fmsub_avx512(GEGLU__Z(GEGLU__TANH_F_B2H), a2h,
+                                                   geglu__sub_avx512(gh, GEGLU__Z(GEGLU__TANH_F_B1H))));
+    sh = geglu__fnmadd_avx512(a, gh, GEGLU__Z(GEGLU__F_SHIFTER));
+    k = geglu__sub_avx512(sh, GEGLU__Z(GEGLU__F_SHIFTER));
+    r = geglu__fnmadd_avx512(a, gl, geglu__fnmsub_avx512(a, gh, k));
+    p = geglu__fmadd_avx512(GEGLU__Z(GEGLU__TANH_F_Q5), r, GEGLU__Z(GEGLU__TANH_F_Q4));
+    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q3));
+    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q2));
+    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q1));
+    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q0));
+    w = geglu__scalef_avx512(geglu__fmadd_avx512(r, p, GEGLU__Z(1.0f)), k);
+    d = geglu__add_avx512(GEGLU__Z(1.0f), w);
+    q = geglu__div_avx512(a, d);
+    c = geglu__fnmadd_avx512(q, w, geglu__sub_avx512(a, q));
+    c = geglu__mul_avx512(c, geglu__mul_avx512(w, geglu__fnmadd_avx512(d, GEGLU__Z(GEGLU__TANH_F_RCP_B),
+                                                                       GEGLU__Z(GEGLU__TANH_F_RCP_A))));
+    y = geglu__sub_avx512(geglu__max_avx512(GEGLU__Z(-0.0f), x), geglu__fmadd_avx512(w, q, c));
+    if (u) y = geglu__mul_avx512(y, *u);
+    *slow = geglu__slow_lanes_avx512(x, a, GEGLU__TANH_F_X_MIN, u != NULL);
+    return y;
+}
+
+/* GELU(x), times u when u is not NULL, every lane right. */
+GEGLU__INLINE geglu__group_avx512 geglu__gelu_group_avx512(geglu__group_avx512 x,
+                                                           const geglu__group_avx512 *u,
+                                                           const geglu__erf_tables_avx512 *t,
+                                                           geglu_gelu kind) {
+    uint64_t slow;
+    geglu__group_avx512 y = kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx512(x, u, &slow)
+                                                    : geglu__gelu_erf_avx512(x, u, t, &slow);
+    return slow ? geglu__gelu_fix_avx512(y, x, u, slow, kind) : y;
+}
+
+/* One group of GELU(a) (times u when u is not NULL): count >= 64 lanes, or a masked tail. */
+GEGLU__INLINE void geglu__gelu_step_avx512(float *h, const float *a, const float *u, size_t count,
+                                           const geglu__erf_tables_avx512 *t, geglu_gelu kind) {
+    geglu__group_avx512 uv = u ? geglu__load_avx512(u, count) : GEGLU__Z(0.0f);
+    geglu__store_avx512(h, geglu__gelu_group_avx512(geglu__load_avx512(a, count), u ? &uv : NULL, t, kind),
+                        count);
+}
+
+/* GELU(a) (times u when u is not NULL); inlined into each caller with u and the kind known. */
+GEGLU__INLINE void geglu__gelu_loop_avx512(float *h, const float *a, const float *u, size_t n,
+                                           geglu_gelu kind) {
     geglu__erf_tables_avx512 t;
-    size_t i = 0;
-    geglu__erf_tables_load_avx512(&t);
-    for (; i + 32 <= n; i += 32) { /* two independent blocks per step */
-        __m512 u0 = u ? _mm512_loadu_ps(u + i) : _mm512_setzero_ps();
-        __m512 u1 = u ? _mm512_loadu_ps(u + i + 16) : _mm512_setzero_ps();
-        __m512 y0 = geglu__gelu_erf_avx512(_mm512_loadu_ps(a + i), u ? &u0 : NULL, &t);
-        __m512 y1 = geglu__gelu_erf_avx512(_mm512_loadu_ps(a + i + 16), u ? &u1 : NULL, &t);
-        _mm512_storeu_ps(h + i, y0);
-        _mm512_storeu_ps(h + i + 16, y1);
-    }
-    for (; i < n; i += 16) { /* masked loads and stores: nothing outside [0, n) is touched */
-        __mmask16 mask = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
-        __m512 uv = u ? _mm512_maskz_loadu_ps(mask, u + i) : _mm512_setzero_ps();
-        __m512 y = geglu__gelu_erf_avx512(_mm512_maskz_loadu_ps(mask, a + i), u ? &uv : NULL, &t);
-        _mm512_mask_storeu_ps(h + i, mask, y);
-    }
-}
-
-/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, sixteen lanes ---- */
-
-/* Lanes the float core leaves to the double core (see geglu__gelu_tanh_f32): rare. */
-static __m512 geglu__gelu_tanh_fallback_avx512(__m512 x, const __m512 *u, __m512 y, __mmask16 lanes) {
-    float xs[16], us[16], ys[16];
-    int i;
-    _mm512_storeu_ps(xs, x);
-    _mm512_storeu_ps(ys, y);
-    if (u) _mm512_storeu_ps(us, *u);
-    for (i = 0; i < 16; i++)
-        if ((lanes >> i) & 1) ys[i] = u ? geglu__gelu_mul_tanh_slow(xs[i], us[i]) : geglu__gelu_tanh_slow(xs[i]);
-    return _mm512_loadu_ps(ys);
-}
-
-/* GELU(x), times u when u is not NULL. */
-GEGLU__INLINE __m512 geglu__gelu_tanh_avx512(__m512 x, const __m512 *u) {
-    __m512 a = _mm512_abs_ps(_mm512_min_ps(x, GEGLU__ZF(GEGLU__TANH_F_X_MAX)));
-    __m512 a2h = _mm512_mul_ps(a, a);
-    __m512 a2l = _mm512_fmsub_ps(a, a, a2h);
-    __m512 gh = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_B2H), a2h, GEGLU__ZF(GEGLU__TANH_F_B1H));
-    __m512 gl = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_B2H), a2l,
-                                _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_B2L), a2h, GEGLU__ZF(GEGLU__TANH_F_B1L)));
-    __m512 sh, k, r, p, w, d, q, c, y;
-    __mmask16 slow;
-    gl = _mm512_add_ps(gl, _mm512_fmsub_ps(GEGLU__ZF(GEGLU__TANH_F_B2H), a2h,
-                                           _mm512_sub_ps(gh, GEGLU__ZF(GEGLU__TANH_F_B1H))));
-    sh = _mm512_fnmadd_ps(a, gh, GEGLU__ZF(GEGLU__F_SHIFTER));
-    k = _mm512_sub_ps(sh, GEGLU__ZF(GEGLU__F_SHIFTER));
-    r = _mm512_fnmadd_ps(a, gl, _mm512_fnmsub_ps(a, gh, k));
-    p = _mm512_fmadd_ps(GEGLU__ZF(GEGLU__TANH_F_Q5), r, GEGLU__ZF(GEGLU__TANH_F_Q4));
-    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q3));
-    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q2));
-    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q1));
-    p = _mm512_fmadd_ps(p, r, GEGLU__ZF(GEGLU__TANH_F_Q0));
-    w = _mm512_scalef_ps(_mm512_fmadd_ps(r, p, GEGLU__ZF(1.0f)), k); /* exact */
-    d = _mm512_add_ps(GEGLU__ZF(1.0f), w);
-    q = _mm512_div_ps(a, d);
-    c = _mm512_fnmadd_ps(q, w, _mm512_sub_ps(a, q));
-    c = _mm512_mul_ps(c, _mm512_mul_ps(w, _mm512_fnmadd_ps(d, GEGLU__ZF(GEGLU__TANH_F_RCP_B),
-                                                           GEGLU__ZF(GEGLU__TANH_F_RCP_A))));
-    y = _mm512_sub_ps(_mm512_max_ps(GEGLU__ZF(-0.0f), x), _mm512_fmadd_ps(w, q, c));
-    slow = _mm512_cmp_ps_mask(x, GEGLU__ZF(GEGLU__TANH_F_X_MIN), _CMP_NGE_UQ); /* NaN too */
-    if (u) { /* a = |x| wherever |x| < 9 */
-        y = _mm512_mul_ps(y, *u);
-        slow |= _mm512_mask_cmp_ps_mask(_mm512_cmp_ps_mask(a, _mm512_setzero_ps(), _CMP_NEQ_OQ), a,
-                                        GEGLU__ZF(GEGLU__ERF_F_TINY), _CMP_LT_OQ);
-    }
-    return slow ? geglu__gelu_tanh_fallback_avx512(x, u, y, slow) : y;
-}
-
-GEGLU__INLINE void geglu__gelu_tanh_loop_avx512(float *h, const float *a, const float *u, size_t n) {
-    size_t i = 0;
-    for (; i + 32 <= n; i += 32) { /* two independent blocks per step */
-        __m512 u0 = u ? _mm512_loadu_ps(u + i) : _mm512_setzero_ps();
-        __m512 u1 = u ? _mm512_loadu_ps(u + i + 16) : _mm512_setzero_ps();
-        __m512 y0 = geglu__gelu_tanh_avx512(_mm512_loadu_ps(a + i), u ? &u0 : NULL);
-        __m512 y1 = geglu__gelu_tanh_avx512(_mm512_loadu_ps(a + i + 16), u ? &u1 : NULL);
-        _mm512_storeu_ps(h + i, y0);
-        _mm512_storeu_ps(h + i + 16, y1);
-    }
-    for (; i < n; i += 16) { /* masked loads and stores: nothing outside [0, n) is touched */
-        __mmask16 mask = n - i >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - i)) - 1);
-        __m512 uv = u ? _mm512_maskz_loadu_ps(mask, u + i) : _mm512_setzero_ps();
-        __m512 y = geglu__gelu_tanh_avx512(_mm512_maskz_loadu_ps(mask, a + i), u ? &uv : NULL);
-        _mm512_mask_storeu_ps(h + i, mask, y);
-    }
+    size_t i;
+    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx512(&t);
+    for (i = 0; i + 64 <= n; i += 64) geglu__gelu_step_avx512(h + i, a + i, u ? u + i : NULL, 64, &t, kind);
+    if (i < n) geglu__gelu_step_avx512(h + i, a + i, u ? u + i : NULL, n - i, &t, kind);
 }
 
 GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const float *u, size_t n,
                                                geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx512(h, a, u, n);
-    else geglu__gelu_erf_loop_avx512(h, a, u, n);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_ERF);
 }
 
 GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_avx512(y, x, NULL, n);
-    else geglu__gelu_erf_loop_avx512(y, x, NULL, n);
+    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_TANH);
+    else geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_ERF);
 }
 
 /* ---- AVX-512 microkernel: 12 rows x (16 + 16) columns ---------------------------------------- */
@@ -1502,12 +1652,12 @@ GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, g
    last row (their results are dropped), so a short tile costs time, never a branch. */
 #define GEGLU__ROWS_AVX512(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
-/* GELU(a) * u for one register of a tile (the tables cost little beside the tile's FMAs). */
-GEGLU__INLINE __m512 geglu__gelu_mul16_avx512(__m512 a, __m512 u, geglu_gelu kind) {
+/* GELU(a) * u for four rows of a tile (the tables cost little beside the tile's FMAs). */
+GEGLU__INLINE geglu__group_avx512 geglu__gelu_mul64_avx512(geglu__group_avx512 a, geglu__group_avx512 u,
+                                                           geglu_gelu kind) {
     geglu__erf_tables_avx512 tables;
-    if (kind == GEGLU_GELU_TANH) return geglu__gelu_tanh_avx512(a, &u);
-    geglu__erf_tables_load_avx512(&tables);
-    return geglu__gelu_erf_avx512(a, &u, &tables);
+    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx512(&tables);
+    return geglu__gelu_group_avx512(a, &u, &tables, kind);
 }
 
 GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *t, int gate,
@@ -1540,12 +1690,17 @@ GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *
     if ((r) < rows) {                                                                     \
         if (p->bias_w) w##r = _mm512_add_ps(w##r, bias_w);                                 \
         if (p->bias_v) v##r = _mm512_add_ps(v##r, bias_v);                                 \
-        if (gate) {                                                                        \
-            _mm512_storeu_ps(out + (r) * ldo, geglu__gelu_mul16_avx512(w##r, v##r, t->gelu)); \
-        } else {                                                                           \
+        if (!gate) {                                                                       \
             _mm512_storeu_ps(out + (r) * ldo, w##r);                                       \
             _mm512_storeu_ps(out + (r) * ldo + 16, v##r);                                  \
         }                                                                                  \
+    }
+#define GEGLU__GATE_ROW(i, r) if ((r) < rows) _mm512_storeu_ps(out + (r) * ldo, h.v##i);
+#define GEGLU__GATE(r0, r1, r2, r3)                                                        \
+    if ((r0) < rows) {                                                                     \
+        geglu__group_avx512 a = {w##r0, w##r1, w##r2, w##r3}, u = {v##r0, v##r1, v##r2, v##r3}; \
+        geglu__group_avx512 h = geglu__gelu_mul64_avx512(a, u, t->gelu);                     \
+        GEGLU__GATE_ROW(0, r0) GEGLU__GATE_ROW(1, r1) GEGLU__GATE_ROW(2, r2) GEGLU__GATE_ROW(3, r3) \
     }
     GEGLU__ROWS_AVX512(GEGLU__START)
     if (t->a_tiled) {
@@ -1563,10 +1718,15 @@ GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *
     if (p->bias_w) bias_w = _mm512_loadu_ps(p->bias_w);
     if (p->bias_v) bias_v = _mm512_loadu_ps(p->bias_v);
     GEGLU__ROWS_AVX512(GEGLU__FINISH)
+    if (gate) {
+        GEGLU__GATE(0, 1, 2, 3) GEGLU__GATE(4, 5, 6, 7) GEGLU__GATE(8, 9, 10, 11)
+    }
 #undef GEGLU__START
 #undef GEGLU__STEP
 #undef GEGLU__STEP_TILED
 #undef GEGLU__FINISH
+#undef GEGLU__GATE_ROW
+#undef GEGLU__GATE
 }
 
 GEGLU__PRIVATE void geglu__gate_tile_avx512(const geglu__panel *p, const geglu__tile *t) {
@@ -1591,6 +1751,22 @@ GEGLU__PRIVATE void geglu__down_tile_avx512(const geglu__panel *p, const geglu__
    in the same order (the erf table lookups go lane by lane); tails through a small local copy. */
 #if defined(GEGLU__NEON)
 #define GEGLU__NF(v) vdupq_n_f32(v)
+
+/* y with its slow lanes (all ones in `slow`) recomputed by the double core: rare. */
+static float32x4_t geglu__gelu_fix_neon(float32x4_t y, float32x4_t x, const float32x4_t *u,
+                                        uint32x4_t slow, geglu_gelu kind) {
+    float xs[4], us[4], ys[4];
+    uint32_t m[4];
+    uint64_t lanes = 0;
+    int i;
+    vst1q_f32(xs, x);
+    vst1q_f32(ys, y);
+    vst1q_u32(m, slow);
+    if (u) vst1q_f32(us, *u);
+    for (i = 0; i < 4; i++) lanes |= (uint64_t)(m[i] & 1) << i;
+    geglu__gelu_slow_lanes(ys, xs, u ? us : NULL, lanes, kind);
+    return vld1q_f32(ys);
+}
 
 /* Row `row` of the table at the interval index of each lane. */
 static inline float32x4_t geglu__erf_row_neon(int row, uint32x4_t j) {
@@ -1623,7 +1799,7 @@ static inline float32x4_t geglu__gelu_erf_neon(float32x4_t x, const float32x4_t 
     float32x4_t p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P3), GEGLU__NF(GEGLU__F_EXP_P4), r);
     float32x4_t s, gu, w, y, scale;
     uint32x4_t slow;
-    int row, i;
+    int row;
     for (row = GEGLU__ERF_F_ROWS - 2; row >= 2; row--) h = vfmaq_f32(geglu__erf_row_neon(row, j), h, d);
     p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P2), p, r);
     p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P1), p, r);
@@ -1642,18 +1818,7 @@ static inline float32x4_t geglu__gelu_erf_neon(float32x4_t x, const float32x4_t 
         slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(a, GEGLU__NF(0.0f)),
                                          vcltq_f32(a, GEGLU__NF(GEGLU__ERF_F_TINY))));
     }
-    if (vmaxvq_u32(slow) != 0) { /* lanes left to the double core: rare */
-        float xs[4], us[4], ys[4];
-        uint32_t m[4];
-        vst1q_f32(xs, x);
-        vst1q_f32(ys, y);
-        vst1q_u32(m, slow);
-        if (u) vst1q_f32(us, *u);
-        for (i = 0; i < 4; i++)
-            if (m[i]) ys[i] = u ? geglu__gelu_mul_erf_slow(xs[i], us[i]) : geglu__gelu_erf_slow(xs[i]);
-        y = vld1q_f32(ys);
-    }
-    return y;
+    return vmaxvq_u32(slow) != 0 ? geglu__gelu_fix_neon(y, x, u, slow, GEGLU_GELU_ERF) : y;
 }
 
 GEGLU__INLINE void geglu__gelu_erf_loop_neon(float *h, const float *a, const float *u, size_t n) {
@@ -1687,7 +1852,6 @@ static inline float32x4_t geglu__gelu_tanh_neon(float32x4_t x, const float32x4_t
                                GEGLU__NF(GEGLU__TANH_F_B2H), a2l);
     float32x4_t sh, k, r, p, w, d, q, c, y;
     uint32x4_t slow;
-    int i;
     /* plus B2H a2h - (gh - B1H): the rounding error of gh */
     gl = vaddq_f32(gl, vnegq_f32(vfmsq_f32(vsubq_f32(gh, GEGLU__NF(GEGLU__TANH_F_B1H)),
                                            GEGLU__NF(GEGLU__TANH_F_B2H), a2h)));
@@ -1714,18 +1878,7 @@ static inline float32x4_t geglu__gelu_tanh_neon(float32x4_t x, const float32x4_t
         slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(a, GEGLU__NF(0.0f)),
                                          vcltq_f32(a, GEGLU__NF(GEGLU__ERF_F_TINY))));
     }
-    if (vmaxvq_u32(slow) != 0) { /* lanes left to the double core: rare */
-        float xs[4], us[4], ys[4];
-        uint32_t m[4];
-        vst1q_f32(xs, x);
-        vst1q_f32(ys, y);
-        vst1q_u32(m, slow);
-        if (u) vst1q_f32(us, *u);
-        for (i = 0; i < 4; i++)
-            if (m[i]) ys[i] = u ? geglu__gelu_mul_tanh_slow(xs[i], us[i]) : geglu__gelu_tanh_slow(xs[i]);
-        y = vld1q_f32(ys);
-    }
-    return y;
+    return vmaxvq_u32(slow) != 0 ? geglu__gelu_fix_neon(y, x, u, slow, GEGLU_GELU_TANH) : y;
 }
 
 GEGLU__INLINE void geglu__gelu_tanh_loop_neon(float *h, const float *a, const float *u, size_t n) {
