@@ -849,6 +849,163 @@ GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float
     }
 }
 
+/* ---- portable core: the vector GELU cores, one template for every vector path ---------------
+   GEGLU__GELU_VECTOR(V) defines the float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32
+   for the group of registers geglu__group_V (the same operations in the same order as the
+   scalar cores, lane by lane), and the element-wise kernels geglu__gelu_f32_V and
+   geglu__gelu_mul_f32_V on them. Each ISA section provides, before it instantiates the template:
+     geglu__group_V, geglu__index_V      a group of float registers, and one of interval indices
+     GEGLU__LANES_V                      the lanes of a group
+     geglu__set_V, geglu__{abs,add,sub,mul,div,min,max}_V, geglu__{fmadd,fmsub,fnmadd,fnmsub}_V
+                                         the float operations: fmadd a b + c, fmsub a b - c,
+                                         fnmadd -(a b) + c, fnmsub -(a b) - c, each rounded once
+     geglu__ldexp_V(v, k, sh)            v 2^k, k an integer, sh = k + the shifter (exact here)
+     geglu__erf_tables_V, geglu__erf_tables_load_V, geglu__erf_index_V(a), geglu__erf_row_V(j, t, row)
+                                         the rows of geglu__erf_f_table at the interval of each lane
+     geglu__load_V(p, count), geglu__store_V(p, y, count)
+                                         lanes [0, min(count, LANES)) of the group at p, the rest
+                                         zero; nothing outside [p, p + count) is touched
+     geglu__slow_lanes_V(x, a, limit, product)
+                                         bit i set for lane i left to the double core: x below
+                                         limit or NaN, and for the product 0 < a < 2^-100 */
+#define GEGLU__GELU_VECTOR(V)                                                                   \
+    /* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */  \
+    GEGLU__INLINE geglu__group_##V geglu__gelu_erf_##V(geglu__group_##V x, const geglu__group_##V *u, \
+                                                       const geglu__erf_tables_##V *t, uint64_t *slow) { \
+        geglu__group_##V a = geglu__min_##V(geglu__abs_##V(x), geglu__set_##V(GEGLU__ERF_F_A_MAX)); \
+        geglu__index_##V j = geglu__erf_index_##V(a);                                           \
+        geglu__group_##V d = geglu__sub_##V(a, geglu__erf_row_##V(j, t, 0));                     \
+        geglu__group_##V c0 = geglu__erf_row_##V(j, t, 1);                                       \
+        geglu__group_##V h = geglu__erf_row_##V(j, t, 9);                                        \
+        geglu__group_##V na = geglu__mul_##V(a, geglu__set_##V(-0.5f));                          \
+        geglu__group_##V th = geglu__mul_##V(na, a);                                             \
+        geglu__group_##V tl = geglu__fmsub_##V(na, a, th); /* exact: th's rounding error */      \
+        geglu__group_##V sh = geglu__fmadd_##V(th, geglu__set_##V(GEGLU__F_LOG2E),                \
+                                               geglu__set_##V(GEGLU__F_SHIFTER));                 \
+        geglu__group_##V k = geglu__sub_##V(sh, geglu__set_##V(GEGLU__F_SHIFTER));               \
+        geglu__group_##V rh = geglu__fnmadd_##V(k, geglu__set_##V(GEGLU__F_LN2_HI), th);         \
+        geglu__group_##V rl = geglu__fnmadd_##V(k, geglu__set_##V(GEGLU__F_LN2_LO), tl);         \
+        geglu__group_##V r = geglu__add_##V(rh, rl);                                             \
+        geglu__group_##V re = geglu__add_##V(geglu__sub_##V(rh, r), rl);                         \
+        geglu__group_##V p = geglu__fmadd_##V(geglu__set_##V(GEGLU__F_EXP_P4), r,                 \
+                                              geglu__set_##V(GEGLU__F_EXP_P3));                   \
+        geglu__group_##V s, gu, w, y;                                                            \
+        h = geglu__fmadd_##V(h, d, geglu__erf_row_##V(j, t, 8));                                 \
+        h = geglu__fmadd_##V(h, d, geglu__erf_row_##V(j, t, 7));                                 \
+        h = geglu__fmadd_##V(h, d, geglu__erf_row_##V(j, t, 6));                                 \
+        h = geglu__fmadd_##V(h, d, geglu__erf_row_##V(j, t, 5));                                 \
+        h = geglu__fmadd_##V(h, d, geglu__erf_row_##V(j, t, 4));                                 \
+        h = geglu__fmadd_##V(h, d, geglu__erf_row_##V(j, t, 3));                                 \
+        h = geglu__fmadd_##V(h, d, geglu__erf_row_##V(j, t, 2));                                 \
+        p = geglu__fmadd_##V(p, r, geglu__set_##V(GEGLU__F_EXP_P2));                             \
+        p = geglu__fmadd_##V(p, r, geglu__set_##V(GEGLU__F_EXP_P1));                             \
+        p = geglu__fmadd_##V(p, r, geglu__set_##V(0.5f));                                        \
+        s = geglu__fmadd_##V(geglu__mul_##V(r, r), p, re);                                       \
+        gu = geglu__fmadd_##V(d, h, c0);                                                         \
+        w = geglu__fmadd_##V(gu, r, geglu__mul_##V(gu, s));                                      \
+        w = geglu__fmadd_##V(d, h, w);                                                           \
+        y = geglu__sub_##V(geglu__max_##V(geglu__set_##V(-0.0f), x),                             \
+                           geglu__ldexp_##V(geglu__add_##V(c0, w), k, sh));                      \
+        if (u) y = geglu__mul_##V(y, *u);                                                        \
+        *slow = geglu__slow_lanes_##V(x, a, GEGLU__ERF_F_X_MIN, u != NULL);                      \
+        return y;                                                                                \
+    }                                                                                            \
+                                                                                                 \
+    /* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */  \
+    GEGLU__INLINE geglu__group_##V geglu__gelu_tanh_##V(geglu__group_##V x, const geglu__group_##V *u, \
+                                                        uint64_t *slow) {                        \
+        geglu__group_##V a = geglu__abs_##V(geglu__min_##V(x, geglu__set_##V(GEGLU__TANH_F_X_MAX))); \
+        geglu__group_##V a2h = geglu__mul_##V(a, a);                                             \
+        geglu__group_##V a2l = geglu__fmsub_##V(a, a, a2h); /* exact: a2h's rounding error */    \
+        geglu__group_##V gh = geglu__fmadd_##V(geglu__set_##V(GEGLU__TANH_F_B2H), a2h,            \
+                                               geglu__set_##V(GEGLU__TANH_F_B1H));                \
+        geglu__group_##V gl = geglu__fmadd_##V(                                                  \
+            geglu__set_##V(GEGLU__TANH_F_B2H), a2l,                                              \
+            geglu__fmadd_##V(geglu__set_##V(GEGLU__TANH_F_B2L), a2h, geglu__set_##V(GEGLU__TANH_F_B1L))); \
+        geglu__group_##V sh, k, r, p, w, d, q, c, y;                                             \
+        /* plus B2H a2h - (gh - B1H): gh's rounding error */                                    \
+        gl = geglu__add_##V(gl, geglu__fmsub_##V(geglu__set_##V(GEGLU__TANH_F_B2H), a2h,          \
+                                                 geglu__sub_##V(gh, geglu__set_##V(GEGLU__TANH_F_B1H)))); \
+        sh = geglu__fnmadd_##V(a, gh, geglu__set_##V(GEGLU__F_SHIFTER));                         \
+        k = geglu__sub_##V(sh, geglu__set_##V(GEGLU__F_SHIFTER));                                \
+        r = geglu__fnmadd_##V(a, gl, geglu__fnmsub_##V(a, gh, k)); /* (-(a gh) - k) - a gl */    \
+        p = geglu__fmadd_##V(geglu__set_##V(GEGLU__TANH_F_Q5), r, geglu__set_##V(GEGLU__TANH_F_Q4)); \
+        p = geglu__fmadd_##V(p, r, geglu__set_##V(GEGLU__TANH_F_Q3));                            \
+        p = geglu__fmadd_##V(p, r, geglu__set_##V(GEGLU__TANH_F_Q2));                            \
+        p = geglu__fmadd_##V(p, r, geglu__set_##V(GEGLU__TANH_F_Q1));                            \
+        p = geglu__fmadd_##V(p, r, geglu__set_##V(GEGLU__TANH_F_Q0));                            \
+        w = geglu__ldexp_##V(geglu__fmadd_##V(r, p, geglu__set_##V(1.0f)), k, sh);               \
+        d = geglu__add_##V(geglu__set_##V(1.0f), w);                                             \
+        q = geglu__div_##V(a, d);                                                                \
+        c = geglu__fnmadd_##V(q, w, geglu__sub_##V(a, q));                                       \
+        c = geglu__mul_##V(c, geglu__mul_##V(w, geglu__fnmadd_##V(d, geglu__set_##V(GEGLU__TANH_F_RCP_B), \
+                                                                  geglu__set_##V(GEGLU__TANH_F_RCP_A)))); \
+        y = geglu__sub_##V(geglu__max_##V(geglu__set_##V(-0.0f), x), geglu__fmadd_##V(w, q, c));  \
+        if (u) y = geglu__mul_##V(y, *u);                                                        \
+        *slow = geglu__slow_lanes_##V(x, a, GEGLU__TANH_F_X_MIN, u != NULL); /* a = |x| there */ \
+        return y;                                                                                \
+    }                                                                                            \
+                                                                                                 \
+    /* y with its slow lanes recomputed by the double core (rare). */                           \
+    static geglu__group_##V geglu__gelu_fix_##V(geglu__group_##V y, geglu__group_##V x,           \
+                                                const geglu__group_##V *u, uint64_t lanes,        \
+                                                geglu_gelu kind) {                               \
+        float xs[GEGLU__LANES_##V], us[GEGLU__LANES_##V], ys[GEGLU__LANES_##V];                  \
+        geglu__store_##V(xs, x, GEGLU__LANES_##V);                                               \
+        geglu__store_##V(ys, y, GEGLU__LANES_##V);                                               \
+        if (u) geglu__store_##V(us, *u, GEGLU__LANES_##V);                                       \
+        geglu__gelu_slow_lanes(ys, xs, u ? us : NULL, lanes, kind);                              \
+        return geglu__load_##V(ys, GEGLU__LANES_##V);                                            \
+    }                                                                                            \
+                                                                                                 \
+    /* GELU(x), times u when u is not NULL, every lane right. */                                \
+    GEGLU__INLINE geglu__group_##V geglu__gelu_group_##V(geglu__group_##V x, const geglu__group_##V *u, \
+                                                         const geglu__erf_tables_##V *t, geglu_gelu kind) { \
+        uint64_t slow;                                                                           \
+        geglu__group_##V y = kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_##V(x, u, &slow)          \
+                                                     : geglu__gelu_erf_##V(x, u, t, &slow);      \
+        return slow ? geglu__gelu_fix_##V(y, x, u, slow, kind) : y;                              \
+    }                                                                                            \
+                                                                                                 \
+    /* GELU(a) * u for a group of a tile's rows (the tables cost little beside the tile's FMAs). */ \
+    GEGLU__INLINE geglu__group_##V geglu__gelu_mul_tile_##V(geglu__group_##V a, geglu__group_##V u, \
+                                                            geglu_gelu kind) {                   \
+        geglu__erf_tables_##V tables;                                                            \
+        if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_##V(&tables);                        \
+        return geglu__gelu_group_##V(a, &u, &tables, kind);                                      \
+    }                                                                                            \
+                                                                                                 \
+    /* One group of GELU(a) (times u when u is not NULL): count >= LANES, or the tail. */       \
+    GEGLU__INLINE void geglu__gelu_step_##V(float *h, const float *a, const float *u, size_t count, \
+                                            const geglu__erf_tables_##V *t, geglu_gelu kind) {   \
+        geglu__group_##V uv = u ? geglu__load_##V(u, count) : geglu__set_##V(0.0f);              \
+        geglu__store_##V(h, geglu__gelu_group_##V(geglu__load_##V(a, count), u ? &uv : NULL, t, kind), \
+                         count);                                                                 \
+    }                                                                                            \
+                                                                                                 \
+    /* GELU(a) (times u when u is not NULL); inlined into each caller with u and the kind known. */ \
+    GEGLU__INLINE void geglu__gelu_loop_##V(float *h, const float *a, const float *u, size_t n,   \
+                                            geglu_gelu kind) {                                   \
+        const size_t lanes = GEGLU__LANES_##V;                                                   \
+        geglu__erf_tables_##V t;                                                                 \
+        size_t i;                                                                                \
+        if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_##V(&t);                             \
+        for (i = 0; i + lanes <= n; i += lanes)                                                  \
+            geglu__gelu_step_##V(h + i, a + i, u ? u + i : NULL, lanes, &t, kind);               \
+        if (i < n) geglu__gelu_step_##V(h + i, a + i, u ? u + i : NULL, n - i, &t, kind);        \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__gelu_mul_f32_##V(float *h, const float *a, const float *u, size_t n, \
+                                                geglu_gelu kind) {                               \
+        if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_##V(h, a, u, n, GEGLU_GELU_TANH);          \
+        else geglu__gelu_loop_##V(h, a, u, n, GEGLU_GELU_ERF);                                   \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__gelu_f32_##V(float *y, const float *x, size_t n, geglu_gelu kind) { \
+        if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_##V(y, x, NULL, n, GEGLU_GELU_TANH);       \
+        else geglu__gelu_loop_##V(y, x, NULL, n, GEGLU_GELU_ERF);                                \
+    }
+
 /* ---- portable core: the matrix products ------------------------------------------------------ */
 /* Each output element of a product is one float accumulator, started at 0 and updated by one
    FMA per term in increasing order of the summed index; a bias is added once the sum is
@@ -1063,8 +1220,8 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t k0, size_t dep
 /* ============================================================================================ */
 /*                                   AVX2 + FMA (x86-64)                                        */
 /* ============================================================================================ */
-/* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, eight lanes, the same operations
-   in the same order; tails through masked loads and stores. */
+/* The operations the vector GELU template needs (GEGLU__GELU_VECTOR in the portable core), on
+   groups of two 8-lane registers; tails through masked loads and stores. */
 #if defined(GEGLU__AVX2)
 
 #if GEGLU__ERF_F_ROWS != 10
@@ -1080,9 +1237,11 @@ typedef struct geglu__index_avx2 {
     __m256i v0, v1;
 } geglu__index_avx2;
 #define GEGLU__EACH_AVX2(X, arg) X(0, arg) X(1, arg)
+#define GEGLU__FN1_AVX2(name, op) GEGLU__GROUP_FN1(geglu__group_avx2, GEGLU__EACH_AVX2, name, op)
 #define GEGLU__FN2_AVX2(name, op) GEGLU__GROUP_FN2(geglu__group_avx2, GEGLU__EACH_AVX2, name, op)
 #define GEGLU__FN3_AVX2(name, op) GEGLU__GROUP_FN3(geglu__group_avx2, GEGLU__EACH_AVX2, name, op)
-GEGLU__FN2_AVX2(geglu__andnot_avx2, _mm256_andnot_ps) /* ~a & b */
+#define GEGLU__ABS_AVX2(x) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x)
+GEGLU__FN1_AVX2(geglu__abs_avx2, GEGLU__ABS_AVX2)
 GEGLU__FN2_AVX2(geglu__add_avx2, _mm256_add_ps)
 GEGLU__FN2_AVX2(geglu__sub_avx2, _mm256_sub_ps)
 GEGLU__FN2_AVX2(geglu__mul_avx2, _mm256_mul_ps)
@@ -1100,16 +1259,19 @@ GEGLU__INLINE geglu__group_avx2 geglu__set_avx2(float value) {
     GEGLU__EACH_AVX2(GEGLU__SET_AVX2, value)
     return r;
 }
-#define GEGLU__Y(value) geglu__set_avx2(value)
+#define GEGLU__LANES_avx2 16
 
-/* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122). */
+/* v 2^k, k an integer (exact for the cores' values): 2^k from the shifter's low bits, k + 127 in
+   the exponent field (k >= -122). */
 #define GEGLU__POW2_AVX2(i, sh)                                                                  \
     r.v##i = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256((sh).v##i), 23), \
                                                   _mm256_set1_epi32(127 << 23)));
-GEGLU__INLINE geglu__group_avx2 geglu__pow2_avx2(geglu__group_avx2 sh) {
+GEGLU__INLINE geglu__group_avx2 geglu__ldexp_avx2(geglu__group_avx2 v, geglu__group_avx2 k,
+                                                  geglu__group_avx2 sh) {
     geglu__group_avx2 r;
+    (void)k;
     GEGLU__EACH_AVX2(GEGLU__POW2_AVX2, sh)
-    return r;
+    return geglu__mul_avx2(v, r);
 }
 
 /* Lanes [0, count) of a mask for _mm256_maskload_ps / _mm256_maskstore_ps, count <= 8. */
@@ -1155,20 +1317,6 @@ GEGLU__INLINE uint64_t geglu__slow_lanes_avx2(geglu__group_avx2 x, geglu__group_
     return lanes;
 }
 
-/* y with its slow lanes recomputed by the double core. */
-static geglu__group_avx2 geglu__gelu_fix_avx2(geglu__group_avx2 y, geglu__group_avx2 x,
-                                              const geglu__group_avx2 *u, uint64_t lanes,
-                                              geglu_gelu kind) {
-    float xs[16], us[16], ys[16];
-    geglu__store_avx2(xs, x, 16);
-    geglu__store_avx2(ys, y, 16);
-    if (u) geglu__store_avx2(us, *u, 16);
-    geglu__gelu_slow_lanes(ys, xs, u ? us : NULL, lanes, kind);
-    return geglu__load_avx2(ys, 16);
-}
-
-/* ---- erf kind: the float core of geglu__gelu_erf_f32, 16 lanes ---- */
-
 /* The table rows in registers. The interval index below is j + 254 and vpermps reads its low three
    bits, so lane (j + 6) mod 8 holds interval j. */
 typedef struct geglu__erf_tables_avx2 {
@@ -1186,140 +1334,24 @@ GEGLU__INLINE void geglu__erf_tables_load_avx2(geglu__erf_tables_avx2 *t) {
 #define GEGLU__ROW_AVX2(i, row) r.v##i = _mm256_permutevar8x32_ps(row, j.v##i);
 /* The interval index of each lane: the exponent and first mantissa bit of a + 1. */
 GEGLU__INLINE geglu__index_avx2 geglu__erf_index_avx2(geglu__group_avx2 a) {
+    const geglu__group_avx2 a1 = geglu__add_avx2(a, geglu__set_avx2(1.0f));
     geglu__index_avx2 j;
-    GEGLU__EACH_AVX2(GEGLU__INDEX_AVX2, geglu__add_avx2(a, GEGLU__Y(1.0f)))
+    GEGLU__EACH_AVX2(GEGLU__INDEX_AVX2, a1)
     return j;
 }
-GEGLU__INLINE geglu__group_avx2 geglu__erf_row_avx2(geglu__index_avx2 j, __m256 row) {
+GEGLU__INLINE geglu__group_avx2 geglu__erf_row_avx2(geglu__index_avx2 j, const geglu__erf_tables_avx2 *t,
+                                                     int row) {
     geglu__group_avx2 r;
-    GEGLU__EACH_AVX2(GEGLU__ROW_AVX2, row)
+    GEGLU__EACH_AVX2(GEGLU__ROW_AVX2, t->row[row])
     return r;
 }
 
-/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
-GEGLU__INLINE geglu__group_avx2 geglu__gelu_erf_avx2(geglu__group_avx2 x, const geglu__group_avx2 *u,
-                                                     const geglu__erf_tables_avx2 *t, uint64_t *slow) {
-    geglu__group_avx2 a = geglu__min_avx2(geglu__andnot_avx2(GEGLU__Y(-0.0f), x), GEGLU__Y(GEGLU__ERF_F_A_MAX));
-    geglu__index_avx2 j = geglu__erf_index_avx2(a);
-    geglu__group_avx2 d = geglu__sub_avx2(a, geglu__erf_row_avx2(j, t->row[0]));
-    geglu__group_avx2 c0 = geglu__erf_row_avx2(j, t->row[1]);
-    geglu__group_avx2 h = geglu__erf_row_avx2(j, t->row[9]);
-    geglu__group_avx2 na = geglu__mul_avx2(a, GEGLU__Y(-0.5f));
-    geglu__group_avx2 th = geglu__mul_avx2(na, a);
-    geglu__group_avx2 tl = geglu__fmsub_avx2(na, a, th);
-    geglu__group_avx2 sh = geglu__fmadd_avx2(th, GEGLU__Y(GEGLU__F_LOG2E), GEGLU__Y(GEGLU__F_SHIFTER));
-    geglu__group_avx2 k = geglu__sub_avx2(sh, GEGLU__Y(GEGLU__F_SHIFTER));
-    geglu__group_avx2 rh = geglu__fnmadd_avx2(k, GEGLU__Y(GEGLU__F_LN2_HI), th);
-    geglu__group_avx2 rl = geglu__fnmadd_avx2(k, GEGLU__Y(GEGLU__F_LN2_LO), tl);
-    geglu__group_avx2 r = geglu__add_avx2(rh, rl);
-    geglu__group_avx2 re = geglu__add_avx2(geglu__sub_avx2(rh, r), rl);
-    geglu__group_avx2 p = geglu__fmadd_avx2(GEGLU__Y(GEGLU__F_EXP_P4), r, GEGLU__Y(GEGLU__F_EXP_P3));
-    geglu__group_avx2 s, gu, w, y;
-    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[8]));
-    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[7]));
-    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[6]));
-    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[5]));
-    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[4]));
-    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[3]));
-    h = geglu__fmadd_avx2(h, d, geglu__erf_row_avx2(j, t->row[2]));
-    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__F_EXP_P2));
-    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__F_EXP_P1));
-    p = geglu__fmadd_avx2(p, r, GEGLU__Y(0.5f));
-    s = geglu__fmadd_avx2(geglu__mul_avx2(r, r), p, re);
-    gu = geglu__fmadd_avx2(d, h, c0);
-    w = geglu__fmadd_avx2(gu, r, geglu__mul_avx2(gu, s));
-    w = geglu__fmadd_avx2(d, h, w);
-    y = geglu__sub_avx2(geglu__max_avx2(GEGLU__Y(-0.0f), x),
-                        geglu__mul_avx2(geglu__add_avx2(c0, w), geglu__pow2_avx2(sh)));
-    if (u) y = geglu__mul_avx2(y, *u);
-    *slow = geglu__slow_lanes_avx2(x, a, GEGLU__ERF_F_X_MIN, u != NULL);
-    return y;
-}
-
-/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, 16 lanes ---- */
-
-/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
-GEGLU__INLINE geglu__group_avx2 geglu__gelu_tanh_avx2(geglu__group_avx2 x, const geglu__group_avx2 *u,
-                                                      uint64_t *slow) {
-    geglu__group_avx2 a = geglu__andnot_avx2(GEGLU__Y(-0.0f), geglu__min_avx2(x, GEGLU__Y(GEGLU__TANH_F_X_MAX)));
-    geglu__group_avx2 a2h = geglu__mul_avx2(a, a);
-    geglu__group_avx2 a2l = geglu__fmsub_avx2(a, a, a2h);
-    geglu__group_avx2 gh = geglu__fmadd_avx2(GEGLU__Y(GEGLU__TANH_F_B2H), a2h, GEGLU__Y(GEGLU__TANH_F_B1H));
-    geglu__group_avx2 gl = geglu__fmadd_avx2(
-        GEGLU__Y(GEGLU__TANH_F_B2H), a2l,
-        geglu__fmadd_avx2(GEGLU__Y(GEGLU__TANH_F_B2L), a2h, GEGLU__Y(GEGLU__TANH_F_B1L)));
-    geglu__group_avx2 sh, k, r, p, w, d, q, c, y;
-    gl = geglu__add_avx2(gl, geglu__fmsub_avx2(GEGLU__Y(GEGLU__TANH_F_B2H), a2h,
-                                               geglu__sub_avx2(gh, GEGLU__Y(GEGLU__TANH_F_B1H))));
-    sh = geglu__fnmadd_avx2(a, gh, GEGLU__Y(GEGLU__F_SHIFTER));
-    k = geglu__sub_avx2(sh, GEGLU__Y(GEGLU__F_SHIFTER));
-    r = geglu__fnmadd_avx2(a, gl, geglu__fnmsub_avx2(a, gh, k));
-    p = geglu__fmadd_avx2(GEGLU__Y(GEGLU__TANH_F_Q5), r, GEGLU__Y(GEGLU__TANH_F_Q4));
-    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q3));
-    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q2));
-    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q1));
-    p = geglu__fmadd_avx2(p, r, GEGLU__Y(GEGLU__TANH_F_Q0));
-    w = geglu__mul_avx2(geglu__fmadd_avx2(r, p, GEGLU__Y(1.0f)), geglu__pow2_avx2(sh)); /* k >= -96 */
-    d = geglu__add_avx2(GEGLU__Y(1.0f), w);
-    q = geglu__div_avx2(a, d);
-    c = geglu__fnmadd_avx2(q, w, geglu__sub_avx2(a, q));
-    c = geglu__mul_avx2(c, geglu__mul_avx2(w, geglu__fnmadd_avx2(d, GEGLU__Y(GEGLU__TANH_F_RCP_B),
-                                                                 GEGLU__Y(GEGLU__TANH_F_RCP_A))));
-    y = geglu__sub_avx2(geglu__max_avx2(GEGLU__Y(-0.0f), x), geglu__fmadd_avx2(w, q, c));
-    if (u) y = geglu__mul_avx2(y, *u);
-    *slow = geglu__slow_lanes_avx2(x, a, GEGLU__TANH_F_X_MIN, u != NULL);
-    return y;
-}
-
-/* GELU(x), times u when u is not NULL, every lane right. */
-GEGLU__INLINE geglu__group_avx2 geglu__gelu_group_avx2(geglu__group_avx2 x, const geglu__group_avx2 *u,
-                                                       const geglu__erf_tables_avx2 *t, geglu_gelu kind) {
-    uint64_t slow;
-    geglu__group_avx2 y = kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx2(x, u, &slow)
-                                                  : geglu__gelu_erf_avx2(x, u, t, &slow);
-    return slow ? geglu__gelu_fix_avx2(y, x, u, slow, kind) : y;
-}
-
-/* One group of GELU(a) (times u when u is not NULL): count >= 16 lanes, or a masked tail. */
-GEGLU__INLINE void geglu__gelu_step_avx2(float *h, const float *a, const float *u, size_t count,
-                                         const geglu__erf_tables_avx2 *t, geglu_gelu kind) {
-    geglu__group_avx2 uv = u ? geglu__load_avx2(u, count) : GEGLU__Y(0.0f);
-    geglu__store_avx2(h, geglu__gelu_group_avx2(geglu__load_avx2(a, count), u ? &uv : NULL, t, kind), count);
-}
-
-/* GELU(a) (times u when u is not NULL); inlined into each caller with u and the kind known. */
-GEGLU__INLINE void geglu__gelu_loop_avx2(float *h, const float *a, const float *u, size_t n,
-                                         geglu_gelu kind) {
-    geglu__erf_tables_avx2 t;
-    size_t i;
-    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx2(&t);
-    for (i = 0; i + 16 <= n; i += 16) geglu__gelu_step_avx2(h + i, a + i, u ? u + i : NULL, 16, &t, kind);
-    if (i < n) geglu__gelu_step_avx2(h + i, a + i, u ? u + i : NULL, n - i, &t, kind);
-}
-
-GEGLU__PRIVATE void geglu__gelu_mul_f32_avx2(float *h, const float *a, const float *u, size_t n,
-                                             geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx2(h, a, u, n, GEGLU_GELU_ERF);
-}
-
-GEGLU__PRIVATE void geglu__gelu_f32_avx2(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx2(y, x, NULL, n, GEGLU_GELU_ERF);
-}
+GEGLU__GELU_VECTOR(avx2)
 
 /* ---- AVX2 microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
 /* 12 accumulators, the two halves of the panel row and one broadcast: 15 of the 16 registers.
    Rows past t->rows repeat the last row; their results are dropped. */
 #define GEGLU__ROWS_AVX2(X) X(0) X(1) X(2) X(3) X(4) X(5)
-
-/* GELU(a) * u for two rows of a tile (the tables cost little beside the tile's FMAs). */
-GEGLU__INLINE geglu__group_avx2 geglu__gelu_mul16_avx2(geglu__group_avx2 a, geglu__group_avx2 u,
-                                                       geglu_gelu kind) {
-    geglu__erf_tables_avx2 tables;
-    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx2(&tables);
-    return geglu__gelu_group_avx2(a, &u, &tables, kind);
-}
 
 GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t, int gate,
                                       size_t height) {
@@ -1360,7 +1392,7 @@ GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t,
 #define GEGLU__GATE(r0, r1)                                                                \
     if ((r0) < rows) {                                                                     \
         geglu__group_avx2 a = {w##r0, w##r1}, u = {v##r0, v##r1};                            \
-        geglu__group_avx2 h = geglu__gelu_mul16_avx2(a, u, t->gelu);                         \
+        geglu__group_avx2 h = geglu__gelu_mul_tile_avx2(a, u, t->gelu);                         \
         GEGLU__GATE_ROW(0, r0) GEGLU__GATE_ROW(1, r1)                                      \
     }
     GEGLU__ROWS_AVX2(GEGLU__START)
@@ -1408,8 +1440,8 @@ GEGLU__PRIVATE void geglu__down_tile_avx2(const geglu__panel *p, const geglu__ti
 /* ============================================================================================ */
 /*                                    AVX-512F (x86-64)                                         */
 /* ============================================================================================ */
-/* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, sixteen lanes, the same
-   operations in the same order; tails through masked loads and stores. */
+/* The operations the vector GELU template needs (GEGLU__GELU_VECTOR in the portable core), on
+   groups of four 16-lane registers; tails through masked loads and stores. */
 #if defined(GEGLU__AVX512)
 
 #if GEGLU__ERF_F_ROWS != 10
@@ -1446,7 +1478,14 @@ GEGLU__INLINE geglu__group_avx512 geglu__set_avx512(float value) {
     GEGLU__EACH_AVX512(GEGLU__SET_AVX512, value)
     return r;
 }
-#define GEGLU__Z(value) geglu__set_avx512(value)
+#define GEGLU__LANES_avx512 64
+
+/* v 2^k, k an integer (exact for the cores' values) */
+GEGLU__INLINE geglu__group_avx512 geglu__ldexp_avx512(geglu__group_avx512 v, geglu__group_avx512 k,
+                                                      geglu__group_avx512 sh) {
+    (void)sh;
+    return geglu__scalef_avx512(v, k);
+}
 
 /* Lanes [0, count) of the group at p: whole registers by plain loads and stores, the register at
    the tail masked (the rest zero); nothing outside [p, p + count) is touched. */
@@ -1486,20 +1525,6 @@ GEGLU__INLINE uint64_t geglu__slow_lanes_avx512(geglu__group_avx512 x, geglu__gr
     return lanes;
 }
 
-/* y with its slow lanes recomputed by the double core. */
-static geglu__group_avx512 geglu__gelu_fix_avx512(geglu__group_avx512 y, geglu__group_avx512 x,
-                                                  const geglu__group_avx512 *u, uint64_t lanes,
-                                                  geglu_gelu kind) {
-    float xs[64], us[64], ys[64];
-    geglu__store_avx512(xs, x, 64);
-    geglu__store_avx512(ys, y, 64);
-    if (u) geglu__store_avx512(us, *u, 64);
-    geglu__gelu_slow_lanes(ys, xs, u ? us : NULL, lanes, kind);
-    return geglu__load_avx512(ys, 64);
-}
-
-/* ---- erf kind: the float core of geglu__gelu_erf_f32, 64 lanes ---- */
-
 /* The table rows in registers. The interval index below is j + 254 and vpermps reads its low four
    bits, so lane (j + 14) mod 16 holds interval j. */
 typedef struct geglu__erf_tables_avx512 {
@@ -1518,147 +1543,25 @@ GEGLU__INLINE void geglu__erf_tables_load_avx512(geglu__erf_tables_avx512 *t) {
 #define GEGLU__ROW_AVX512(i, row) r.v##i = _mm512_permutexvar_ps(j.v##i, row);
 /* The interval index of each lane: the exponent and first mantissa bit of a + 1. */
 GEGLU__INLINE geglu__index_avx512 geglu__erf_index_avx512(geglu__group_avx512 a) {
+    const geglu__group_avx512 a1 = geglu__add_avx512(a, geglu__set_avx512(1.0f));
     geglu__index_avx512 j;
-    GEGLU__EACH_AVX512(GEGLU__INDEX_AVX512, geglu__add_avx512(a, GEGLU__Z(1.0f)))
+    GEGLU__EACH_AVX512(GEGLU__INDEX_AVX512, a1)
     return j;
 }
-GEGLU__INLINE geglu__group_avx512 geglu__erf_row_avx512(geglu__index_avx512 j, __m512 row) {
+GEGLU__INLINE geglu__group_avx512 geglu__erf_row_avx512(geglu__index_avx512 j,
+                                                         const geglu__erf_tables_avx512 *t, int row) {
     geglu__group_avx512 r;
-    GEGLU__EACH_AVX512(GEGLU__ROW_AVX512, row)
+    GEGLU__EACH_AVX512(GEGLU__ROW_AVX512, t->row[row])
     return r;
 }
 
-/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
-GEGLU__INLINE geglu__group_avx512 geglu__gelu_erf_avx512(geglu__group_avx512 x,
-                                                         const geglu__group_avx512 *u,
-                                                         const geglu__erf_tables_avx512 *t,
-                                                         uint64_t *slow) {
-    geglu__group_avx512 a = geglu__min_avx512(geglu__abs_avx512(x), GEGLU__Z(GEGLU__ERF_F_A_MAX));
-    geglu__index_avx512 j = geglu__erf_index_avx512(a);
-    geglu__group_avx512 d = geglu__sub_avx512(a, geglu__erf_row_avx512(j, t->row[0]));
-    geglu__group_avx512 c0 = geglu__erf_row_avx512(j, t->row[1]);
-    geglu__group_avx512 h = geglu__erf_row_avx512(j, t->row[9]);
-    geglu__group_avx512 na = geglu__mul_avx512(a, GEGLU__Z(-0.5f));
-    geglu__group_avx512 th = geglu__mul_avx512(na, a);
-    geglu__group_avx512 tl = geglu__fmsub_avx512(na, a, th);
-    geglu__group_avx512 sh = geglu__fmadd_avx512(th, GEGLU__Z(GEGLU__F_LOG2E), GEGLU__Z(GEGLU__F_SHIFTER));
-    geglu__group_avx512 k = geglu__sub_avx512(sh, GEGLU__Z(GEGLU__F_SHIFTER));
-    geglu__group_avx512 rh = geglu__fnmadd_avx512(k, GEGLU__Z(GEGLU__F_LN2_HI), th);
-    geglu__group_avx512 rl = geglu__fnmadd_avx512(k, GEGLU__Z(GEGLU__F_LN2_LO), tl);
-    geglu__group_avx512 r = geglu__add_avx512(rh, rl);
-    geglu__group_avx512 re = geglu__add_avx512(geglu__sub_avx512(rh, r), rl);
-    geglu__group_avx512 p = geglu__fmadd_avx512(GEGLU__Z(GEGLU__F_EXP_P4), r, GEGLU__Z(GEGLU__F_EXP_P3));
-    geglu__group_avx512 s, gu, w, y;
-    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[8]));
-    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[7]));
-    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[6]));
-    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[5]));
-    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[4]));
-    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[3]));
-    h = geglu__fmadd_avx512(h, d, geglu__erf_row_avx512(j, t->row[2]));
-    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__F_EXP_P2));
-    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__F_EXP_P1));
-    p = geglu__fmadd_avx512(p, r, GEGLU__Z(0.5f));
-    s = geglu__fmadd_avx512(geglu__mul_avx512(r, r), p, re);
-    gu = geglu__fmadd_avx512(d, h, c0);
-    w = geglu__fmadd_avx512(gu, r, geglu__mul_avx512(gu, s));
-    w = geglu__fmadd_avx512(d, h, w);
-    y = geglu__sub_avx512(geglu__max_avx512(GEGLU__Z(-0.0f), x),
-                          geglu__scalef_avx512(geglu__add_avx512(c0, w), k));
-    if (u) y = geglu__mul_avx512(y, *u);
-    *slow = geglu__slow_lanes_avx512(x, a, GEGLU__ERF_F_X_MIN, u != NULL);
-    return y;
-}
-
-/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, 64 lanes ---- */
-
-/* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */
-GEGLU__INLINE geglu__group_avx512 geglu__gelu_tanh_avx512(geglu__group_avx512 x,
-                                                          const geglu__group_avx512 *u,
-                                                          uint64_t *slow) {
-    geglu__group_avx512 a = geglu__abs_avx512(geglu__min_avx512(x, GEGLU__Z(GEGLU__TANH_F_X_MAX)));
-    geglu__group_avx512 a2h = geglu__mul_avx512(a, a);
-    geglu__group_avx512 a2l = geglu__fmsub_avx512(a, a, a2h);
-    geglu__group_avx512 gh = geglu__fmadd_avx512(GEGLU__Z(GEGLU__TANH_F_B2H), a2h, GEGLU__Z(GEGLU__TANH_F_B1H));
-    geglu__group_avx512 gl = geglu__fmadd_avx512(
-        GEGLU__Z(GEGLU__TANH_F_B2H), a2l,
-        geglu__fmadd_avx512(GEGLU__Z(GEGLU__TANH_F_B2L), a2h, GEGLU__Z(GEGLU__TANH_F_B1L)));
-    geglu__group_avx512 sh, k, r, p, w, d, q, c, y;
-    gl = geglu__add_avx512(gl, geglu__fmsub_avx512(GEGLU__Z(GEGLU__TANH_F_B2H), a2h,
-                                                   geglu__sub_avx512(gh, GEGLU__Z(GEGLU__TANH_F_B1H))));
-    sh = geglu__fnmadd_avx512(a, gh, GEGLU__Z(GEGLU__F_SHIFTER));
-    k = geglu__sub_avx512(sh, GEGLU__Z(GEGLU__F_SHIFTER));
-    r = geglu__fnmadd_avx512(a, gl, geglu__fnmsub_avx512(a, gh, k));
-    p = geglu__fmadd_avx512(GEGLU__Z(GEGLU__TANH_F_Q5), r, GEGLU__Z(GEGLU__TANH_F_Q4));
-    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q3));
-    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q2));
-    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q1));
-    p = geglu__fmadd_avx512(p, r, GEGLU__Z(GEGLU__TANH_F_Q0));
-    w = geglu__scalef_avx512(geglu__fmadd_avx512(r, p, GEGLU__Z(1.0f)), k);
-    d = geglu__add_avx512(GEGLU__Z(1.0f), w);
-    q = geglu__div_avx512(a, d);
-    c = geglu__fnmadd_avx512(q, w, geglu__sub_avx512(a, q));
-    c = geglu__mul_avx512(c, geglu__mul_avx512(w, geglu__fnmadd_avx512(d, GEGLU__Z(GEGLU__TANH_F_RCP_B),
-                                                                       GEGLU__Z(GEGLU__TANH_F_RCP_A))));
-    y = geglu__sub_avx512(geglu__max_avx512(GEGLU__Z(-0.0f), x), geglu__fmadd_avx512(w, q, c));
-    if (u) y = geglu__mul_avx512(y, *u);
-    *slow = geglu__slow_lanes_avx512(x, a, GEGLU__TANH_F_X_MIN, u != NULL);
-    return y;
-}
-
-/* GELU(x), times u when u is not NULL, every lane right. */
-GEGLU__INLINE geglu__group_avx512 geglu__gelu_group_avx512(geglu__group_avx512 x,
-                                                           const geglu__group_avx512 *u,
-                                                           const geglu__erf_tables_avx512 *t,
-                                                           geglu_gelu kind) {
-    uint64_t slow;
-    geglu__group_avx512 y = kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_avx512(x, u, &slow)
-                                                    : geglu__gelu_erf_avx512(x, u, t, &slow);
-    return slow ? geglu__gelu_fix_avx512(y, x, u, slow, kind) : y;
-}
-
-/* One group of GELU(a) (times u when u is not NULL): count >= 64 lanes, or a masked tail. */
-GEGLU__INLINE void geglu__gelu_step_avx512(float *h, const float *a, const float *u, size_t count,
-                                           const geglu__erf_tables_avx512 *t, geglu_gelu kind) {
-    geglu__group_avx512 uv = u ? geglu__load_avx512(u, count) : GEGLU__Z(0.0f);
-    geglu__store_avx512(h, geglu__gelu_group_avx512(geglu__load_avx512(a, count), u ? &uv : NULL, t, kind),
-                        count);
-}
-
-/* GELU(a) (times u when u is not NULL); inlined into each caller with u and the kind known. */
-GEGLU__INLINE void geglu__gelu_loop_avx512(float *h, const float *a, const float *u, size_t n,
-                                           geglu_gelu kind) {
-    geglu__erf_tables_avx512 t;
-    size_t i;
-    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx512(&t);
-    for (i = 0; i + 64 <= n; i += 64) geglu__gelu_step_avx512(h + i, a + i, u ? u + i : NULL, 64, &t, kind);
-    if (i < n) geglu__gelu_step_avx512(h + i, a + i, u ? u + i : NULL, n - i, &t, kind);
-}
-
-GEGLU__PRIVATE void geglu__gelu_mul_f32_avx512(float *h, const float *a, const float *u, size_t n,
-                                               geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx512(h, a, u, n, GEGLU_GELU_ERF);
-}
-
-GEGLU__PRIVATE void geglu__gelu_f32_avx512(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_TANH);
-    else geglu__gelu_loop_avx512(y, x, NULL, n, GEGLU_GELU_ERF);
-}
+GEGLU__GELU_VECTOR(avx512)
 
 /* ---- AVX-512 microkernel: 12 rows x (16 + 16) columns ---------------------------------------- */
 /* 24 accumulators, the two halves of the panel row and one broadcast: 27 of the 32 registers.
    Each step loads 2 vectors and broadcasts 12 floats for 24 FMAs. Rows past t->rows repeat the
    last row (their results are dropped), so a short tile costs time, never a branch. */
 #define GEGLU__ROWS_AVX512(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
-
-/* GELU(a) * u for four rows of a tile (the tables cost little beside the tile's FMAs). */
-GEGLU__INLINE geglu__group_avx512 geglu__gelu_mul64_avx512(geglu__group_avx512 a, geglu__group_avx512 u,
-                                                           geglu_gelu kind) {
-    geglu__erf_tables_avx512 tables;
-    if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_avx512(&tables);
-    return geglu__gelu_group_avx512(a, &u, &tables, kind);
-}
 
 GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *t, int gate,
                                         size_t height) {
@@ -1699,7 +1602,7 @@ GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *
 #define GEGLU__GATE(r0, r1, r2, r3)                                                        \
     if ((r0) < rows) {                                                                     \
         geglu__group_avx512 a = {w##r0, w##r1, w##r2, w##r3}, u = {v##r0, v##r1, v##r2, v##r3}; \
-        geglu__group_avx512 h = geglu__gelu_mul64_avx512(a, u, t->gelu);                     \
+        geglu__group_avx512 h = geglu__gelu_mul_tile_avx512(a, u, t->gelu);                     \
         GEGLU__GATE_ROW(0, r0) GEGLU__GATE_ROW(1, r1) GEGLU__GATE_ROW(2, r2) GEGLU__GATE_ROW(3, r3) \
     }
     GEGLU__ROWS_AVX512(GEGLU__START)
@@ -1747,179 +1650,153 @@ GEGLU__PRIVATE void geglu__down_tile_avx512(const geglu__panel *p, const geglu__
 /* ============================================================================================ */
 /*                                     NEON (aarch64)                                           */
 /* ============================================================================================ */
-/* The float cores of geglu__gelu_erf_f32 and geglu__gelu_tanh_f32, four lanes, the same operations
-   in the same order (the erf table lookups go lane by lane); tails through a small local copy. */
+/* The operations the vector GELU template needs (GEGLU__GELU_VECTOR in the portable core), on
+   groups of two 4-lane registers (the erf table lookups go lane by lane); tails through a small
+   local copy. */
 #if defined(GEGLU__NEON)
-#define GEGLU__NF(v) vdupq_n_f32(v)
+/* A group of two registers, 8 lanes (see "register groups" in the portable core): one row of the
+   microkernel's tile. */
+typedef struct geglu__group_neon {
+    float32x4_t v0, v1;
+} geglu__group_neon;
+typedef struct geglu__index_neon {
+    uint32x4_t v0, v1;
+} geglu__index_neon;
+#define GEGLU__EACH_NEON(X, arg) X(0, arg) X(1, arg)
+#define GEGLU__LANES_neon 8
+#define GEGLU__FN1_NEON(name, op) GEGLU__GROUP_FN1(geglu__group_neon, GEGLU__EACH_NEON, name, op)
+#define GEGLU__FN2_NEON(name, op) GEGLU__GROUP_FN2(geglu__group_neon, GEGLU__EACH_NEON, name, op)
+#define GEGLU__FN3_NEON(name, op) GEGLU__GROUP_FN3(geglu__group_neon, GEGLU__EACH_NEON, name, op)
+/* vfmaq_f32(c, a, b) is c + a b and vfmsq_f32(c, a, b) is c - a b, each rounded once; the
+   negations are exact. */
+#define GEGLU__FMADD_NEON(a, b, c) vfmaq_f32(c, a, b)
+#define GEGLU__FMSUB_NEON(a, b, c) vnegq_f32(vfmsq_f32(c, a, b))
+#define GEGLU__FNMADD_NEON(a, b, c) vfmsq_f32(c, a, b)
+#define GEGLU__FNMSUB_NEON(a, b, c) vnegq_f32(vfmaq_f32(c, a, b))
+GEGLU__FN1_NEON(geglu__abs_neon, vabsq_f32)
+GEGLU__FN2_NEON(geglu__add_neon, vaddq_f32)
+GEGLU__FN2_NEON(geglu__sub_neon, vsubq_f32)
+GEGLU__FN2_NEON(geglu__mul_neon, vmulq_f32)
+GEGLU__FN2_NEON(geglu__div_neon, vdivq_f32)
+GEGLU__FN2_NEON(geglu__min_neon, vminq_f32)
+GEGLU__FN2_NEON(geglu__max_neon, vmaxq_f32)
+GEGLU__FN3_NEON(geglu__fmadd_neon, GEGLU__FMADD_NEON)
+GEGLU__FN3_NEON(geglu__fmsub_neon, GEGLU__FMSUB_NEON)
+GEGLU__FN3_NEON(geglu__fnmadd_neon, GEGLU__FNMADD_NEON)
+GEGLU__FN3_NEON(geglu__fnmsub_neon, GEGLU__FNMSUB_NEON)
 
-/* y with its slow lanes (all ones in `slow`) recomputed by the double core: rare. */
-static float32x4_t geglu__gelu_fix_neon(float32x4_t y, float32x4_t x, const float32x4_t *u,
-                                        uint32x4_t slow, geglu_gelu kind) {
-    float xs[4], us[4], ys[4];
-    uint32_t m[4];
+#define GEGLU__SET_NEON(i, value) r.v##i = vdupq_n_f32(value);
+GEGLU__INLINE geglu__group_neon geglu__set_neon(float value) {
+    geglu__group_neon r;
+    GEGLU__EACH_NEON(GEGLU__SET_NEON, value)
+    return r;
+}
+
+/* v 2^k, k an integer (exact for the cores' values): 2^k from the shifter's low bits, k + 127 in
+   the exponent field (k >= -122). */
+#define GEGLU__POW2_NEON(i, sh)                                                                  \
+    r.v##i = vreinterpretq_f32_u32(vaddq_u32(vshlq_n_u32(vreinterpretq_u32_f32((sh).v##i), 23),   \
+                                             vdupq_n_u32(UINT32_C(127) << 23)));
+GEGLU__INLINE geglu__group_neon geglu__ldexp_neon(geglu__group_neon v, geglu__group_neon k,
+                                                  geglu__group_neon sh) {
+    geglu__group_neon r;
+    (void)k;
+    GEGLU__EACH_NEON(GEGLU__POW2_NEON, sh)
+    return geglu__mul_neon(v, r);
+}
+
+/* Lanes [0, count) of the four at p (NEON has no masked loads: a short tail goes through a
+   small local copy, so nothing outside [p, p + count) is touched). */
+static inline float32x4_t geglu__load4_neon(const float *p, size_t count) {
+    float tail[4] = {0, 0, 0, 0};
+    size_t i;
+    if (count >= 4) return vld1q_f32(p);
+    for (i = 0; i < count; i++) tail[i] = p[i];
+    return vld1q_f32(tail);
+}
+static inline void geglu__store4_neon(float *p, float32x4_t y, size_t count) {
+    float tail[4];
+    size_t i;
+    if (count >= 4) {
+        vst1q_f32(p, y);
+        return;
+    }
+    vst1q_f32(tail, y);
+    for (i = 0; i < count; i++) p[i] = tail[i];
+}
+#define GEGLU__PART_NEON(i) (count > 4 * (i) ? count - 4 * (i) : 0)
+#define GEGLU__LOAD_NEON(i, p) r.v##i = geglu__load4_neon((p) + 4 * (i), GEGLU__PART_NEON(i));
+#define GEGLU__STORE_NEON(i, p) geglu__store4_neon((p) + 4 * (i), y.v##i, GEGLU__PART_NEON(i));
+GEGLU__INLINE geglu__group_neon geglu__load_neon(const float *p, size_t count) {
+    geglu__group_neon r;
+    GEGLU__EACH_NEON(GEGLU__LOAD_NEON, p)
+    return r;
+}
+GEGLU__INLINE void geglu__store_neon(float *p, geglu__group_neon y, size_t count) {
+    GEGLU__EACH_NEON(GEGLU__STORE_NEON, p)
+}
+
+/* Bit 4 i + lane of the result: that lane of register i compares true (all ones). */
+#define GEGLU__LANE_BITS_NEON(i, m)                                                              \
+    lanes |= (uint64_t)vaddvq_u32(vandq_u32((m).v##i, bit)) << (4 * (i));
+#define GEGLU__BELOW_NEON(i, limit) m.v##i = vmvnq_u32(vcgeq_f32(x.v##i, vdupq_n_f32(limit)));
+#define GEGLU__TINY_NEON(i, unused)                                                              \
+    m.v##i = vorrq_u32(m.v##i, vandq_u32(vcgtq_f32(a.v##i, vdupq_n_f32(0.0f)),                  \
+                                         vcltq_f32(a.v##i, vdupq_n_f32(GEGLU__ERF_F_TINY))));
+/* The lanes the float cores leave to the double core: x below `limit` or NaN, and for the
+   product 0 < a < 2^-100 (a = |x| wherever x is above the limit). */
+GEGLU__INLINE uint64_t geglu__slow_lanes_neon(geglu__group_neon x, geglu__group_neon a, float limit,
+                                              int product) {
+    static const uint32_t bits[4] = {1, 2, 4, 8};
+    const uint32x4_t bit = vld1q_u32(bits);
+    geglu__index_neon m;
     uint64_t lanes = 0;
-    int i;
-    vst1q_f32(xs, x);
-    vst1q_f32(ys, y);
-    vst1q_u32(m, slow);
-    if (u) vst1q_f32(us, *u);
-    for (i = 0; i < 4; i++) lanes |= (uint64_t)(m[i] & 1) << i;
-    geglu__gelu_slow_lanes(ys, xs, u ? us : NULL, lanes, kind);
-    return vld1q_f32(ys);
-}
-
-/* Row `row` of the table at the interval index of each lane. */
-static inline float32x4_t geglu__erf_row_neon(int row, uint32x4_t j) {
-    const float *t = geglu__erf_f_table[row];
-    float32x4_t v = vdupq_n_f32(t[vgetq_lane_u32(j, 0)]);
-    v = vsetq_lane_f32(t[vgetq_lane_u32(j, 1)], v, 1);
-    v = vsetq_lane_f32(t[vgetq_lane_u32(j, 2)], v, 2);
-    return vsetq_lane_f32(t[vgetq_lane_u32(j, 3)], v, 3);
-}
-
-/* GELU(x), times u when u is not NULL. */
-static inline float32x4_t geglu__gelu_erf_neon(float32x4_t x, const float32x4_t *u) {
-    float32x4_t a = vminq_f32(vabsq_f32(x), GEGLU__NF(GEGLU__ERF_F_A_MAX));
-    /* j + 254 from the bits of a + 1; & 7 keeps NaN lanes (recomputed below) inside the table */
-    uint32x4_t j = vandq_u32(vsubq_u32(vshrq_n_u32(vreinterpretq_u32_f32(vaddq_f32(a, GEGLU__NF(1.0f))), 22),
-                                       vdupq_n_u32(254)),
-                             vdupq_n_u32(7));
-    float32x4_t d = vsubq_f32(a, geglu__erf_row_neon(0, j));
-    float32x4_t c0 = geglu__erf_row_neon(1, j);
-    float32x4_t h = geglu__erf_row_neon(GEGLU__ERF_F_ROWS - 1, j);
-    float32x4_t na = vmulq_f32(a, GEGLU__NF(-0.5f));
-    float32x4_t th = vmulq_f32(na, a);
-    float32x4_t tl = vnegq_f32(vfmsq_f32(th, na, a)); /* na * a - th, exactly */
-    float32x4_t sh = vfmaq_f32(GEGLU__NF(GEGLU__F_SHIFTER), th, GEGLU__NF(GEGLU__F_LOG2E));
-    float32x4_t k = vsubq_f32(sh, GEGLU__NF(GEGLU__F_SHIFTER));
-    float32x4_t rh = vfmsq_f32(th, k, GEGLU__NF(GEGLU__F_LN2_HI));
-    float32x4_t rl = vfmsq_f32(tl, k, GEGLU__NF(GEGLU__F_LN2_LO));
-    float32x4_t r = vaddq_f32(rh, rl);
-    float32x4_t re = vaddq_f32(vsubq_f32(rh, r), rl);
-    float32x4_t p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P3), GEGLU__NF(GEGLU__F_EXP_P4), r);
-    float32x4_t s, gu, w, y, scale;
-    uint32x4_t slow;
-    int row;
-    for (row = GEGLU__ERF_F_ROWS - 2; row >= 2; row--) h = vfmaq_f32(geglu__erf_row_neon(row, j), h, d);
-    p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P2), p, r);
-    p = vfmaq_f32(GEGLU__NF(GEGLU__F_EXP_P1), p, r);
-    p = vfmaq_f32(GEGLU__NF(0.5f), p, r);
-    s = vfmaq_f32(re, vmulq_f32(r, r), p);
-    gu = vfmaq_f32(c0, d, h);
-    w = vfmaq_f32(vmulq_f32(gu, s), gu, r);
-    w = vfmaq_f32(w, d, h);
-    /* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122) */
-    scale = vreinterpretq_f32_u32(vaddq_u32(vshlq_n_u32(vreinterpretq_u32_f32(sh), 23),
-                                            vdupq_n_u32(UINT32_C(127) << 23)));
-    y = vsubq_f32(vmaxq_f32(GEGLU__NF(-0.0f), x), vmulq_f32(vaddq_f32(c0, w), scale));
-    slow = vmvnq_u32(vcgeq_f32(x, GEGLU__NF(GEGLU__ERF_F_X_MIN))); /* NaN too */
-    if (u) {
-        y = vmulq_f32(y, *u);
-        slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(a, GEGLU__NF(0.0f)),
-                                         vcltq_f32(a, GEGLU__NF(GEGLU__ERF_F_TINY))));
+    GEGLU__EACH_NEON(GEGLU__BELOW_NEON, limit)
+    if (product) {
+        GEGLU__EACH_NEON(GEGLU__TINY_NEON, 0)
     }
-    return vmaxvq_u32(slow) != 0 ? geglu__gelu_fix_neon(y, x, u, slow, GEGLU_GELU_ERF) : y;
+    GEGLU__EACH_NEON(GEGLU__LANE_BITS_NEON, m)
+    return lanes;
 }
 
-GEGLU__INLINE void geglu__gelu_erf_loop_neon(float *h, const float *a, const float *u, size_t n) {
-    size_t i = 0, j;
-    for (; i + 4 <= n; i += 4) {
-        float32x4_t uv = u ? vld1q_f32(u + i) : vdupq_n_f32(0.0f);
-        vst1q_f32(h + i, geglu__gelu_erf_neon(vld1q_f32(a + i), u ? &uv : NULL));
-    }
-    if (i < n) { /* NEON has no masked loads: the tail goes through a small local copy. */
-        float a_tail[4] = {0, 0, 0, 0}, u_tail[4] = {0, 0, 0, 0}, h_tail[4];
-        float32x4_t uv;
-        for (j = 0; i + j < n; j++) {
-            a_tail[j] = a[i + j];
-            if (u) u_tail[j] = u[i + j];
-        }
-        uv = vld1q_f32(u_tail);
-        vst1q_f32(h_tail, geglu__gelu_erf_neon(vld1q_f32(a_tail), u ? &uv : NULL));
-        for (j = 0; i + j < n; j++) h[i + j] = h_tail[j];
-    }
+/* The erf table stays in memory; each lane reads its row lane by lane. */
+typedef struct geglu__erf_tables_neon {
+    const float (*row)[8];
+} geglu__erf_tables_neon;
+
+GEGLU__INLINE void geglu__erf_tables_load_neon(geglu__erf_tables_neon *t) {
+    t->row = geglu__erf_f_table;
 }
 
-/* ---- tanh kind: the float core of geglu__gelu_tanh_f32, four lanes ---- */
-
-/* GELU(x), times u when u is not NULL. */
-static inline float32x4_t geglu__gelu_tanh_neon(float32x4_t x, const float32x4_t *u) {
-    float32x4_t a = vabsq_f32(vminq_f32(x, GEGLU__NF(GEGLU__TANH_F_X_MAX)));
-    float32x4_t a2h = vmulq_f32(a, a);
-    float32x4_t a2l = vnegq_f32(vfmsq_f32(a2h, a, a)); /* a * a - a2h, exactly */
-    float32x4_t gh = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_B1H), GEGLU__NF(GEGLU__TANH_F_B2H), a2h);
-    float32x4_t gl = vfmaq_f32(vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_B1L), GEGLU__NF(GEGLU__TANH_F_B2L), a2h),
-                               GEGLU__NF(GEGLU__TANH_F_B2H), a2l);
-    float32x4_t sh, k, r, p, w, d, q, c, y;
-    uint32x4_t slow;
-    /* plus B2H a2h - (gh - B1H): the rounding error of gh */
-    gl = vaddq_f32(gl, vnegq_f32(vfmsq_f32(vsubq_f32(gh, GEGLU__NF(GEGLU__TANH_F_B1H)),
-                                           GEGLU__NF(GEGLU__TANH_F_B2H), a2h)));
-    sh = vfmsq_f32(GEGLU__NF(GEGLU__F_SHIFTER), a, gh);
-    k = vsubq_f32(sh, GEGLU__NF(GEGLU__F_SHIFTER));
-    r = vfmsq_f32(vnegq_f32(vfmaq_f32(k, a, gh)), a, gl); /* (-(a gh) - k) - a gl */
-    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q4), GEGLU__NF(GEGLU__TANH_F_Q5), r);
-    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q3), p, r);
-    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q2), p, r);
-    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q1), p, r);
-    p = vfmaq_f32(GEGLU__NF(GEGLU__TANH_F_Q0), p, r);
-    /* times 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -96) */
-    w = vmulq_f32(vfmaq_f32(GEGLU__NF(1.0f), r, p),
-                  vreinterpretq_f32_u32(vaddq_u32(vshlq_n_u32(vreinterpretq_u32_f32(sh), 23),
-                                                  vdupq_n_u32(UINT32_C(127) << 23))));
-    d = vaddq_f32(GEGLU__NF(1.0f), w);
-    q = vdivq_f32(a, d);
-    c = vfmsq_f32(vsubq_f32(a, q), q, w);
-    c = vmulq_f32(c, vmulq_f32(w, vfmsq_f32(GEGLU__NF(GEGLU__TANH_F_RCP_A), d, GEGLU__NF(GEGLU__TANH_F_RCP_B))));
-    y = vsubq_f32(vmaxq_f32(GEGLU__NF(-0.0f), x), vfmaq_f32(c, w, q));
-    slow = vmvnq_u32(vcgeq_f32(x, GEGLU__NF(GEGLU__TANH_F_X_MIN))); /* NaN too */
-    if (u) { /* a = |x| wherever |x| < 9 */
-        y = vmulq_f32(y, *u);
-        slow = vorrq_u32(slow, vandq_u32(vcgtq_f32(a, GEGLU__NF(0.0f)),
-                                         vcltq_f32(a, GEGLU__NF(GEGLU__ERF_F_TINY))));
-    }
-    return vmaxvq_u32(slow) != 0 ? geglu__gelu_fix_neon(y, x, u, slow, GEGLU_GELU_TANH) : y;
+/* j from the bits of a + 1 (the exponent and first mantissa bit), minus 254; & 7 keeps NaN lanes
+   (recomputed by the double core) inside the table. */
+#define GEGLU__INDEX_NEON(i, a1)                                                                 \
+    j.v##i = vandq_u32(vsubq_u32(vshrq_n_u32(vreinterpretq_u32_f32((a1).v##i), 22), vdupq_n_u32(254)), \
+                       vdupq_n_u32(7));
+#define GEGLU__ROW_NEON(i, row)                                                                  \
+    r.v##i = vdupq_n_f32((row)[vgetq_lane_u32(j.v##i, 0)]);                                      \
+    r.v##i = vsetq_lane_f32((row)[vgetq_lane_u32(j.v##i, 1)], r.v##i, 1);                        \
+    r.v##i = vsetq_lane_f32((row)[vgetq_lane_u32(j.v##i, 2)], r.v##i, 2);                        \
+    r.v##i = vsetq_lane_f32((row)[vgetq_lane_u32(j.v##i, 3)], r.v##i, 3);
+GEGLU__INLINE geglu__index_neon geglu__erf_index_neon(geglu__group_neon a) {
+    const geglu__group_neon a1 = geglu__add_neon(a, geglu__set_neon(1.0f));
+    geglu__index_neon j;
+    GEGLU__EACH_NEON(GEGLU__INDEX_NEON, a1)
+    return j;
+}
+GEGLU__INLINE geglu__group_neon geglu__erf_row_neon(geglu__index_neon j, const geglu__erf_tables_neon *t,
+                                                    int row) {
+    geglu__group_neon r;
+    GEGLU__EACH_NEON(GEGLU__ROW_NEON, t->row[row])
+    return r;
 }
 
-GEGLU__INLINE void geglu__gelu_tanh_loop_neon(float *h, const float *a, const float *u, size_t n) {
-    size_t i = 0, j;
-    for (; i + 4 <= n; i += 4) {
-        float32x4_t uv = u ? vld1q_f32(u + i) : vdupq_n_f32(0.0f);
-        vst1q_f32(h + i, geglu__gelu_tanh_neon(vld1q_f32(a + i), u ? &uv : NULL));
-    }
-    if (i < n) { /* NEON has no masked loads: the tail goes through a small local copy. */
-        float a_tail[4] = {0, 0, 0, 0}, u_tail[4] = {0, 0, 0, 0}, h_tail[4];
-        float32x4_t uv;
-        for (j = 0; i + j < n; j++) {
-            a_tail[j] = a[i + j];
-            if (u) u_tail[j] = u[i + j];
-        }
-        uv = vld1q_f32(u_tail);
-        vst1q_f32(h_tail, geglu__gelu_tanh_neon(vld1q_f32(a_tail), u ? &uv : NULL));
-        for (j = 0; i + j < n; j++) h[i + j] = h_tail[j];
-    }
-}
-
-GEGLU__PRIVATE void geglu__gelu_mul_f32_neon(float *h, const float *a, const float *u, size_t n,
-                                             geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_neon(h, a, u, n);
-    else geglu__gelu_erf_loop_neon(h, a, u, n);
-}
-
-GEGLU__PRIVATE void geglu__gelu_f32_neon(float *y, const float *x, size_t n, geglu_gelu kind) {
-    if (kind == GEGLU_GELU_TANH) geglu__gelu_tanh_loop_neon(y, x, NULL, n);
-    else geglu__gelu_erf_loop_neon(y, x, NULL, n);
-}
+GEGLU__GELU_VECTOR(neon)
 
 /* ---- NEON microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
 /* 24 accumulators (four per row), the four vectors of the panel row and one broadcast: 29 of the
    32 registers. Rows past t->rows repeat the last row; their results are dropped. */
 #define GEGLU__ROWS_NEON(X) X(0) X(1) X(2) X(3) X(4) X(5)
-
-/* GELU(a) * u for one register of a tile. */
-GEGLU__INLINE float32x4_t geglu__gelu_mul4_neon(float32x4_t a, float32x4_t u, geglu_gelu kind) {
-    return kind == GEGLU_GELU_TANH ? geglu__gelu_tanh_neon(a, &u) : geglu__gelu_erf_neon(a, &u);
-}
 
 GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t, int gate,
                                       size_t height) {
@@ -1965,8 +1842,10 @@ GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t,
         v##r##1 = vaddq_f32(v##r##1, bias_v1);                                             \
         }                                                                                  \
         if (gate) {                                                                        \
-            vst1q_f32(out + (r) * ldo, geglu__gelu_mul4_neon(w##r##0, v##r##0, t->gelu));   \
-            vst1q_f32(out + (r) * ldo + 4, geglu__gelu_mul4_neon(w##r##1, v##r##1, t->gelu)); \
+            geglu__group_neon a = {w##r##0, w##r##1}, u = {v##r##0, v##r##1};                \
+            geglu__group_neon h = geglu__gelu_mul_tile_neon(a, u, t->gelu);                  \
+            vst1q_f32(out + (r) * ldo, h.v0);                                              \
+            vst1q_f32(out + (r) * ldo + 4, h.v1);                                          \
         } else {                                                                           \
             vst1q_f32(out + (r) * ldo, w##r##0);                                           \
             vst1q_f32(out + (r) * ldo + 4, w##r##1);                                       \

@@ -1,8 +1,9 @@
 /* geglu-bench: what geglu.h does on this machine, to decide whether to adopt it.
  *
  * With no arguments it runs the default suite (a few minutes on a 2-core machine): GELU and
- * GELU(a)*u on every path compiled in, in cache and from memory, beside the scalar path and the
- * plain float formula with libm; then the FFN of T5 v1.1 base and large and Gemma 2B layers at
+ * GELU(a)*u on every path compiled in, in cache and from memory, beside the scalar path, the
+ * plain float formula with libm, and a plain loop that moves the same bytes (from memory, the
+ * bandwidth limit; timed between the samples); then the FFN of T5 v1.1 base and large and Gemma 2B layers at
  * 1 to 1024 tokens, packed and unpacked. `geglu-bench --help` lists the options.
  *
  * Every result is checked before it is timed (element-wise paths against the scalar path, bit
@@ -592,8 +593,8 @@ static void print_table(void) {
         const record *r = &records[i];
         if (r->layer) continue;
         if (!header) {
-            printf("%-9s %-4s %9s %-7s %10s %10s %10s %8s %7s %8s %8s %9s\n", "op", "gelu", "n",
-                   "path", "median us", "min us", "max us", "G elem/s", "GB/s", "x scalar",
+            printf("%-9s %-4s %9s %-7s %10s %10s %10s %8s %7s %6s %8s %8s %9s\n", "op", "gelu", "n",
+                   "path", "median us", "min us", "max us", "G elem/s", "GB/s", "plain", "x scalar",
                    "x libm", "max ULP*");
             header = 1;
         }
@@ -602,14 +603,17 @@ static void print_table(void) {
                    r->gelu, r->n, r->path, r->ulp);
             continue;
         }
-        printf("%-9s %-4s %9zu %-7s %10.1f %10.1f %10.1f %8.3f %7.1f", r->op, r->gelu, r->n,
-               r->path, r->t.median * 1e6, r->t.min * 1e6, r->t.max * 1e6, r->rate, r->gbs);
+        printf("%-9s %-4s %9zu %-7s %10.1f %10.1f %10.1f %8.3f %7.1f %5.0f%%", r->op, r->gelu, r->n,
+               r->path, r->t.median * 1e6, r->t.min * 1e6, r->t.max * 1e6, r->rate, r->gbs,
+               100.0 * r->bw_share);
         print_ratio(r->ratio[0]);
         print_ratio(r->ratio[1]);
         printf(" %9lld\n", r->ulp);
     }
     if (header)
-        printf("* max ULP: largest distance from the scalar path on the benchmark's data; geglu's "
+        printf("plain: speed as a share of a plain loop moving the same bytes (y = x; h = a * u), "
+               "timed between the samples;\n  from memory (16M) that loop is the bandwidth limit.\n"
+               "* max ULP: largest distance from the scalar path on the benchmark's data; geglu's "
                "paths must show 0,\n  the libm formula shows its cancellation error.\n\n");
     printf("this core: FMA peak %.1f GFLOP/s (%s, measured), read bandwidth %.1f GB/s (one thread, "
            "measured)\n",
@@ -693,7 +697,8 @@ static void print_json(void) {
                    "\"x_unpacked\": %.6g, \"x_one_thread\": %.6g}",
                    r->peak_share, r->bw_share, r->read_gbs, r->ratio[0], r->ratio[1]);
         else
-            printf(", \"x_scalar\": %.6g, \"x_libm\": %.6g}", r->ratio[0], r->ratio[1]);
+            printf(", \"bandwidth_share\": %.6g, \"x_scalar\": %.6g, \"x_libm\": %.6g}", r->bw_share,
+                   r->ratio[0], r->ratio[1]);
     }
     printf("\n  ]\n}\n");
 }
@@ -821,6 +826,40 @@ static void run_elementwise(void *arg) {
     else c->p->gelu(c->y, c->x, c->n, c->kind);
 }
 
+/* The same bytes moved by the plainest loop, y = x or h = a * u, in 64-byte vectors (a GNU C
+   vector type, so that the compiler uses the widest registers it targets): from memory, the
+   limit the element-wise kernels are measured against, timed between their samples. */
+#if defined(__GNUC__) || defined(__clang__)
+typedef float plain_vector __attribute__((vector_size(64)));
+#define PLAIN_LANES 16
+#else
+typedef float plain_vector;
+#define PLAIN_LANES 1
+#endif
+static void run_plain(void *arg) {
+    const elementwise_context *c = (const elementwise_context *)arg;
+    const float *x = c->x, *u = c->u;
+    float *y = c->y;
+    const size_t n = c->n;
+    plain_vector a, b;
+    size_t i = 0;
+    if (c->with_u) {
+        for (; i + PLAIN_LANES <= n; i += PLAIN_LANES) {
+            memcpy(&a, x + i, sizeof a);
+            memcpy(&b, u + i, sizeof b);
+            a = a * b;
+            memcpy(y + i, &a, sizeof a);
+        }
+        for (; i < n; i++) y[i] = x[i] * u[i];
+    } else {
+        for (; i + PLAIN_LANES <= n; i += PLAIN_LANES) {
+            memcpy(&a, x + i, sizeof a);
+            memcpy(y + i, &a, sizeof a);
+        }
+        for (; i < n; i++) y[i] = x[i];
+    }
+}
+
 static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu kind) {
     float *x = alloc_floats(n), *u = alloc_floats(n), *y = alloc_floats(n), *ref = alloc_floats(n);
     record *rec[PATH_COUNT];
@@ -833,6 +872,7 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
     else geglu__gelu_f32_scalar(ref, x, n, kind);
     for (p = 0; p < PATH_COUNT; p++) {
         elementwise_context c;
+        interleaved plain;
         record *r = rec[p] = new_record();
         c.p = path_at(p);
         c.with_u = with_u;
@@ -855,9 +895,12 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
            baseline and only reports its error. */
         r->wrong = p != 0 && r->ulp != 0;
         if (r->wrong) continue;
-        r->t = measure(run_elementwise, &c, o->warmup, o->repeat, n < 65536 ? 0.005 : 0.0, NULL);
+        plain.fn = run_plain;
+        plain.context = &c;
+        r->t = measure(run_elementwise, &c, o->warmup, o->repeat, n < 65536 ? 0.005 : 0.0, &plain);
         r->rate = (double)n / r->t.median * 1e-9;
         r->gbs = (with_u ? 12.0 : 8.0) * (double)n / r->t.median * 1e-9;
+        r->bw_share = plain.t.median / r->t.median;
     }
     for (p = 0; p < PATH_COUNT; p++)
         if (!rec[p]->wrong) {
