@@ -33,10 +33,15 @@ static void check_gelu_value(const test_path *p, geglu_gelu kind, float x, float
     }
 }
 
+/* GELU(a) * u rounds the float GELU(a) and then the product, so no bound is proven for it. What
+   is measured: with FMA, 4e8 random pairs per kind within 2 ULP; without (the plain x86-64
+   build, whose core rounds more often) up to 3 ULP, for 408 (tanh) and 80 (erf) of 2e7 pairs. */
+#define MAX_ULP_PRODUCT (TEST_PATHS_BITWISE_EQUAL ? 2 : 3)
+
 static void check_gelu_mul_value(const test_path *p, geglu_gelu kind, float a, float u, float got) {
     float want = (float)(ref_gelu(a, kind) * (double)u);
     int64_t d = ulp_distance(got, want);
-    if (d > allowed_ulp(want)) {
+    if (d > (fabsf(want) < FLT_MIN ? MAX_ULP_SUBNORMAL : MAX_ULP_PRODUCT)) {
         fail_msg("%s %s: GELU(%a) * %a = %a, reference %a: %lld ULP", p->name, kind_name(kind),
                  (double)a, (double)u, (double)got, (double)want, (long long)d);
     }
@@ -55,7 +60,7 @@ static float interesting_input(test_rng *r) {
 /* Every length 0..67 and a few large ones, at every misalignment of 0..3 floats, checked
    against the reference, the path's own result on an aligned copy, and the guard zones. */
 static void test_lengths_and_alignment(void **state) {
-    static const size_t extra[] = {127, 128, 129, 1000, 4099};
+    static const size_t extra[] = {127, 128, 129, 1000, 4099, 65601}; /* 65601: the loops prefetch */
     size_t path, len_index, kind_index;
     (void)state;
     for (path = 0; path < TEST_PATH_COUNT; path++) {
