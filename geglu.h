@@ -841,8 +841,8 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
 GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float *u, uint64_t lanes,
                                            geglu_gelu kind) {
     int i;
-    for (i = 0; i < 64; i++) {
-        if (!((lanes >> i) & 1)) continue;
+    for (i = 0; lanes != 0; i++, lanes >>= 1) {
+        if (!(lanes & 1)) continue;
         if (kind == GEGLU_GELU_TANH)
             y[i] = u ? geglu__gelu_mul_tanh_slow(x[i], u[i]) : geglu__gelu_tanh_slow(x[i]);
         else
@@ -865,7 +865,7 @@ GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float
 GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const float *u, size_t n,
                                         size_t at, size_t count) {
     size_t i;
-    for (i = at; i < at + count && i < n; i += 16) { /* one cache line of each array */
+    for (i = (at + 15) / 16 * 16; i < at + count && i < n; i += 16) { /* every 16th float */
         GEGLU__PREFETCH(a + i, 0);
         if (u) GEGLU__PREFETCH(u + i, 0);
         GEGLU__PREFETCH(h + i, 1);
