@@ -131,7 +131,7 @@
  *   GELU is evaluated by a float core per kind, the same operations in the same order on every
  *   path (the comments at geglu__gelu_erf_f32 and geglu__gelu_tanh_f32 derive them and their
  *   error budgets; tools/fit_gelu.py derives the constants). The deep negative tail (x < -13
- *   erf, x < -9 tanh) and NaN go to a double-precision core that rounds once. Bound, every
+ *   erf, x < -9.875 tanh) and NaN go to a double-precision core that rounds once. Bound, every
  *   float input, both kinds, every path: at most 2 ULP from the correctly rounded value, at
  *   most 1 ULP where that value is subnormal. Measured over all 2^32 inputs (make
  *   test-exhaustive): erf at most 1 ULP (1.43 ULP from the exact value; 2.2% of the inputs not
@@ -389,9 +389,9 @@ static const float geglu__erf_f_table[GEGLU__ERF_F_ROWS][8] = {
     {0.00907438528f, 0.00150824629f, 0.000227265336f, 2.68476888e-05f, 2.03814443e-06f, 1.21462278e-07f, 5.61646729e-09f, 3.38537004e-10f},
     {-0.00194681156f, -0.000270082877f, -6.41276129e-05f, -6.64182789e-06f, -4.05018568e-07f, -1.91014209e-08f, -6.43263998e-10f, -7.52356566e-10f},
 };
-/* Float core of the tanh kind, for -9 <= x < inf (see geglu__gelu_tanh_f32). */
-#define GEGLU__TANH_F_X_MIN -9.0f
-#define GEGLU__TANH_F_X_MAX 9.0f
+/* Float core of the tanh kind, for -9.875 <= x < inf (see geglu__gelu_tanh_f32). */
+#define GEGLU__TANH_F_X_MIN -9.875f
+#define GEGLU__TANH_F_X_MAX 9.875f
 #define GEGLU__TANH_F_B1H 2.30220795f
 #define GEGLU__TANH_F_B1L 2.5136697e-07f
 #define GEGLU__TANH_F_B2H 0.102943242f
@@ -538,7 +538,7 @@ static int geglu__output_overlaps(const geglu__range range[GEGLU__BUFFERS], gegl
 
 /* ---- portable core: GELU in double precision ------------------------------------------------- */
 /* The fallback of the float cores below, for the few inputs they leave to it (x < -13 for erf,
-   x < -9 for tanh, NaN; for the product also 0 < |x| < 2^-100): every path calls these same
+   x < -9.875 for tanh, NaN; for the product also 0 < |x| < 2^-100): every path calls these same
    scalar functions for those lanes. Everything inside is exact or has a relative error below
    2^-27 (tools/fit_gelu.py), and the result is rounded once to float. */
 
@@ -715,16 +715,16 @@ static float geglu__gelu_mul_erf_f32(float x, float u) {
 }
 
 /* ---- portable core: the tanh kind in float ---------------------------------------------------
-   For x >= -9 the tanh kind is computed in float, the same operations in the same order on every
-   path; below -9 (where the result nears the subnormal range) and for NaN the double core
-   computes the lane, and for the product also 0 < |x| < 2^-100, as for the erf kind. With
-   a = min(|x|, 9), t = |z| log2(e) = a (B1 + B2 a^2) and w = exp(-|z|) = 2^-t:
+   For x >= -9.875 the tanh kind is computed in float, the same operations in the same order on
+   every path; below (where w below leaves the normal range and the result soon after) and for
+   NaN the double core computes the lane, and for the product also 0 < |x| < 2^-100, as for the
+   erf kind. With a = min(|x|, 9.875), t = |z| log2(e) = a (B1 + B2 a^2) and w = exp(-|z|) = 2^-t:
 
        GELU(x) = max(x, 0) - v,   v = a w / (1 + w)
 
-   (for x < 0, x / (1 + exp(-z)) = -a w / (1 + w); for x >= 0 it is x - x w / (1 + w); past 9,
-   v < 2^-90 no longer changes x, +inf included). Base 2 spares the reduction by ln 2.
-   t: up to 96, so a float t would carry 2^-18 of absolute error, and 2^-t that much relative
+   (for x < 0, x / (1 + exp(-z)) = -a w / (1 + w); for x >= 0 it is x - x w / (1 + w); past
+   9.875, v < 2^-118 no longer changes x, +inf included). Base 2 spares the reduction by ln 2.
+   t: up to 122, so a float t would carry 2^-18 of absolute error, and 2^-t that much relative
      error. a^2 = a2h + a2l exactly; gh = B2H a2h + B1H rounded, and its rounding error
      B2H a2h - (gh - B1H) is one FMA because gh - B1H is exact (B1H is a multiple of 2^-20 and
      B1H <= gh < 16); gl gathers that error, the split constants' low parts B1L, B2L and a2l, so
@@ -734,17 +734,17 @@ static float geglu__gelu_mul_erf_f32(float x, float u) {
      2^r is off by at most 2^-25 ln 2 = 0.35u relative (u = 2^-24). 2^r = 1 + r Q(r) by Horner's
      scheme (on this core more accurate than Estrin's and as fast): the fit's 2^-28.3 (0.05u),
      the rounding of Q (below 2^-25) scaled by |r| <= 1/2 (0.36u of 1 + r Q >= 0.7), and the
-     rounding of 1 + r Q (at most u); w = (1 + r Q) 2^k is exact (w >= 2^-97): within 1.8u.
+     rounding of 1 + r Q (at most u); w = (1 + r Q) 2^k is exact (k >= -122): within 1.8u.
    v: D = 1 + w is rounded and q = a / D too; a - q is exact (Sterbenz: a/2 <= q <= a), so
      c = (a - q) - q w, the residual a - q (1 + w), is rounded once, in one FMA. Then
      a / (1 + w) = q + c / (1 + w), where the correction, about one ULP of q, is scaled by the
      line 1/D ~ RCP_A - RCP_B D (good to 1/17), and v = w q + w c / D is rounded once.
-     It is formed from m = 1 + r Q(r), w = m 2^k, and scaled by 2^k last (exact: v >= 2^-97):
-     formed from w, the correction (about q w^2 once w < 2^-24) came out subnormal for
-     7.6 < |x| < 8.3, harmless for the result but a microcode assist of some 150 cycles per
-     operation on Intel cores; on data of standard deviation 3 the kind ran at half speed.
-     For the same reason a = min(|x|, 9) also in the lanes below -9 that the double core
-     recomputes.
+     It is formed from m = 1 + r Q(r) (w = m 2^k) and scaled by 2^k last, which is exact
+     (v > 2^-120 wherever k < 0). Formed from w itself, the correction (about q w^2 once
+     w < 2^-24) came out subnormal for 7.6 < |x| < 8.3: harmless for the result, but a
+     microcode assist of some 150 cycles per operation on Intel cores, and on data of standard
+     deviation 3 the kind ran at half speed. For the same reason a = min(|x|, 9.875) also in the
+     lanes below -9.875 that the double core recomputes.
    Error budget: w's 1.8u reaches v damped by 1/(1 + w), the correction adds under 0.1u, and v is
    rounded once: within 1.9 ULP + 0.5 ULP of the exact v; for x >= 0, v <= w y and the
    subtraction adds 0.5 ULP. That sum allows 3 ULP from the correctly rounded result; the
@@ -762,7 +762,7 @@ static float geglu__gelu_mul_tanh_slow(float x, float u) {
 }
 
 /* The tanh kind for one float, as every vector path computes each lane; the double core for
-   x < -9 and NaN. */
+   x < -9.875 and NaN. */
 static float geglu__gelu_tanh_f32(float x) {
     float a, a2h, a2l, gh, gl, sh, k, r, p, m, scale, w, d, q, c, v;
     if (!(x >= GEGLU__TANH_F_X_MIN)) return geglu__gelu_tanh_slow(x); /* NaN too */
@@ -846,7 +846,7 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
     }
 
 /* The lanes a vector core leaves to the double core (bit i of `lanes` for lane i; rare):
-   x < -13 (erf) or -9 (tanh), NaN, and for the product 0 < |x| < 2^-100. */
+   x < -13 (erf) or -9.875 (tanh), NaN, and for the product 0 < |x| < 2^-100. */
 GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float *u, uint64_t lanes,
                                            geglu_gelu kind) {
     int i;

@@ -114,7 +114,7 @@ def fit_mills():
 ERF_F_X_MIN = -13.0
 ERF_F_EDGES = [0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 7.0, 11.0, -ERF_F_X_MIN]
 ERF_F_DEGREE = 8
-TANH_F_X_MIN = -9.0
+TANH_F_X_MIN = -9.875  # k >= -122 there: w = (1 + r Q(r)) 2^k stays normal
 
 
 def f32(v):
