@@ -6,6 +6,8 @@
 #                     process, peers built in when their headers are there (Debian: libopenblas-dev,
 #                     libdnnl-dev); ARGS=--quick, ARGS='--preset t5-large --tokens 1,64';
 #                     OpenBLAS's kernels: BLAS_CORE=SkylakeX (default with AVX-512) or Haswell
+#   make bench-torch  geglu_gelu_f32 beside PyTorch's CPU GELU in one process (Debian:
+#                     python3-torch); TORCH_ARGS=--quick, TORCH_ARGS='--n 1048576 --sd 1'
 #   make test-neon    the test suite cross-compiled for aarch64 and run under qemu
 #   make test-armhf   the test suite for 32-bit ARM (armhf, scalar path) under qemu-arm
 #   make fuzz         the libFuzzer target for FUZZ_SECONDS (default 60) seconds
@@ -101,7 +103,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -march=native -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all
 
-.PHONY: all test test-x86 test-neon test-armhf test-exhaustive test-mpi bench bench-compare examples \
+.PHONY: all test test-x86 test-neon test-armhf test-exhaustive test-mpi bench bench-compare bench-torch examples \
         clean install check-constants cmocka fuzz check-all FORCE
 
 all: $(B)/geglu-bench $(EXAMPLES) $(B)/exhaustive $(BUILD_CHECKS) $(B)/fuzz_geglu
@@ -246,6 +248,13 @@ $(B)/geglu-compare: bench/compare.c $(HEADER) $(B)/compare.flags | $(B)
 # the environment. The program also asks both for one thread and prints what they report.
 bench-compare: $(B)/geglu-compare
 	OPENBLAS_CORETYPE=$(BLAS_CORE) OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(B)/geglu-compare $(ARGS)
+
+# PyTorch calls its GELU from Python: the shim lets the script call ours the same way (ctypes).
+$(B)/libgeglu-torch-shim.so: bench/torch_shim.c $(HEADER) | $(B)
+	$(CC) $(WARN) -O2 -march=native -shared -fPIC -o $@ $< -lm
+
+bench-torch: $(B)/libgeglu-torch-shim.so
+	$(PYTHON) bench/torch_gelu.py --shim $(B)/libgeglu-torch-shim.so $(TORCH_ARGS)
 
 $(B)/minimal: examples/minimal.c $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -o $@ $< -lm
