@@ -131,9 +131,10 @@
  *   GELU is evaluated by a float core per kind, the same operations in the same order on every
  *   path (the comments at geglu__gelu_erf_f32 and geglu__gelu_tanh_f32 derive them and their
  *   error budgets; tools/fit_gelu.py derives the constants). The deep negative tail (x < -13
- *   erf, x < -9.875 tanh) and NaN go to a double-precision core that rounds once. Bound, every
- *   float input, both kinds, every path: at most 2 ULP from the correctly rounded value, at
- *   most 1 ULP where that value is subnormal. Measured over all 2^32 inputs (make
+ *   erf, x < -9.875 tanh) and NaN go to a double-precision core that rounds once (where that
+ *   result is known to round to zero, straight to the zero). Bound, every float input, both
+ *   kinds, every path: at most 2 ULP from the correctly rounded value, at most 1 ULP where
+ *   that value is subnormal. Measured over all 2^32 inputs (make
  *   test-exhaustive): erf at most 1 ULP (1.43 ULP from the exact value; 2.2% of the inputs not
  *   correctly rounded), tanh at most 2 ULP (1.69 ULP from exact; 1.6% not correctly rounded).
  *   GELU(+inf) = +inf, GELU(-inf) = -0, GELU(-0) = -0, a zero result has the sign of x, NaN
@@ -405,6 +406,11 @@ static const float geglu__erf_f_table[GEGLU__ERF_F_ROWS][8] = {
 #define GEGLU__TANH_F_Q5 0.000153264686f
 #define GEGLU__TANH_F_RCP_A 1.41176474f
 #define GEGLU__TANH_F_RCP_B 0.470588237f
+/* Below these, GELU(x) rounds to -0, and GELU(x) * u to a zero for every finite u. */
+#define GEGLU__ERF_ZERO_BELOW -14.375f
+#define GEGLU__ERF_MUL_ZERO_BELOW -19.625f
+#define GEGLU__TANH_ZERO_BELOW -10.8125f
+#define GEGLU__TANH_MUL_ZERO_BELOW -13.5f
 /* GEGLU__CONSTANTS end */
 
 /* Adding 1.5 * 2^52 to a double below 2^51 in magnitude rounds it to an integer (to nearest,
@@ -662,11 +668,28 @@ static float geglu__from_bits32(uint32_t bits) {
    would lose the product's accuracy. These round once, like the double core always did. */
 #define GEGLU__ERF_F_TINY 7.88860905e-31f /* 2^-100 */
 
+/* Far enough into the tail the double core's result is known without it: below ZERO_BELOW
+   |GELU(x)| < 2^-150 rounds to -0, and GELU(x) * u vanishes for |u| <= 1; below MUL_ZERO_BELOW
+   for every finite u (tools/fit_gelu.py finds both bounds). The product is then a zero with the
+   sign of -u, or -u itself for u infinite or NaN: bit for bit what the double core gives, without
+   its exp or a subnormal on the way, so that data with heavy tails stays fast. */
+static int geglu__product_vanishes(float x, float u, float zero_below, float mul_zero_below) {
+    return x < mul_zero_below || (x < zero_below && fabsf(u) <= 1.0f);
+}
+
+static float geglu__vanishing_times(float u) {
+    uint32_t bits = geglu__bits32(u);
+    if ((bits & 0x7f800000u) == 0x7f800000u) return -u;
+    return geglu__from_bits32(~bits & 0x80000000u);
+}
+
 static float geglu__gelu_erf_slow(float x) {
-    return (float)geglu__gelu_erf_f64(x);
+    return x < GEGLU__ERF_ZERO_BELOW ? -0.0f : (float)geglu__gelu_erf_f64(x);
 }
 
 static float geglu__gelu_mul_erf_slow(float x, float u) {
+    if (geglu__product_vanishes(x, u, GEGLU__ERF_ZERO_BELOW, GEGLU__ERF_MUL_ZERO_BELOW))
+        return geglu__vanishing_times(u);
     return (float)(geglu__gelu_erf_f64(x) * u);
 }
 
@@ -716,9 +739,9 @@ static float geglu__gelu_mul_erf_f32(float x, float u) {
 
 /* ---- portable core: the tanh kind in float ---------------------------------------------------
    For x >= -9.875 the tanh kind is computed in float, the same operations in the same order on
-   every path; below (where w below leaves the normal range and the result soon after) and for
-   NaN the double core computes the lane, and for the product also 0 < |x| < 2^-100, as for the
-   erf kind. With a = min(|x|, 9.875), t = |z| log2(e) = a (B1 + B2 a^2) and w = exp(-|z|) = 2^-t:
+   every path; below it (where w would leave the normal range, and the result soon after) and
+   for NaN the double core computes the lane, and for the product also 0 < |x| < 2^-100, as for
+   the erf kind. With a = min(|x|, 9.875), t = |z| log2(e) = a (B1 + B2 a^2) and w = exp(-|z|) = 2^-t:
 
        GELU(x) = max(x, 0) - v,   v = a w / (1 + w)
 
@@ -754,10 +777,12 @@ static float geglu__gelu_mul_erf_f32(float x, float u) {
    1.65 ULP measured) at about 10 more operations per lane; this one is as fast as the erf kind. */
 
 static float geglu__gelu_tanh_slow(float x) {
-    return (float)geglu__gelu_tanh_f64(x);
+    return x < GEGLU__TANH_ZERO_BELOW ? -0.0f : (float)geglu__gelu_tanh_f64(x);
 }
 
 static float geglu__gelu_mul_tanh_slow(float x, float u) {
+    if (geglu__product_vanishes(x, u, GEGLU__TANH_ZERO_BELOW, GEGLU__TANH_MUL_ZERO_BELOW))
+        return geglu__vanishing_times(u);
     return (float)(geglu__gelu_tanh_f64(x) * u);
 }
 
@@ -845,13 +870,27 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
         each(GEGLU__GROUP_ARG3, op) return r;                                                \
     }
 
-/* The lanes a vector core leaves to the double core (bit i of `lanes` for lane i; rare):
-   x < -13 (erf) or -9.875 (tanh), NaN, and for the product 0 < |x| < 2^-100. */
+/* The lowest set bit of a nonzero mask. */
+#if defined(__GNUC__) || defined(__clang__)
+#  define GEGLU__LOWEST_BIT(mask) __builtin_ctzll(mask)
+#else
+static int geglu__lowest_bit(uint64_t mask) {
+    int i = 0;
+    for (; !(mask & 1); mask >>= 1) i++;
+    return i;
+}
+#  define GEGLU__LOWEST_BIT(mask) geglu__lowest_bit(mask)
+#endif
+
+/* The lanes a vector core leaves to the double core (bit i of `lanes` for lane i; rare, unless
+   the data has heavy tails): x < -13 (erf) or -9.875 (tanh), NaN, and for the product
+   0 < |x| < 2^-100. Visiting only the set bits, not every bit up to the last, and skipping the
+   double core past the ZERO_BELOW bounds made GELU on data of standard deviation 8 (5% of the
+   lanes below -13) 1.7x (erf) and 2.7x (tanh) faster on a Xeon, GELU * u 1.3x and 1.7x. */
 GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float *u, uint64_t lanes,
                                            geglu_gelu kind) {
-    int i;
-    for (i = 0; lanes != 0; i++, lanes >>= 1) {
-        if (!(lanes & 1)) continue;
+    for (; lanes != 0; lanes &= lanes - 1) {
+        int i = GEGLU__LOWEST_BIT(lanes);
         if (kind == GEGLU_GELU_TANH)
             y[i] = u ? geglu__gelu_mul_tanh_slow(x[i], u[i]) : geglu__gelu_tanh_slow(x[i]);
         else

@@ -294,6 +294,58 @@ static void test_gelu_mul_far_tail(void **state) {
     }
 }
 
+/* Past the ZERO_BELOW bounds the slow lanes skip the double core (their result is known): every
+   path must still give bit for bit what the double core gives, on both sides of each bound and
+   for the u that decide the product: zeros, |u| at 1, huge, infinite and NaN. */
+static void test_tail_shortcuts(void **state) {
+    static const float us[] = {0.0f, -0.0f, 1e-45f, 0.5f, 0.99999994f, 1.0f, 1.00000012f, -1.0f,
+                               -1.00000012f, 2.0f, 1e10f, FLT_MAX, -FLT_MAX, INFINITY, -INFINITY, NAN};
+    enum { US = sizeof us / sizeof us[0], XS = 16 };
+    float x[XS * US], u[XS * US], y[XS * US], h[XS * US];
+    size_t kind_index, path, i, j;
+    (void)state;
+    for (kind_index = 0; kind_index < 2; kind_index++) {
+        geglu_gelu kind = kinds[kind_index];
+        int tanh_kind = kind == GEGLU_GELU_TANH;
+        const float bounds[] = {tanh_kind ? GEGLU__TANH_F_X_MIN : GEGLU__ERF_F_X_MIN,
+                                tanh_kind ? GEGLU__TANH_ZERO_BELOW : GEGLU__ERF_ZERO_BELOW,
+                                tanh_kind ? GEGLU__TANH_MUL_ZERO_BELOW : GEGLU__ERF_MUL_ZERO_BELOW};
+        float xs[XS];
+        size_t n = 0;
+        for (i = 0; i < 3; i++) { /* the float core computes X_MIN and above: start below it */
+            xs[n++] = i == 0 ? bounds[i] - 0.5f : nextafterf(bounds[i], 0.0f);
+            xs[n++] = i == 0 ? bounds[i] - 0.125f : bounds[i];
+            xs[n++] = nextafterf(bounds[i], -INFINITY);
+            xs[n++] = bounds[i] - 0.25f;
+        }
+        xs[n++] = -30.0f;
+        xs[n++] = -1e30f;
+        xs[n++] = -FLT_MAX;
+        xs[n++] = -INFINITY;
+        assert_int_equal(n, XS);
+        for (i = 0; i < XS; i++)
+            for (j = 0; j < US; j++) {
+                x[i * US + j] = xs[i];
+                u[i * US + j] = us[j];
+            }
+        for (path = 0; path < TEST_PATH_COUNT; path++) {
+            const test_path *p = test_path_at(path);
+            p->gelu(y, x, XS * US, kind);
+            p->gelu_mul(h, x, u, XS * US, kind);
+            for (i = 0; i < XS * US; i++) {
+                double g = tanh_kind ? geglu__gelu_tanh_f64(x[i]) : geglu__gelu_erf_f64(x[i]);
+                float want_y = (float)g, want_h = (float)(g * u[i]);
+                if (test_bits(y[i]) != test_bits(want_y))
+                    fail_msg("%s %s: GELU(%a) = %a, double core %a", p->name, kind_name(kind),
+                             (double)x[i], (double)y[i], (double)want_y);
+                if (test_bits(h[i]) != test_bits(want_h) && !(isnan(h[i]) && isnan(want_h)))
+                    fail_msg("%s %s: GELU(%a) * %a = %a, double core %a", p->name, kind_name(kind),
+                             (double)x[i], (double)u[i], (double)h[i], (double)want_h);
+            }
+        }
+    }
+}
+
 /* Argument checks of the element-wise functions: each status, outputs untouched. */
 static void test_elementwise_errors(void **state) {
     float buf[16], out[16];
@@ -376,6 +428,7 @@ int main(void) {
         cmocka_unit_test(test_in_place),
         cmocka_unit_test(test_special_values),
         cmocka_unit_test(test_gelu_mul_far_tail),
+        cmocka_unit_test(test_tail_shortcuts),
         cmocka_unit_test(test_no_underflow_inside),
         cmocka_unit_test(test_sweep),
     };

@@ -121,6 +121,28 @@ def f32(v):
     return float(np.float32(float(v)))
 
 
+def gelu_exact(x, kind):
+    """GELU(x) in mpmath, the tanh kind as x / (1 + exp(-2 z)), which does not cancel for x < 0."""
+    x = mp.mpf(x)
+    if kind == "erf":
+        return x * mp.ncdf(x)
+    z = mp.sqrt(2 / mp.pi) * (x + mp.mpf("0.044715") * x**3)
+    return x / (1 + mp.exp(-2 * z))
+
+
+def vanishing_below(kind, factor):
+    """A multiple of 1/16 below which |GELU(x)| * factor < 2^-150, so that the product rounds to
+    zero (|GELU| falls monotonically towards -inf there); found by bisection."""
+    lo, hi = mp.mpf(-60), mp.mpf(-5)
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if abs(gelu_exact(mid, kind)) * factor < mp.mpf(2) ** -150:
+            lo = mid
+        else:
+            hi = mid
+    return float(mp.floor(lo * 16) / 16)
+
+
 def gelu_g(a):
     """G(a) = a * M(a) = a * Q(a) * exp(a^2/2), Q(a) = erfc(a/sqrt 2)/2."""
     a = mp.mpf(a)
@@ -308,6 +330,12 @@ def main():
     # A = 3B, B = 8/17, maximum relative error 1/17.
     out.append("#define GEGLU__TANH_F_RCP_A %s" % litf(f32(mp.mpf(24) / 17)))
     out.append("#define GEGLU__TANH_F_RCP_B %s" % litf(f32(mp.mpf(8) / 17)))
+    flt_max = (2 - mp.mpf(2) ** -23) * mp.mpf(2) ** 127
+    out.append("/* Below these, GELU(x) rounds to -0, and GELU(x) * u to a zero for every finite u. */")
+    for kind in ("erf", "tanh"):
+        out.append("#define GEGLU__%s_ZERO_BELOW %s" % (kind.upper(), litf(vanishing_below(kind, 1))))
+        out.append("#define GEGLU__%s_MUL_ZERO_BELOW %s"
+                   % (kind.upper(), litf(vanishing_below(kind, flt_max))))
     out.append("/* GEGLU__CONSTANTS end */")
     print("\n".join(out))
 
