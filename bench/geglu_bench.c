@@ -1,11 +1,12 @@
 /* geglu-bench: what geglu.h does on this machine, to decide whether to adopt it.
  *
  * With no arguments it runs the default suite (a few minutes on a 2-core machine): GELU and
- * GELU(a)*u (a normal with standard deviation 3, tails included; u uniform in [-2, 2]) on every
- * path compiled in, in cache and from memory, beside the scalar path, the
+ * GELU(a)*u (a normal with standard deviation 3, or --spread, tails included; u uniform in
+ * [-2, 2]) on every path compiled in, in cache and from memory, beside the scalar path, the
  * plain float formula with libm, and a plain loop that moves the same bytes (from memory, the
- * bandwidth limit; timed between the samples); then the FFN of T5 v1.1 base and large and Gemma 2B layers at
- * 1 to 1024 tokens, packed and unpacked. `geglu-bench --help` lists the options.
+ * bandwidth limit; timed between the samples); then the FFN of T5 v1.1 base and large and
+ * Gemma 2B layers at 1 to 1024 tokens, packed and unpacked. `geglu-bench --help` lists the
+ * options.
  *
  * Every result is checked before it is timed (element-wise paths against the scalar path, bit
  * for bit; layers against the contract's plain summation order on their first and last rows)
@@ -132,6 +133,7 @@ typedef struct options {
     int kinds;                          /* bit 0: erf, bit 1: tanh; 0: the default of each op */
     int threads, packed, unpacked, repeat, warmup, format, quick;
     unsigned long long seed;
+    double spread; /* standard deviation of the element-wise inputs */
     const char *svg;
 } options;
 
@@ -151,6 +153,8 @@ static void usage(FILE *to) {
             "  --repeat N           timed samples per case, the median is reported (default 7)\n"
             "  --warmup N           untimed calls before the samples (default 1)\n"
             "  --seed N             seed of the random inputs (default 1)\n"
+            "  --spread SD          standard deviation of the normal gelu inputs (default 3;\n"
+            "                       heavy tails send more lanes to the slow double core)\n"
             "  --format FORMAT      table, csv or json (default table)\n"
             "  --svg FILE           also plot GFLOP/s against tokens per preset as SVG\n"
             "  --quick              a smoke run: few repetitions, small cases\n"
@@ -227,6 +231,7 @@ static int parse_options(int argc, char **argv, options *o) {
     o->repeat = 7;
     o->warmup = 1;
     o->seed = 1;
+    o->spread = 3.0;
     for (a = 1; a < argc; a++) {
         const char *arg = argv[a], *value = a + 1 < argc ? argv[a + 1] : NULL;
         int takes_value = 1;
@@ -255,7 +260,8 @@ static int parse_options(int argc, char **argv, options *o) {
                 strcmp(arg, "--tokens") == 0 || strcmp(arg, "--n") == 0 ||
                 strcmp(arg, "--gelu") == 0 || strcmp(arg, "--threads") == 0 ||
                 strcmp(arg, "--repeat") == 0 || strcmp(arg, "--warmup") == 0 ||
-                strcmp(arg, "--seed") == 0 || strcmp(arg, "--format") == 0 ||
+                strcmp(arg, "--seed") == 0 || strcmp(arg, "--spread") == 0 ||
+                strcmp(arg, "--format") == 0 ||
                 strcmp(arg, "--svg") == 0)
                 return fail_option("this option needs a value:", arg);
             return fail_option("unknown option", arg);
@@ -297,6 +303,11 @@ static int parse_options(int argc, char **argv, options *o) {
             o->seed = strtoull(value, &end, 10);
             if (errno != 0 || *end != '\0' || *value < '0' || *value > '9')
                 return fail_option("--seed wants a non-negative number, not", value);
+        } else if (strcmp(arg, "--spread") == 0) {
+            char *end;
+            o->spread = strtod(value, &end);
+            if (*end != '\0' || end == value || !(o->spread > 0.0 && o->spread <= 1e6))
+                return fail_option("--spread wants a number above 0 and at most 1e6, not", value);
         } else if (strcmp(arg, "--format") == 0) {
             unsigned f = parse_names(value, format_names, 3);
             if (f == 0 || (f & (f - 1)) != 0)
@@ -565,7 +576,7 @@ typedef struct record {
 
 static record *records;
 static size_t record_count, record_capacity;
-static double machine_peak, machine_bandwidth, run_started;
+static double machine_peak, machine_bandwidth, run_started, input_spread;
 
 static record *new_record(void) {
     if (record_count == record_capacity) {
@@ -618,11 +629,14 @@ static void print_table(void) {
         print_ratio(r->ratio[1]);
         printf(" %9lld\n", r->ulp);
     }
-    if (header)
+    if (header) {
+        printf("inputs: a normal with standard deviation %g (--spread), u uniform in [-2, 2].\n",
+               input_spread);
         printf("plain: speed as a share of a plain loop moving the same bytes (y = x; h = a * u), "
                "timed between the samples;\n  from memory (16M) that loop is the bandwidth limit.\n"
                "* max ULP: largest distance from the scalar path on the benchmark's data; geglu's "
                "paths must show 0,\n  the libm formula shows its cancellation error.\n\n");
+    }
     printf("this core: FMA peak %.1f GFLOP/s (%s, measured), read bandwidth %.1f GB/s (one thread, "
            "measured)\n",
            machine_peak, geglu_isa(), machine_bandwidth);
@@ -873,7 +887,7 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
     record *rec[PATH_COUNT];
     size_t i, p;
     for (i = 0; i < n; i++) {
-        x[i] = random_normal(3.0f);
+        x[i] = random_normal((float)o->spread);
         u[i] = random_uniform(-2.0f, 2.0f);
     }
     if (with_u) geglu__gelu_mul_f32_scalar(ref, x, u, n, kind);
@@ -1104,6 +1118,7 @@ int main(int argc, char **argv) {
     if (status != 0) return status == 1 ? 0 : status;
     run_started = now_seconds();
     seed_random(o.seed);
+    input_spread = o.spread;
     set_threads(1);
     machine_peak = measure_peak_gflops();
     alloc_read_buffer(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);

@@ -43,6 +43,8 @@ refuse "--threads wants" --threads 0
 refuse "--repeat wants" --repeat 1000
 refuse "--warmup wants" --warmup x
 refuse "--seed wants" --seed -1
+refuse "--spread wants" --spread 0
+refuse "--spread wants" --spread 3x
 refuse "--format wants" --format xml
 refuse "--format wants" --format csv,json
 
@@ -51,8 +53,8 @@ accept "$tmp/help" --help
 grep -q "usage: geglu-bench" "$tmp/help" || { echo "FAILED: --help"; failures=$((failures + 1)); }
 accept "$tmp/list" --list
 grep -q "gemma-7b" "$tmp/list" || { echo "FAILED: --list"; failures=$((failures + 1)); }
-accept "$tmp/table" $small --op gelu,gelu-mul,gate,ffn --gelu erf --seed 7 --svg "$tmp/plot.svg"
-for what in "gelu-mul  erf" "gate custom" "ffn  custom" "FMA peak"; do
+accept "$tmp/table" $small --op gelu,gelu-mul,gate,ffn --gelu erf --seed 7 --spread 8 --svg "$tmp/plot.svg"
+for what in "gelu-mul  erf" "gate custom" "ffn  custom" "FMA peak" "standard deviation 8"; do
     grep -q "$what" "$tmp/table" || { echo "FAILED: table lacks '$what'"; failures=$((failures + 1)); }
 done
 if grep -q WRONG "$tmp/table"; then echo "FAILED: a wrong result"; failures=$((failures + 1)); fi
