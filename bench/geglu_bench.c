@@ -576,7 +576,7 @@ typedef struct record {
 
 static record *records;
 static size_t record_count, record_capacity;
-static double machine_peak, machine_bandwidth, run_started, input_spread;
+static double machine_peak, machine_bandwidth, run_started;
 
 static record *new_record(void) {
     if (record_count == record_capacity) {
@@ -605,7 +605,7 @@ static void print_ratio(double r) {
     else printf(" %8s", "-");
 }
 
-static void print_table(void) {
+static void print_table(double spread) {
     size_t i;
     int header = 0;
     for (i = 0; i < record_count; i++) {
@@ -631,7 +631,7 @@ static void print_table(void) {
     }
     if (header) {
         printf("inputs: a normal with standard deviation %g (--spread), u uniform in [-2, 2].\n",
-               input_spread);
+               spread);
         printf("plain: speed as a share of a plain loop moving the same bytes (y = x; h = a * u), "
                "timed between the samples;\n  from memory (16M) that loop is the bandwidth limit.\n"
                "* max ULP: largest distance from the scalar path on the benchmark's data; geglu's "
@@ -1118,7 +1118,6 @@ int main(int argc, char **argv) {
     if (status != 0) return status == 1 ? 0 : status;
     run_started = now_seconds();
     seed_random(o.seed);
-    input_spread = o.spread;
     set_threads(1);
     machine_peak = measure_peak_gflops();
     alloc_read_buffer(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);
@@ -1140,7 +1139,7 @@ int main(int argc, char **argv) {
     else if (o.format == FORMAT_JSON) print_json();
     else {
         printf("geglu.h %s, ISA in use: %s\n\n", GEGLU_VERSION_STRING, geglu_isa());
-        print_table();
+        print_table(o.spread);
     }
     status = 0;
     for (i = 0; i < record_count; i++) status |= records[i].wrong;
