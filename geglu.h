@@ -134,9 +134,9 @@
  *   erf, x < -9.875 tanh) and NaN go to a double-precision core that rounds once (where that
  *   result is known to round to zero, straight to the zero). Bound, every float input, both
  *   kinds, every path: at most 2 ULP from the correctly rounded value, at most 1 ULP where
- *   that value is subnormal. Measured over all 2^32 inputs (make
- *   test-exhaustive): erf at most 1 ULP (1.43 ULP from the exact value; 2.2% of the inputs not
- *   correctly rounded), tanh at most 2 ULP (1.69 ULP from exact; 1.6% not correctly rounded).
+ *   that value is subnormal. Measured over all 2^32 inputs (make test-exhaustive): erf at most
+ *   1 ULP (1.43 ULP from the exact value; 2.2% of the inputs not correctly rounded), tanh at
+ *   most 2 ULP (1.69 ULP from exact; 1.6% not correctly rounded).
  *   GELU(+inf) = +inf, GELU(-inf) = -0, GELU(-0) = -0, a zero result has the sign of x, NaN
  *   gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 multiplies the float
  *   GELU(a) by u, a second rounding (not a proven bound: at most 2 ULP on 4e8 random pairs per
