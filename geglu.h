@@ -46,7 +46,7 @@
  *       3. a buffer's size in bytes overflows size_t, or the   GEGLU_ERROR_SIZE_OVERFLOW
  *          buffer would wrap around the address space
  *       4. a required pointer is NULL                          GEGLU_ERROR_NULL_POINTER
- *       5. the workspace is smaller than asked for             GEGLU_ERROR_WORKSPACE_TOO_SMALL
+ *       5. the workspace or buffer is smaller than asked for   GEGLU_ERROR_WORKSPACE_TOO_SMALL
  *       6. an output overlaps an input or the workspace        GEGLU_ERROR_OVERLAP
  *          (except the in-place cases stated below); inputs may overlap each other
  *   - d_model == 0 or d_ff == 0 give the mathematically right answer: with d_model == 0,
@@ -68,7 +68,8 @@
  *   size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens)
  *       Bytes of scratch memory geglu_ffn_f32 needs for this layer and token count (any
  *       alignment will do); 0 when it needs none (tokens, d_model or d_ff is 0), and 0 when
- *       the layer is NULL, invalid or its sizes overflow: the FFN call then reports why.
+ *       the layer is NULL, invalid or its sizes overflow, x and y included (tokens x d_model):
+ *       the FFN call then reports why.
  *   geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
  *                              float *y, void *workspace, size_t workspace_size)
  *       Y = (GELU(X*W + b) (x) (X*V + c)) * W2 + b2, using the caller's workspace.
@@ -151,7 +152,7 @@
  *   gamma(n) = n*u / (1 - n*u); the FFN's output carries the same bound over d_ff on top of
  *   the error that the gate passes through W2 (tests/test_layer.c checks this bound).
  *   Blocking never changes that order (a sum split across blocks continues in the output), so
- *   when the target has FMA every path, packed or not, gives bitwise identical results.
+ *   where GEGLU_HAS_FMA is 1 every path, packed or not, gives bitwise identical results.
  *   Denormals-are-zero / flush-to-zero modes set by the caller change subnormal results.
  */
 #ifndef GEGLU_H
@@ -163,6 +164,14 @@
 #define GEGLU_VERSION_MINOR 1
 #define GEGLU_VERSION_PATCH 0
 #define GEGLU_VERSION_STRING "0.1.0"
+
+/* 1 when the target has fused multiply-add, so that every multiply-add is rounded once: then
+   every path, packed or not, gives bitwise identical results (ACCURACY above). */
+#if defined(__FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__aarch64__)
+#  define GEGLU_HAS_FMA 1
+#else
+#  define GEGLU_HAS_FMA 0
+#endif
 
 #ifndef GEGLU_API
 #  ifdef GEGLU_STATIC
@@ -187,7 +196,7 @@ extern "C" {
     X(GEGLU_ERROR_INVALID_ARGUMENT, -2, "an argument has an invalid value")                     \
     X(GEGLU_ERROR_SIZE_OVERFLOW, -3, "a size or index computation would overflow size_t")       \
     X(GEGLU_ERROR_OVERLAP, -4, "an output overlaps an input where that is not allowed")         \
-    X(GEGLU_ERROR_WORKSPACE_TOO_SMALL, -5, "the workspace is smaller than required")
+    X(GEGLU_ERROR_WORKSPACE_TOO_SMALL, -5, "the buffer or workspace is smaller than required")
 
 #define GEGLU__STATUS_ENUMERATOR(name, value, description) name = value,
 typedef enum geglu_status { GEGLU_STATUS_LIST(GEGLU__STATUS_ENUMERATOR) } geglu_status;
@@ -304,7 +313,7 @@ GEGLU_API geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed
 /* GEGLU__FMAF_EXACT(a, b, c) is float(a*b + c) rounded once where the float cores need that
    (an exact product error or division residual): an FMA, or without one the same value from
    double, where a*b of two floats is exact. */
-#if defined(FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__aarch64__)
+#if GEGLU_HAS_FMA
 #  define GEGLU__FMA(a, b, c) fma((a), (b), (c))
 #  define GEGLU__FMAF(a, b, c) fmaf((a), (b), (c))
 #  define GEGLU__FMAF_EXACT(a, b, c) fmaf((a), (b), (c))
@@ -2359,13 +2368,21 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
     return GEGLU_OK;
 }
 
+/* The bytes of an FFN call's scratch; 0 when it needs none or when x or y (tokens x d_model)
+   would overflow, as the call then fails before it looks at the workspace. */
+static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tokens, int packed) {
+    geglu__range io;
+    geglu__scratch scratch;
+    if (tokens == 0 || d_ff == 0 || d_model == 0 || !geglu__float_range(NULL, tokens, d_model, &io) ||
+        !geglu__ffn_scratch(d_model, d_ff, tokens, packed, &scratch))
+        return 0;
+    return scratch.bytes;
+}
+
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
-    geglu__scratch scratch;
-    if (geglu__check_layer(layer, 1, range) != GEGLU_OK || tokens == 0 || layer->d_ff == 0 ||
-        layer->d_model == 0 || !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &scratch))
-        return 0; /* invalid, or nothing to keep: the FFN call then needs no workspace */
-    return scratch.bytes;
+    if (geglu__check_layer(layer, 1, range) != GEGLU_OK) return 0;
+    return geglu__ffn_workspace_bytes(layer->d_model, layer->d_ff, tokens, 0);
 }
 
 /* The rest of check 4 and checks 5 and 6 for an FFN call (the workspace's wrap-around is
@@ -2427,6 +2444,7 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     size_t j, k0, row_floats;
     geglu_status status = geglu__check_layer(layer, 1, range);
     if (status != GEGLU_OK) return status;
+    memset(&head, 0, sizeof head); /* every byte copied into the buffer is defined */
     if (!geglu__packed_layout(layer->d_model, layer->d_ff, &head) ||
         geglu__wraps(buffer, buffer_size))
         return GEGLU_ERROR_SIZE_OVERFLOW;
@@ -2445,6 +2463,7 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     head.magic = GEGLU__PACKED_MAGIC;
     head.panel_width = GEGLU__PANEL_WIDTH;
     head.hidden_block = GEGLU__HIDDEN_BLOCK;
+    head.tile_rows = GEGLU__TILE_ROWS;
     head.d_model = layer->d_model;
     head.d_ff = layer->d_ff;
     head.gelu = layer->gelu;
@@ -2473,7 +2492,7 @@ static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const fl
     int i;
     if (packed == NULL) return GEGLU_ERROR_NULL_POINTER;
     if (packed->magic != GEGLU__PACKED_MAGIC || packed->panel_width != GEGLU__PANEL_WIDTH ||
-        packed->hidden_block != GEGLU__HIDDEN_BLOCK)
+        packed->hidden_block != GEGLU__HIDDEN_BLOCK || packed->tile_rows != GEGLU__TILE_ROWS)
         return GEGLU_ERROR_INVALID_ARGUMENT;
     for (i = 0; i < GEGLU__BUFFERS; i++) range[i].bytes = 0;
     range[GEGLU__W].address = (uintptr_t)packed;
@@ -2515,12 +2534,8 @@ GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, con
 
 GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
-    geglu__scratch scratch;
-    if (geglu__check_packed(packed, NULL, 0, NULL, GEGLU__FFN, range) != GEGLU_OK || tokens == 0 ||
-        packed->d_ff == 0 || packed->d_model == 0 ||
-        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &scratch))
-        return 0;
-    return scratch.bytes;
+    if (geglu__check_packed(packed, NULL, 0, NULL, GEGLU__FFN, range) != GEGLU_OK) return 0;
+    return geglu__ffn_workspace_bytes(packed->d_model, packed->d_ff, tokens, 1);
 }
 
 GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, const float *x,

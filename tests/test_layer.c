@@ -376,9 +376,11 @@ static void test_errors(void **state) {
     bad.d_model = 1;
     assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
     assert_int_equal(geglu_ffn_workspace_size(&bad, 1), 0);
-    /* SIZE_MAX tokens: the workspace size is still a valid answer, the calls report the overflow. */
-    assert_true(geglu_ffn_workspace_size(&layer, SIZE_MAX) == 0 ||
-                geglu_ffn_workspace_size(&layer, SIZE_MAX) >= DF * sizeof(float));
+    /* Tokens whose x or y overflows: the workspace size is 0, and the calls report the
+       overflow; one token fewer still has a size. */
+    assert_int_equal(geglu_ffn_workspace_size(&layer, SIZE_MAX), 0);
+    assert_int_equal(geglu_ffn_workspace_size(&layer, SIZE_MAX / (DM * sizeof(float)) + 1), 0);
+    assert_true(geglu_ffn_workspace_size(&layer, SIZE_MAX / (DM * sizeof(float))) >= need);
     assert_int_equal(geglu_gate_f32(&layer, x, SIZE_MAX, h), GEGLU_ERROR_SIZE_OVERFLOW);
     assert_int_equal(geglu_ffn_f32(&layer, x, SIZE_MAX, y, ws, need), GEGLU_ERROR_SIZE_OVERFLOW);
     assert_int_equal(geglu_ffn_f32(&layer, x, T, y, (void *)(UINTPTR_MAX - 8), 64),
@@ -668,6 +670,10 @@ static void test_packed_errors(void **state) {
     assert_true(need_ws > 0 && need_ws <= sizeof ws);
     assert_int_equal(geglu_ffn_packed_workspace_size(NULL, T), 0);
     assert_int_equal(geglu_ffn_packed_workspace_size(packed, 0), 0);
+    assert_int_equal(geglu_ffn_packed_workspace_size(packed, SIZE_MAX), 0);
+    assert_int_equal(geglu_ffn_packed_workspace_size(packed, SIZE_MAX / (DM * sizeof(float)) + 1), 0);
+    assert_true(geglu_ffn_packed_workspace_size(packed, SIZE_MAX / (DM * sizeof(float))) >= need_ws);
+    assert_non_null(strstr(geglu_status_string(GEGLU_ERROR_WORKSPACE_TOO_SMALL), "buffer or workspace"));
 
     for (i = 0; i < T * DF; i++) h[i] = CANARY;
     for (i = 0; i < T * DM; i++) y[i] = CANARY;
@@ -699,6 +705,58 @@ static void test_packed_errors(void **state) {
     assert_int_equal(geglu_ffn_packed_f32(packed, x, T, y, ws, need_ws), GEGLU_OK);
     for (i = 0; i < T * DM; i++)
         assert_true(fabs(y[i] - 4.5 * ref_gelu_erf(2.5) * 2.5) < 1e-5 * y[i]);
+}
+
+/* Leaves a different pattern on the stack below the caller, where the next call's frame goes. */
+static void scribble_stack(unsigned char pattern) {
+    volatile unsigned char junk[8192];
+    size_t i;
+    for (i = 0; i < sizeof junk; i++) junk[i] = (unsigned char)(pattern + i);
+}
+
+/* Every byte of a packed layer is defined by the layer (none comes from the caller's buffer or
+   the stack), and a packed layer whose geometry fields differ from this build's is refused. */
+static void test_packed_bytes(void **state) {
+    enum { DM = 5, DF = 9, T = 2 };
+    float w[DM * DF], v[DM * DF], w2[DF * DM], b[DF], x[T * DM], h[T * DF];
+    static unsigned char first[1 << 16], second[1 << 16], copy[1 << 16];
+    geglu_layer_f32 layer;
+    const geglu_packed_f32 *p1 = NULL, *p2 = NULL;
+    struct geglu_packed_f32 *tampered;
+    size_t i, need;
+    (void)state;
+    for (i = 0; i < DM * DF; i++) w[i] = v[i] = w2[i] = (float)i / 8.0f;
+    for (i = 0; i < DF; i++) b[i] = -(float)i;
+    for (i = 0; i < T * DM; i++) x[i] = 0.5f;
+    memset(&layer, 0, sizeof layer);
+    layer.d_model = DM;
+    layer.d_ff = DF;
+    layer.w = w;
+    layer.v = v;
+    layer.w2 = w2;
+    layer.b = b;
+    need = geglu_packed_size_f32(&layer);
+    assert_true(need > 0 && need <= sizeof first);
+    memset(first, 0x00, sizeof first);
+    memset(second, 0xff, sizeof second);
+    scribble_stack(0x11);
+    assert_int_equal(geglu_pack_f32(&layer, first, need, &p1), GEGLU_OK);
+    scribble_stack(0xa5);
+    assert_int_equal(geglu_pack_f32(&layer, second, need, &p2), GEGLU_OK);
+    assert_int_equal(memcmp(p1, p2, p1->bytes), 0);
+
+    /* The same packed layer at the same alignment is accepted; with a field changed, refused. */
+    tampered = (struct geglu_packed_f32 *)(void *)(copy + (64 - (uintptr_t)copy % 64) % 64);
+    memcpy(tampered, p1, p1->bytes);
+    assert_int_equal(geglu_gate_packed_f32(tampered, x, T, h), GEGLU_OK);
+    tampered->tile_rows++;
+    assert_int_equal(geglu_gate_packed_f32(tampered, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    tampered->tile_rows--;
+    tampered->hidden_block++;
+    assert_int_equal(geglu_gate_packed_f32(tampered, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    tampered->hidden_block--;
+    tampered->panel_width++;
+    assert_int_equal(geglu_gate_packed_f32(tampered, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
 }
 
 #if defined(_OPENMP)
@@ -884,6 +942,7 @@ int main(void) {
         cmocka_unit_test(test_nonfinite_propagation),
         cmocka_unit_test(test_every_entry_point),
         cmocka_unit_test(test_packed_errors),
+        cmocka_unit_test(test_packed_bytes),
         cmocka_unit_test(test_partitions_and_threads),
         cmocka_unit_test(test_nonfinite_everywhere),
     };

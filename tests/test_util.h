@@ -79,11 +79,7 @@ static inline const test_path *test_path_at(size_t i) {
 }
 
 /* Whether every path must agree bit for bit (the paths use FMA exactly where scalar does). */
-#if defined(FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__aarch64__)
-#define TEST_PATHS_BITWISE_EQUAL 1
-#else
-#define TEST_PATHS_BITWISE_EQUAL 0
-#endif
+#define TEST_PATHS_BITWISE_EQUAL GEGLU_HAS_FMA
 
 /* splitmix64: a small, seeded, portable generator. */
 typedef struct test_rng {

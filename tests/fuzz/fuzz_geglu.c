@@ -645,13 +645,15 @@ static size_t checked_workspace_size(const fuzz_layer *f) {
     int zero;
     ref = ref_ffn_workspace_size(f->null_layer ? NULL : &ref_layer, f->tokens);
     if ((got == 0) != (ref == 0)) fail("workspace size %zu, scalar copy %zu", got, ref);
-    /* "0 when the layer is NULL, invalid or its sizes overflow": the layer's own arrays. */
+    /* "0 when the layer is NULL, invalid or its sizes overflow": the layer's own arrays, and x
+       and y (tokens x d_model). */
     zero = f->null_layer || !valid_gelu((int)l->gelu) || !valid_layout((int)l->layout) ||
            span_of(l->w, l->d_model, l->d_ff).overflows || span_of(l->v, l->d_model, l->d_ff).overflows ||
            span_of(l->b, l->b ? 1 : 0, l->d_ff).overflows || span_of(l->c, l->c ? 1 : 0, l->d_ff).overflows ||
            span_of(l->w2, l->d_ff, l->d_model).overflows ||
            span_of(l->b2, l->b2 ? 1 : 0, l->d_model).overflows ||
-           f->tokens == 0 || l->d_model == 0 || l->d_ff == 0;
+           span_of(NULL, f->tokens, l->d_model).overflows || f->tokens == 0 || l->d_model == 0 ||
+           l->d_ff == 0;
     /* Otherwise the size is not 0 (it holds a block of H), unless the scratch it would describe
        overflows size_t, which takes a d_model near SIZE_MAX / 4096. */
     if (zero ? got != 0 : got == 0 && l->d_model <= HUGE_D_MODEL)
