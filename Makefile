@@ -215,7 +215,7 @@ test-exhaustive: $(B)/exhaustive $(if $(HAVE_NEON),$(B)/exhaustive-neon)
 # ---- benchmark, examples ----------------------------------------------------------------------
 # With OpenMP when the compiler has it, so that --threads N works.
 OPENMP := $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
-$(B)/geglu-bench: bench/geglu_bench.c $(HEADER) | $(B)
+$(B)/geglu-bench: bench/geglu_bench.c bench/bench_util.h $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native $(OPENMP) -o $@ $< -lm
 
 bench: $(B)/geglu-bench
@@ -241,7 +241,7 @@ $(B)/compare.flags: FORCE | $(B)
 	@echo '$(strip $(CC) $(COMPARE_FLAGS) $(COMPARE_LIBS))' | cmp -s - $@ || \
 	    echo '$(strip $(CC) $(COMPARE_FLAGS) $(COMPARE_LIBS))' > $@
 
-$(B)/geglu-compare: bench/compare.c $(HEADER) $(B)/compare.flags | $(B)
+$(B)/geglu-compare: bench/compare.c bench/bench_util.h $(HEADER) $(B)/compare.flags | $(B)
 	$(CC) $(WARN) -O2 -march=native $(COMPARE_FLAGS) -o $@ $< $(COMPARE_LIBS)
 
 # OpenBLAS chooses its kernels and threads when it is loaded, oneDNN's OpenMP its threads: hence

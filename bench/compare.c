@@ -29,7 +29,8 @@
  */
 #define _GNU_SOURCE /* OpenBLAS's cblas.h needs cpu_set_t; also clock_gettime */
 #define GEGLU_IMPLEMENTATION
-#include "../geglu.h"
+#define BENCH_NAME "geglu-compare"
+#include "bench_util.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -50,38 +51,8 @@ int omp_get_max_threads(void);
 #endif
 
 #define MAX_IMPLS 4
-#define MAX_SAMPLES 101
 #define AGREE 1e-4 /* the peers agree to ~2e-6; erf GELU for tanh is off by ~2e-4 */
-
-static void die(const char *what) {
-    fprintf(stderr, "geglu-compare: %s\n", what);
-    exit(1);
-}
-
-static double now(clockid_t clock) {
-    struct timespec t;
-    clock_gettime(clock, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static float *alloc_floats(size_t n) {
-    float *p = (float *)malloc(n * sizeof(float) + 64);
-    if (!p) die("out of memory");
-    return p;
-}
-
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
-static float random_uniform(float lo, float hi) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return lo + (hi - lo) * (float)((rng_state >> 40) * (1.0 / 16777216.0));
-}
+#define COMPARE_PRESETS 3 /* t5-base, t5-large, gemma-2b: the first three of presets[] */
 
 /* One configuration: the weights, X, and the sizes. */
 typedef struct problem {
@@ -92,29 +63,18 @@ typedef struct problem {
 /* One implementation: run() computes y from the problem; ctx is its own state. */
 typedef struct impl {
     const char *name;
-    void (*run)(void *ctx);
+    bench_fn run;
     void *ctx;
     float *y;
 } impl;
 
-/* ---- geglu.h ------------------------------------------------------------------------------ */
-
-typedef struct geglu_ctx {
-    geglu_layer_f32 layer;
-    const geglu_packed_f32 *packed; /* NULL: the unpacked entry point */
-    const float *x;
-    float *y;
-    void *workspace;
-    size_t tokens, workspace_size;
-} geglu_ctx;
-
-static void run_geglu(void *arg) {
-    geglu_ctx *c = (geglu_ctx *)arg;
-    geglu_status s = c->packed ? geglu_ffn_packed_f32(c->packed, c->x, c->tokens, c->y,
-                                                      c->workspace, c->workspace_size)
-                               : geglu_ffn_f32(&c->layer, c->x, c->tokens, c->y, c->workspace,
-                                               c->workspace_size);
-    if (s != GEGLU_OK) die(geglu_status_string(s));
+static void add_impl(impl *list, size_t *count, const char *name, bench_fn run, void *ctx,
+                     float *y) {
+    list[*count].name = name;
+    list[*count].run = run;
+    list[*count].ctx = ctx;
+    list[*count].y = y;
+    (*count)++;
 }
 
 /* ---- OpenBLAS ----------------------------------------------------------------------------- */
@@ -313,43 +273,35 @@ static const char *dn_isa_name(dnnl_cpu_isa_t isa) {
 
 /* ---- measuring ---------------------------------------------------------------------------- */
 
-typedef struct timing {
-    double median, min, max, cpu_per_wall;
-} timing;
+typedef struct turns_timing {
+    timing t;
+    double cpu_per_wall;
+} turns_timing;
 
 /* The implementations in turns: each sample of each one times enough calls to last about
    sample_seconds; one sample of every implementation per round. */
-static void measure(const impl *im, size_t count, int samples, double sample_seconds, timing *out) {
+static void measure(const impl *im, size_t count, int samples, double sample_seconds,
+                    turns_timing *out) {
     static double times[MAX_IMPLS][MAX_SAMPLES];
-    double wall[MAX_IMPLS] = {0}, cpu[MAX_IMPLS] = {0}, t0, c0, elapsed;
-    long calls[MAX_IMPLS], k;
+    double wall[MAX_IMPLS] = {0}, cpu[MAX_IMPLS] = {0}, c0, elapsed;
+    long calls[MAX_IMPLS];
     size_t i;
     int s;
     if (samples > MAX_SAMPLES) samples = MAX_SAMPLES;
     for (i = 0; i < count; i++) {
         im[i].run(im[i].ctx); /* warm-up */
-        for (calls[i] = 1;; calls[i] *= 2) {
-            t0 = now(CLOCK_MONOTONIC);
-            for (k = 0; k < calls[i]; k++) im[i].run(im[i].ctx);
-            elapsed = now(CLOCK_MONOTONIC) - t0;
-            if (elapsed >= sample_seconds || calls[i] >= (1L << 20)) break;
-        }
+        calls[i] = calls_lasting(im[i].run, im[i].ctx, sample_seconds, 1L << 20);
     }
     for (s = 0; s < samples; s++)
         for (i = 0; i < count; i++) {
-            c0 = now(CLOCK_PROCESS_CPUTIME_ID);
-            t0 = now(CLOCK_MONOTONIC);
-            for (k = 0; k < calls[i]; k++) im[i].run(im[i].ctx);
-            elapsed = now(CLOCK_MONOTONIC) - t0;
-            cpu[i] += now(CLOCK_PROCESS_CPUTIME_ID) - c0;
+            c0 = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
+            elapsed = time_calls(im[i].run, im[i].ctx, calls[i]);
+            cpu[i] += clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
             wall[i] += elapsed;
             times[i][s] = elapsed / (double)calls[i];
         }
     for (i = 0; i < count; i++) {
-        qsort(times[i], (size_t)samples, sizeof times[i][0], compare_doubles);
-        out[i].median = times[i][samples / 2];
-        out[i].min = times[i][0];
-        out[i].max = times[i][samples - 1];
+        out[i].t = summarize(times[i], samples);
         out[i].cpu_per_wall = cpu[i] / wall[i];
     }
 }
@@ -369,27 +321,17 @@ static double relative_difference(const float *a, const float *b, size_t n) {
 
 /* ---- one preset --------------------------------------------------------------------------- */
 
-typedef struct preset {
-    const char *name;
-    size_t d_model, d_ff;
-} preset;
-
 static void bench_preset(const preset *pr, const size_t *token_list, size_t token_count,
                          int samples, double sample_seconds) {
-    size_t weights = pr->d_model * pr->d_ff, max_tokens = 0, i, t, n, packed_size;
+    size_t weights = pr->d_model * pr->d_ff, max_tokens = 0, i, t, n;
     float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights), *x;
     void *packed_buffer;
-    geglu_ctx ours[2];
+    layer_context ours[2]; /* the FFN packed, and unpacked: run_layer */
     problem p;
     for (t = 0; t < token_count; t++)
         if (token_list[t] > max_tokens) max_tokens = token_list[t];
     x = alloc_floats(max_tokens * pr->d_model);
-    for (i = 0; i < weights; i++) {
-        w[i] = random_uniform(-0.05f, 0.05f);
-        v[i] = random_uniform(-0.05f, 0.05f);
-        w2[i] = random_uniform(-0.03f, 0.03f);
-    }
-    for (i = 0; i < max_tokens * pr->d_model; i++) x[i] = random_uniform(-2.0f, 2.0f);
+    random_layer(w, v, w2, weights, x, max_tokens * pr->d_model);
     p.d_model = pr->d_model;
     p.d_ff = pr->d_ff;
     p.w = w;
@@ -403,18 +345,15 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
     ours[0].layer.v = v;
     ours[0].layer.w2 = w2;
     ours[0].layer.gelu = GEGLU_GELU_TANH;
+    ours[0].ffn = 1;
     ours[0].x = x;
-    packed_size = geglu_packed_size_f32(&ours[0].layer);
-    packed_buffer = malloc(packed_size);
-    if (!packed_buffer ||
-        geglu_pack_f32(&ours[0].layer, packed_buffer, packed_size, &ours[0].packed) != GEGLU_OK)
-        die("cannot pack the layer");
+    ours[0].packed = pack_layer(&ours[0].layer, pr->name, &packed_buffer);
     ours[1] = ours[0];
     ours[1].packed = NULL;
 
     for (t = 0; t < token_count; t++) {
         impl im[MAX_IMPLS];
-        timing tm[MAX_IMPLS];
+        turns_timing tm[MAX_IMPLS];
         double diff[MAX_IMPLS], flops;
         size_t count = 0, timed = 0, k;
         impl ok[MAX_IMPLS];
@@ -430,17 +369,10 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
         flops = 6.0 * (double)p.tokens * (double)weights;
         for (k = 0; k < 2; k++) {
             ours[k].tokens = p.tokens;
-            ours[k].workspace_size = ours[k].packed
-                                         ? geglu_ffn_packed_workspace_size(ours[k].packed, p.tokens)
-                                         : geglu_ffn_workspace_size(&ours[k].layer, p.tokens);
-            ours[k].workspace = malloc(ours[k].workspace_size + 1);
-            ours[k].y = alloc_floats(n);
-            if (!ours[k].workspace) die("out of memory");
-            im[count].name = k == 0 ? "geglu packed" : "geglu unpacked";
-            im[count].run = run_geglu;
-            im[count].ctx = &ours[k];
-            im[count].y = ours[k].y;
-            count++;
+            alloc_workspace(&ours[k]);
+            ours[k].out = alloc_floats(n);
+            add_impl(im, &count, k == 0 ? "geglu packed" : "geglu unpacked", run_layer, &ours[k],
+                     ours[k].out);
         }
 #ifdef HAVE_OPENBLAS
         blas.p = p;
@@ -448,19 +380,11 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
         blas.u = alloc_floats(p.tokens * p.d_ff);
         blas.y = alloc_floats(n);
         blas.h = alloc_floats(p.tokens * p.d_ff);
-        im[count].name = "openblas";
-        im[count].run = run_blas;
-        im[count].ctx = &blas;
-        im[count].y = blas.y;
-        count++;
+        add_impl(im, &count, "openblas", run_blas, &blas, blas.y);
 #endif
 #ifdef HAVE_DNNL
         dn_setup(&dnn, &p, alloc_floats(n));
-        im[count].name = "onednn";
-        im[count].run = run_dn;
-        im[count].ctx = &dnn;
-        im[count].y = dnn.y_data;
-        count++;
+        add_impl(im, &count, "onednn", run_dn, &dnn, dnn.y_data);
 #endif
         /* Check every result against geglu packed before timing anything. */
         for (k = 0; k < count; k++) {
@@ -485,9 +409,10 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
                 continue;
             }
             printf("%-9s %6zu %-15s %10.3f %10.3f %10.3f %8.1f %8.2fx %6.2fx %9.1e %8.2f\n",
-                   pr->name, p.tokens, im[k].name, tm[j].median * 1e3, tm[j].min * 1e3,
-                   tm[j].max * 1e3, flops / tm[j].median * 1e-9, tm[j].median / tm[0].median,
-                   tm[j].min / tm[0].min, diff[k], tm[j].cpu_per_wall);
+                   pr->name, p.tokens, im[k].name, tm[j].t.median * 1e3, tm[j].t.min * 1e3,
+                   tm[j].t.max * 1e3, flops / tm[j].t.median * 1e-9,
+                   tm[j].t.median / tm[0].t.median, tm[j].t.min / tm[0].t.min, diff[k],
+                   tm[j].cpu_per_wall);
         }
 #ifdef HAVE_DNNL
         printf("%-9s %6zu onednn matmuls: value %s, gate %s, down %s\n", pr->name, p.tokens,
@@ -498,16 +423,14 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
 #ifdef HAVE_OPENBLAS
         {
             impl part[2];
-            timing pt[2];
-            part[0].name = "products";
-            part[0].run = run_blas_products;
-            part[1].name = "gelu";
-            part[1].run = run_blas_gelu;
-            part[0].ctx = part[1].ctx = &blas;
-            measure(part, 2, samples, sample_seconds, pt);
+            turns_timing pt[2];
+            size_t parts = 0;
+            add_impl(part, &parts, "products", run_blas_products, &blas, NULL);
+            add_impl(part, &parts, "gelu", run_blas_gelu, &blas, NULL);
+            measure(part, parts, samples, sample_seconds, pt);
             printf("%-9s %6zu openblas parts: %s %.3f ms, GELU pass with tanhf %.3f ms (medians)\n",
-                   pr->name, p.tokens, p.tokens == 1 ? "3 sgemv" : "3 sgemm", pt[0].median * 1e3,
-                   pt[1].median * 1e3);
+                   pr->name, p.tokens, p.tokens == 1 ? "3 sgemv" : "3 sgemm",
+                   pt[0].t.median * 1e3, pt[1].t.median * 1e3);
         }
         free(blas.a);
         free(blas.h);
@@ -516,7 +439,7 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
 #endif
         for (k = 0; k < 2; k++) {
             free(ours[k].workspace);
-            free(ours[k].y);
+            free(ours[k].out);
         }
         fflush(stdout);
     }
@@ -547,11 +470,9 @@ static int usage(void) {
 }
 
 int main(int argc, char **argv) {
-    static const preset presets[] = {
-        {"t5-base", 768, 2048}, {"t5-large", 1024, 2816}, {"gemma-2b", 2048, 16384}};
-    const size_t preset_count = sizeof presets / sizeof presets[0];
+    const size_t preset_count = COMPARE_PRESETS;
     size_t tokens[16] = {1, 8, 64, 256}, token_count = 4, i;
-    int chosen[sizeof presets / sizeof presets[0]] = {1, 1, 1}, quick = 0, samples = 0, a;
+    int chosen[COMPARE_PRESETS] = {1, 1, 1}, quick = 0, samples = 0, a;
     int tokens_given = 0, presets_given = 0;
     for (a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--quick") == 0) {

@@ -19,7 +19,8 @@
  */
 #define _POSIX_C_SOURCE 199309L
 #define GEGLU_IMPLEMENTATION
-#include "../geglu.h"
+#define BENCH_NAME "geglu-bench"
+#include "bench_util.h"
 
 #include <errno.h>
 #include <float.h>
@@ -29,36 +30,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
 
-/* With FMA every path must reproduce the plain order bit for bit. */
-#if defined(FP_FAST_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__aarch64__)
-#define BENCH_BITWISE 1
+/* A multiply-add rounded as geglu.h rounds it: fused when the target has FMA. */
+#if GEGLU_HAS_FMA
+#define MUL_ADD(a, b, c) fmaf((a), (b), (c))
 #else
-#define BENCH_BITWISE 0
+#define MUL_ADD(a, b, c) ((a) * (b) + (c))
 #endif
 
 /* ---- timing ---------------------------------------------------------------------------------- */
-
-static double now_seconds(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct timing {
-    double median, min, max; /* seconds per call */
-} timing;
-
-typedef void (*bench_fn)(void *context);
 
 /* A baseline timed between the samples of a case (one call after each), so that the two are
    measured at the same moments of a shared machine's life. */
@@ -68,40 +51,19 @@ typedef struct interleaved {
     timing t;
 } interleaved;
 
-static timing summarize(double *times, int samples) {
-    timing result;
-    qsort(times, (size_t)samples, sizeof times[0], compare_doubles);
-    result.median = times[samples / 2];
-    result.min = times[0];
-    result.max = times[samples - 1];
-    return result;
-}
-
 /* `warmup` calls, then the median over `samples` samples, each timing enough calls to last about
    `sample_seconds`; `beside`, when not NULL, is timed once after each sample. */
 static timing measure(bench_fn fn, void *context, int warmup, int samples, double sample_seconds,
                       interleaved *beside) {
-    double times[101], beside_times[101], t0, elapsed;
-    long calls = 1, i;
+    double times[MAX_SAMPLES], beside_times[MAX_SAMPLES];
+    long calls;
     int s;
-    if (samples > 101) samples = 101;
+    if (samples > MAX_SAMPLES) samples = MAX_SAMPLES;
     for (s = 0; s < warmup; s++) fn(context);
-    for (;;) {
-        t0 = now_seconds();
-        for (i = 0; i < calls; i++) fn(context);
-        elapsed = now_seconds() - t0;
-        if (elapsed >= sample_seconds || calls >= (1L << 24)) break;
-        calls *= 2;
-    }
+    calls = calls_lasting(fn, context, sample_seconds, 1L << 24);
     for (s = 0; s < samples; s++) {
-        t0 = now_seconds();
-        for (i = 0; i < calls; i++) fn(context);
-        times[s] = (now_seconds() - t0) / (double)calls;
-        if (beside) {
-            t0 = now_seconds();
-            beside->fn(beside->context);
-            beside_times[s] = now_seconds() - t0;
-        }
+        times[s] = time_calls(fn, context, calls) / (double)calls;
+        if (beside) beside_times[s] = time_calls(beside->fn, beside->context, 1);
     }
     if (beside) beside->t = summarize(beside_times, samples);
     return summarize(times, samples);
@@ -112,17 +74,6 @@ static timing measure(bench_fn fn, void *context, int warmup, int samples, doubl
 enum { OP_GELU = 1, OP_GELU_MUL = 2, OP_GATE = 4, OP_FFN = 8 };
 enum { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
 #define MAX_LIST 16
-
-typedef struct preset {
-    const char *name;
-    size_t d_model, d_ff;
-} preset;
-
-static const preset presets[] = {{"t5-base", 768, 2048},
-                                 {"t5-large", 1024, 2816},
-                                 {"gemma-2b", 2048, 16384},
-                                 {"gemma-7b", 3072, 24576}};
-#define PRESET_COUNT (sizeof presets / sizeof presets[0])
 
 typedef struct options {
     unsigned ops;
@@ -368,34 +319,11 @@ static int parse_options(int argc, char **argv, options *o) {
 
 /* ---- data ---------------------------------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static void seed_random(unsigned long long seed) {
-    rng_state = 0x2545f4914f6cdd1dull ^ (uint64_t)seed * 0x9e3779b97f4a7c15ull;
-    if (rng_state == 0) rng_state = 1;
-}
-
-static float random_uniform(float lo, float hi) {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return lo + (hi - lo) * (float)((rng_state >> 40) * (1.0 / 16777216.0));
-}
-
 /* Normal, mean 0, by Box-Muller: GELU's inputs in a network look like this, tails included. */
 static float random_normal(float sd) {
     double u1 = ((double)random_uniform(0.0f, 1.0f) * 16777216.0 + 1.0) / 16777217.0; /* (0, 1) */
     double u2 = (double)random_uniform(0.0f, 1.0f);
     return (float)(sd * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
-}
-
-static float *alloc_floats(size_t n) {
-    float *p = (float *)malloc((n ? n : 1) * sizeof(float) + 64);
-    if (!p) {
-        fprintf(stderr, "geglu-bench: out of memory\n");
-        exit(1);
-    }
-    return p;
 }
 
 /* Largest ULP distance between two arrays; NaN matches only NaN. */
@@ -432,94 +360,136 @@ static void set_threads(int threads) {
 
 static volatile float sink; /* keeps the measuring loops from being optimised away */
 
-#if defined(GEGLU__AVX512)
-typedef __m512 vec;
-#define VEC_LANES 16
-#define VEC_SET1(x) _mm512_set1_ps(x)
-#define VEC_FMA(a, b, c) _mm512_fmadd_ps(a, b, c)
-#define VEC_ADD(a, b) _mm512_add_ps(a, b)
-#define VEC_LOAD(p) _mm512_loadu_ps(p)
-#define VEC_FIRST(a) _mm512_cvtss_f32(a)
-#elif defined(GEGLU__AVX2)
-typedef __m256 vec;
-#define VEC_LANES 8
-#define VEC_SET1(x) _mm256_set1_ps(x)
-#define VEC_FMA(a, b, c) _mm256_fmadd_ps(a, b, c)
-#define VEC_ADD(a, b) _mm256_add_ps(a, b)
-#define VEC_LOAD(p) _mm256_loadu_ps(p)
-#define VEC_FIRST(a) _mm256_cvtss_f32(a)
-#elif defined(GEGLU__NEON)
-typedef float32x4_t vec;
-#define VEC_LANES 4
-#define VEC_SET1(x) vdupq_n_f32(x)
-#define VEC_FMA(a, b, c) vfmaq_f32(c, a, b)
-#define VEC_ADD(a, b) vaddq_f32(a, b)
-#define VEC_LOAD(p) vld1q_f32(p)
-#define VEC_FIRST(a) vgetq_lane_f32(a, 0)
+/* The measuring loops are compiled for every instruction set the compiler targets (its own
+   macros, not geglu.h's configuration), and the run uses the one geglu_isa() names: a build with
+   GEGLU_NO_AVX512 on an AVX-512 target measures the AVX2 peak that its kernels can reach.
+   MACHINE_LOOPS(isa) is the template: peak_<isa>, twelve independent chains of FMAs (enough to
+   cover the latency of two FMA units), and read_<isa>, four sequential streams at once (the
+   quarters of [data, data + n)) as the FFN reads its panels. An instruction set gives vec_<isa>
+   and LANES_, SET1_, FMA_ (a * b + c), ADD_, LOAD_ and FIRST_<isa>. */
+#define TWELVE(X, isa) X(0, isa) X(1, isa) X(2, isa) X(3, isa) X(4, isa) X(5, isa) X(6, isa) \
+    X(7, isa) X(8, isa) X(9, isa) X(10, isa) X(11, isa)
+#define PEAK_DECLARE(r, isa) vec_##isa acc##r = SET1_##isa((float)(r));
+#define PEAK_STEP(r, isa) acc##r = FMA_##isa(acc##r, m, a);
+#define PEAK_FOLD(r, isa) total = ADD_##isa(total, acc##r);
+#define MACHINE_LOOPS(isa)                                                                         \
+    static void peak_##isa(long iterations) {                                                      \
+        const vec_##isa m = SET1_##isa(0.999999f), a = SET1_##isa(1e-7f);                          \
+        vec_##isa total = SET1_##isa(0.0f);                                                        \
+        long i;                                                                                    \
+        TWELVE(PEAK_DECLARE, isa)                                                                  \
+        for (i = 0; i < iterations; i++) {                                                         \
+            TWELVE(PEAK_STEP, isa)                                                                 \
+        }                                                                                          \
+        TWELVE(PEAK_FOLD, isa)                                                                     \
+        sink = FIRST_##isa(total);                                                                 \
+    }                                                                                              \
+    static float read_##isa(const float *data, size_t n) {                                         \
+        const size_t quarter = n / 4 / LANES_##isa * LANES_##isa;                                  \
+        const float *p0 = data, *p1 = p0 + quarter, *p2 = p1 + quarter, *p3 = p2 + quarter;        \
+        vec_##isa s0 = SET1_##isa(0.0f), s1 = s0, s2 = s0, s3 = s0;                                \
+        size_t i;                                                                                  \
+        for (i = 0; i < quarter; i += LANES_##isa) {                                               \
+            s0 = ADD_##isa(s0, LOAD_##isa(p0 + i));                                                \
+            s1 = ADD_##isa(s1, LOAD_##isa(p1 + i));                                                \
+            s2 = ADD_##isa(s2, LOAD_##isa(p2 + i));                                                \
+            s3 = ADD_##isa(s3, LOAD_##isa(p3 + i));                                                \
+        }                                                                                          \
+        return FIRST_##isa(ADD_##isa(ADD_##isa(s0, s1), ADD_##isa(s2, s3)));                       \
+    }
+
+typedef struct machine_loops {
+    const char *isa; /* as geglu_isa() names it */
+    int lanes;
+    void (*peak)(long iterations);
+    float (*read)(const float *data, size_t n);
+} machine_loops;
+#define MACHINE_ENTRY(isa) {#isa, LANES_##isa, peak_##isa, read_##isa},
+
+typedef float vec_scalar;
+#define LANES_scalar 1
+#define SET1_scalar(x) (x)
+#define FMA_scalar(a, b, c) MUL_ADD(a, b, c)
+#define ADD_scalar(a, b) ((a) + (b))
+#define LOAD_scalar(p) (*(p))
+#define FIRST_scalar(a) (a)
+MACHINE_LOOPS(scalar)
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+typedef __m256 vec_avx2;
+#define LANES_avx2 8
+#define SET1_avx2(x) _mm256_set1_ps(x)
+#define FMA_avx2(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define ADD_avx2(a, b) _mm256_add_ps(a, b)
+#define LOAD_avx2(p) _mm256_loadu_ps(p)
+#define FIRST_avx2(a) _mm256_cvtss_f32(a)
+MACHINE_LOOPS(avx2)
+#define MACHINE_AVX2 MACHINE_ENTRY(avx2)
 #else
-typedef float vec;
-#define VEC_LANES 1
-#define VEC_SET1(x) (x)
-#define VEC_FMA(a, b, c) GEGLU__FMAF(a, b, c)
-#define VEC_ADD(a, b) ((a) + (b))
-#define VEC_LOAD(p) (*(p))
-#define VEC_FIRST(a) (a)
+#define MACHINE_AVX2
 #endif
 
-#define TWELVE(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
+#if defined(__AVX512F__)
+#include <immintrin.h>
+typedef __m512 vec_avx512;
+#define LANES_avx512 16
+#define SET1_avx512(x) _mm512_set1_ps(x)
+#define FMA_avx512(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define ADD_avx512(a, b) _mm512_add_ps(a, b)
+#define LOAD_avx512(p) _mm512_loadu_ps(p)
+#define FIRST_avx512(a) _mm512_cvtss_f32(a)
+MACHINE_LOOPS(avx512)
+#define MACHINE_AVX512 MACHINE_ENTRY(avx512)
+#else
+#define MACHINE_AVX512
+#endif
 
-typedef struct peak_context {
-    long iterations;
-} peak_context;
+#if defined(__aarch64__) && defined(__ARM_NEON)
+#include <arm_neon.h>
+typedef float32x4_t vec_neon;
+#define LANES_neon 4
+#define SET1_neon(x) vdupq_n_f32(x)
+#define FMA_neon(a, b, c) vfmaq_f32(c, a, b)
+#define ADD_neon(a, b) vaddq_f32(a, b)
+#define LOAD_neon(p) vld1q_f32(p)
+#define FIRST_neon(a) vgetq_lane_f32(a, 0)
+MACHINE_LOOPS(neon)
+#define MACHINE_NEON MACHINE_ENTRY(neon)
+#else
+#define MACHINE_NEON
+#endif
 
-/* Twelve independent chains of FMAs: enough to cover the latency of two FMA units. */
-static void run_peak(void *arg) {
-    const peak_context *c = (const peak_context *)arg;
-    const vec m = VEC_SET1(0.999999f), a = VEC_SET1(1e-7f);
-    long i;
-#define DECLARE(r) vec acc##r = VEC_SET1((float)(r));
-#define STEP(r) acc##r = VEC_FMA(acc##r, m, a);
-#define FOLD(r) total = VEC_ADD(total, acc##r);
-    TWELVE(DECLARE)
-    vec total = VEC_SET1(0.0f);
-    for (i = 0; i < c->iterations; i++) {
-        TWELVE(STEP)
-    }
-    TWELVE(FOLD)
-    sink = VEC_FIRST(total);
-#undef DECLARE
-#undef STEP
-#undef FOLD
+static const machine_loops machine_loop_list[] = {
+    MACHINE_ENTRY(scalar) MACHINE_AVX2 MACHINE_AVX512 MACHINE_NEON};
+
+/* The loops of the path geglu.h uses; the scalar ones, said on stderr, when none was compiled
+   for it (machine->isa then differs from geglu_isa()). */
+static const machine_loops *machine;
+
+static void choose_machine_loops(void) {
+    size_t i;
+    machine = &machine_loop_list[0];
+    for (i = 0; i < sizeof machine_loop_list / sizeof machine_loop_list[0]; i++)
+        if (strcmp(machine_loop_list[i].isa, geglu_isa()) == 0) machine = &machine_loop_list[i];
+    if (strcmp(machine->isa, geglu_isa()) != 0)
+        fprintf(stderr, "geglu-bench: no %s loop compiled for the FMA peak and read bandwidth: "
+                        "measuring with the scalar one\n",
+                geglu_isa());
 }
 
+static void run_peak(void *iterations) { machine->peak(*(const long *)iterations); }
+
 static double measure_peak_gflops(void) {
-    peak_context c;
-    timing t;
-    c.iterations = 1L << 20;
-    t = measure(run_peak, &c, 1, 9, 0.02, NULL);
-    return 12.0 * 2.0 * VEC_LANES * (double)c.iterations / t.min * 1e-9; /* the best: a peak */
+    long iterations = 1L << 20;
+    timing t = measure(run_peak, &iterations, 1, 9, 0.02, NULL);
+    return 12.0 * 2.0 * machine->lanes * (double)iterations / t.min * 1e-9; /* the best: a peak */
 }
 
 typedef struct read_context {
     const float *data;
     size_t n;
 } read_context;
-
-/* Four sequential streams at once (the quarters of [data, data + n)), as the FFN reads its
-   panels. */
-static float read_streams(const float *data, size_t n) {
-    const size_t quarter = n / 4 / VEC_LANES * VEC_LANES;
-    const float *p0 = data, *p1 = p0 + quarter, *p2 = p1 + quarter, *p3 = p2 + quarter;
-    vec s0 = VEC_SET1(0.0f), s1 = s0, s2 = s0, s3 = s0;
-    size_t i;
-    for (i = 0; i < quarter; i += VEC_LANES) {
-        s0 = VEC_ADD(s0, VEC_LOAD(p0 + i));
-        s1 = VEC_ADD(s1, VEC_LOAD(p1 + i));
-        s2 = VEC_ADD(s2, VEC_LOAD(p2 + i));
-        s3 = VEC_ADD(s3, VEC_LOAD(p3 + i));
-    }
-    return VEC_FIRST(VEC_ADD(VEC_ADD(s0, s1), VEC_ADD(s2, s3)));
-}
 
 /* The buffer read by as many threads as the library would use, each its own slice. */
 static void run_read(void *arg) {
@@ -528,11 +498,11 @@ static void run_read(void *arg) {
 #pragma omp parallel
     {
         size_t slice = c->n / (size_t)omp_get_num_threads();
-        float total = read_streams(c->data + slice * (size_t)omp_get_thread_num(), slice);
+        float total = machine->read(c->data + slice * (size_t)omp_get_thread_num(), slice);
         if (omp_get_thread_num() == 0) sink = total;
     }
 #else
-    sink = read_streams(c->data, c->n);
+    sink = machine->read(c->data, c->n);
 #endif
 }
 
@@ -582,10 +552,7 @@ static record *new_record(void) {
     if (record_count == record_capacity) {
         size_t capacity = record_capacity ? 2 * record_capacity : 64;
         record *grown = (record *)realloc(records, capacity * sizeof(record));
-        if (!grown) {
-            fprintf(stderr, "geglu-bench: out of memory\n");
-            exit(1);
-        }
+        if (!grown) die("out of memory");
         records = grown;
         record_capacity = capacity;
     }
@@ -639,7 +606,9 @@ static void print_table(double spread) {
     }
     printf("this core: FMA peak %.1f GFLOP/s (%s, measured), read bandwidth %.1f GB/s (one thread, "
            "measured)\n",
-           machine_peak, geglu_isa(), machine_bandwidth);
+           machine_peak, machine->isa, machine_bandwidth);
+    if (strcmp(machine->isa, geglu_isa()) != 0)
+        printf("  (measured with the scalar loops: this build has none for %s)\n", geglu_isa());
     header = 0;
     for (i = 0; i < record_count; i++) {
         const record *r = &records[i];
@@ -825,13 +794,17 @@ static void libm_gelu_mul(float *h, const float *a, const float *u, size_t n, ge
     for (i = 0; i < n; i++) h[i] *= u[i];
 }
 
-/* The libm baseline first, then every path geglu.h compiled in (the one in use last). */
+/* The only private names this file uses: geglu.h's table of GELU paths, because there is no
+   public way yet to run any path but the one in use, and the per-path timings and the scalar
+   reference need them all. path_at(0) is the libm baseline, then come the paths geglu.h compiled
+   in (the scalar path first, the one in use last). */
 typedef geglu__gelu_path path;
 #define PATH_COUNT (GEGLU__GELU_PATH_COUNT + 1)
 static const path *path_at(size_t i) {
     static const path libm_path = {"libm", libm_gelu, libm_gelu_mul};
     return i == 0 ? &libm_path : &geglu__gelu_paths[i - 1];
 }
+#define SCALAR_PATH (path_at(1))
 
 typedef struct elementwise_context {
     const path *p;
@@ -890,8 +863,8 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
         x[i] = random_normal((float)o->spread);
         u[i] = random_uniform(-2.0f, 2.0f);
     }
-    if (with_u) geglu__gelu_mul_f32_scalar(ref, x, u, n, kind);
-    else geglu__gelu_f32_scalar(ref, x, n, kind);
+    if (with_u) SCALAR_PATH->gelu_mul(ref, x, u, n, kind);
+    else SCALAR_PATH->gelu(ref, x, n, kind);
     for (p = 0; p < PATH_COUNT; p++) {
         elementwise_context c;
         interleaved plain;
@@ -937,33 +910,6 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
 
 /* ---- layers ------------------------------------------------------------------------------------ */
 
-typedef struct layer_context {
-    geglu_layer_f32 layer;
-    const geglu_packed_f32 *packed; /* NULL: run unpacked */
-    int ffn;
-    const float *x;
-    float *out;
-    void *workspace;
-    size_t tokens, workspace_size;
-} layer_context;
-
-static void run_layer(void *arg) {
-    layer_context *c = (layer_context *)arg;
-    geglu_status s;
-    if (c->ffn)
-        s = c->packed ? geglu_ffn_packed_f32(c->packed, c->x, c->tokens, c->out, c->workspace,
-                                             c->workspace_size)
-                      : geglu_ffn_f32(&c->layer, c->x, c->tokens, c->out, c->workspace,
-                                      c->workspace_size);
-    else
-        s = c->packed ? geglu_gate_packed_f32(c->packed, c->x, c->tokens, c->out)
-                      : geglu_gate_f32(&c->layer, c->x, c->tokens, c->out);
-    if (s != GEGLU_OK) {
-        fprintf(stderr, "geglu-bench: %s\n", geglu_status_string(s));
-        exit(1);
-    }
-}
-
 /* One row of H, and of Y when y is not NULL, in the order geglu.h's contract fixes (one float
    accumulator per output, increasing index, bias after): with FMA every path must match it bit
    for bit. */
@@ -972,14 +918,14 @@ static void plain_row(const geglu_layer_f32 *l, const float *x, float *h, float 
     for (j = 0; j < l->d_ff; j++) {
         float a = 0.0f, u = 0.0f;
         for (k = 0; k < l->d_model; k++) {
-            a = GEGLU__FMAF(x[k], l->w[k * l->d_ff + j], a);
-            u = GEGLU__FMAF(x[k], l->v[k * l->d_ff + j], u);
+            a = MUL_ADD(x[k], l->w[k * l->d_ff + j], a);
+            u = MUL_ADD(x[k], l->v[k * l->d_ff + j], u);
         }
-        geglu__gelu_mul_f32_scalar(&h[j], &a, &u, 1, l->gelu);
+        SCALAR_PATH->gelu_mul(&h[j], &a, &u, 1, l->gelu);
     }
     for (k = 0; y && k < l->d_model; k++) {
         float acc = 0.0f;
-        for (j = 0; j < l->d_ff; j++) acc = GEGLU__FMAF(h[j], l->w2[j * l->d_model + k], acc);
+        for (j = 0; j < l->d_ff; j++) acc = MUL_ADD(h[j], l->w2[j * l->d_model + k], acc);
         y[k] = acc;
     }
 }
@@ -997,7 +943,7 @@ static long long check_layer(const layer_context *c) {
         const float *want = c->ffn ? y : h, *got = c->out + rows[i] * width;
         plain_row(&c->layer, c->x + rows[i] * c->layer.d_model, h, c->ffn ? y : NULL);
         d = max_ulp(got, want, width);
-        if (!BENCH_BITWISE && d != 0) {
+        if (!GEGLU_HAS_FMA && d != 0) {
             double largest = 0.0, diff = 0.0;
             for (j = 0; j < width; j++) {
                 if (fabs(want[j]) > largest) largest = fabs(want[j]);
@@ -1013,7 +959,7 @@ static long long check_layer(const layer_context *c) {
 }
 
 static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
-    size_t weights = p->d_model * p->d_ff, max_tokens = 0, i, t, packed_size;
+    size_t weights = p->d_model * p->d_ff, max_tokens = 0, t;
     float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights);
     float *x, *out;
     void *packed_buffer;
@@ -1023,12 +969,7 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
         if (o->tokens[t] > max_tokens) max_tokens = o->tokens[t];
     x = alloc_floats(max_tokens * p->d_model);
     out = alloc_floats(max_tokens * (p->d_model > p->d_ff ? p->d_model : p->d_ff));
-    for (i = 0; i < weights; i++) {
-        w[i] = random_uniform(-0.05f, 0.05f);
-        v[i] = random_uniform(-0.05f, 0.05f);
-        w2[i] = random_uniform(-0.03f, 0.03f);
-    }
-    for (i = 0; i < max_tokens * p->d_model; i++) x[i] = random_uniform(-2.0f, 2.0f);
+    random_layer(w, v, w2, weights, x, max_tokens * p->d_model);
     memset(&c, 0, sizeof c);
     c.layer.d_model = p->d_model;
     c.layer.d_ff = p->d_ff;
@@ -1038,12 +979,7 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
     c.layer.gelu = kind;
     c.x = x;
     c.out = out;
-    packed_size = geglu_packed_size_f32(&c.layer);
-    packed_buffer = malloc(packed_size);
-    if (!packed_buffer || geglu_pack_f32(&c.layer, packed_buffer, packed_size, &c.packed) != GEGLU_OK) {
-        fprintf(stderr, "geglu-bench: cannot pack the %s layer\n", p->name);
-        exit(1);
-    }
+    c.packed = pack_layer(&c.layer, p->name, &packed_buffer);
     for (op = 0; op < 2; op++) {
         if (!(o->ops & (op ? OP_FFN : OP_GATE))) continue;
         c.ffn = op;
@@ -1071,10 +1007,7 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                 r->layer = 1;
                 c.packed = mode ? packed : NULL;
                 set_threads(r->threads);
-                c.workspace_size = !op ? 0
-                                   : mode ? geglu_ffn_packed_workspace_size(c.packed, c.tokens)
-                                          : geglu_ffn_workspace_size(&c.layer, c.tokens);
-                c.workspace = malloc(c.workspace_size + 1);
+                alloc_workspace(&c);
                 progress(r->op, p->name, c.tokens, r->weights);
                 run_layer(&c);
                 r->ulp = check_layer(&c);
@@ -1119,6 +1052,7 @@ int main(int argc, char **argv) {
     run_started = now_seconds();
     seed_random(o.seed);
     set_threads(1);
+    choose_machine_loops();
     machine_peak = measure_peak_gflops();
     alloc_read_buffer(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);
     machine_bandwidth = measure_read_bandwidth();
