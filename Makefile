@@ -1,6 +1,10 @@
-# geglu.h: build, test, benchmark.
+# geglu.h: build, test, benchmark. Builds and test runs go in parallel, JOBS at a time (default:
+# the machine's cores); each run's output is kept in build/results/ and printed at the end.
 #   make              build the benchmark, the examples and every test program
-#   make test         install cmocka if missing (root + apt), then run every test
+#   make check        the native build's three suites: the quick check while editing
+#   make test         install cmocka if missing (root + apt), then run every test: every x86-64
+#                     path, sanitizers, valgrind, Nehalem, NEON and armhf under qemu, the build
+#                     matrix, install, examples, the fuzz corpus, the bench command line
 #   make bench        run the benchmark runner on its built-in default shapes
 #   make bench-compare   the FFN beside OpenBLAS (cblas) and oneDNN (matmul + post-ops) in one
 #                     process, peers built in when their headers are there (Debian: libopenblas-dev,
@@ -11,7 +15,8 @@
 #   make test-neon    the test suite cross-compiled for aarch64 and run under qemu
 #   make test-armhf   the test suite for 32-bit ARM (armhf, scalar path) under qemu-arm
 #   make fuzz         the libFuzzer target for FUZZ_SECONDS (default 60) seconds
-#   make check-all    everything above, then the exhaustive check, each with its runtime
+#   make check-all    make test, then every longer check (constants, fuzzing, exhaustive, MPI,
+#                     the benchmarks' smoke runs), each with its runtime: what CI runs
 #   make test-exhaustive   every float32 input, both GELU kinds, every path on this machine
 #   make test-mpi     the d_ff-sharded FFN example under mpirun with 2 and 3 ranks (Open MPI)
 #   make examples | clean | install PREFIX=/usr/local | check-constants
@@ -22,12 +27,16 @@ CFLAGS  ?= -O2
 WARN    := -std=c99 -pedantic -Wall -Wextra -Werror
 PREFIX  ?= /usr/local
 B       := build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 HEADER  := geglu.h
 
 # The x86-64 builds of the test suite: name, compiler (default $(CC)) and flags. native is what
 # this machine runs best; scalar forces the portable code (still with FMA); baseline is plain
 # x86-64, no FMA at all; the *-asan builds run under AddressSanitizer and UBSan, gcc and clang.
-SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+# They look for memory errors and undefined behaviour, not accuracy: the sweep of test_gelu runs 8
+# times thinner there (the plain build of the same path runs it whole).
+SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -DTEST_SWEEP_DIVISOR=8
 VARIANTS := native avx2 avx512 scalar baseline \
             gcc-asan-avx2 gcc-asan-avx512 gcc-asan-scalar clang-asan-avx2 clang-asan-avx512 clang-asan-scalar \
             valgrind-avx2 valgrind-scalar nehalem-baseline nehalem-scalar omp clang-omp
@@ -37,9 +46,13 @@ FLAGS_avx512   := -march=x86-64-v4 -DEXPECT_ISA='"avx512"'
 FLAGS_scalar   := -march=native -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"'
 FLAGS_baseline := -DEXPECT_ISA='"scalar"'
 # OpenMP: the same suite with the library's threads (and the tests' own, for the partitions).
-FLAGS_omp       := -march=native -fopenmp
-FLAGS_clang-omp := -march=native -fopenmp
+# These test the threads: the sweep, the native build's kernels again, runs 8 times thinner. The
+# threads wait passively, as the other runs of make test share the cores with them.
+FLAGS_omp       := -march=native -fopenmp -DTEST_SWEEP_DIVISOR=8
+FLAGS_clang-omp := -march=native -fopenmp -DTEST_SWEEP_DIVISOR=8
 CC_clang-omp    := clang
+RUNNER_omp       := OMP_WAIT_POLICY=passive
+RUNNER_clang-omp := OMP_WAIT_POLICY=passive
 $(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,\
     $(eval CC_$(c)-asan-$(v) := $(c))$(eval FLAGS_$(c)-asan-$(v) := $(FLAGS_$(v)) $(SANITIZE))))
 
@@ -53,20 +66,21 @@ RUN_scalar := yes
 RUN_baseline := yes
 RUN_omp := yes
 RUN_clang-omp := $(if $(shell echo 'int main(void){return 0;}' | clang -fopenmp -x c - -o /dev/null 2>/dev/null && echo ok),yes)
-# valgrind 3.19 cannot run AVX-512 code: its builds stop at AVX2. It runs the sweep 16 times thinner.
+# valgrind 3.19 cannot run AVX-512 code: its builds stop at AVX2. It runs the sweep 64 times thinner.
 VALGRIND := valgrind -q --partial-loads-ok=no --error-exitcode=1
-FLAGS_valgrind-avx2   := $(FLAGS_avx2) -g -DTEST_UNDER_VALGRIND -DTEST_SWEEP_DIVISOR=16
+FLAGS_valgrind-avx2   := $(FLAGS_avx2) -g -DTEST_UNDER_VALGRIND -DTEST_SWEEP_DIVISOR=64
 FLAGS_valgrind-scalar := -march=x86-64-v3 -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"' -g \
-                         -DTEST_UNDER_VALGRIND -DTEST_SWEEP_DIVISOR=16
+                         -DTEST_UNDER_VALGRIND -DTEST_SWEEP_DIVISOR=64
 RUNNER_valgrind-avx2   := $(VALGRIND)
 RUNNER_valgrind-scalar := $(VALGRIND)
 RUN_valgrind-avx2   := $(if $(shell command -v valgrind),$(RUN_avx2))
 RUN_valgrind-scalar := $(if $(shell command -v valgrind),yes)
 # The plain x86-64 and GEGLU_NO_SIMD builds on an emulated CPU without AVX: they must use no
-# instruction it lacks (an AVX2 build fails there).
+# instruction it lacks (an AVX2 build fails there). The same builds run the sweep whole natively,
+# so under emulation it runs 16 times thinner.
 QEMU_NEHALEM := qemu-x86_64 -cpu Nehalem
-FLAGS_nehalem-baseline := -DEXPECT_ISA='"scalar"' -DTEST_SWEEP_DIVISOR=4
-FLAGS_nehalem-scalar   := -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"' -DTEST_SWEEP_DIVISOR=4
+FLAGS_nehalem-baseline := -DEXPECT_ISA='"scalar"' -DTEST_SWEEP_DIVISOR=16
+FLAGS_nehalem-scalar   := -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"' -DTEST_SWEEP_DIVISOR=16
 RUNNER_nehalem-baseline := $(QEMU_NEHALEM)
 RUNNER_nehalem-scalar   := $(QEMU_NEHALEM)
 RUN_nehalem-baseline := $(if $(shell command -v qemu-x86_64),yes)
@@ -74,14 +88,19 @@ RUN_nehalem-scalar   := $(RUN_nehalem-baseline)
 $(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,$(eval RUN_$(c)-asan-$(v) := $(RUN_$(v)))))
 RUNNABLE := $(foreach v,$(VARIANTS),$(if $(RUN_$(v)),$(v)))
 
-TEST_PROGRAMS := test_gelu test_layer test_guard
-TEST_BINS := $(foreach v,$(VARIANTS),$(foreach t,$(TEST_PROGRAMS),$(B)/$(t)-$(v)))
-BUILD_CHECKS := $(B)/api-c99-gcc $(B)/api-c99-clang $(B)/api-cxx11-g++ $(B)/api-cxx11-clang++ \
-                $(B)/api-c99-gcc-scalar $(B)/api-cxx11-g++-scalar $(B)/two-units $(B)/static-copies \
-                $(B)/fast-math-refused
+# Each build of the suites is one program, $(B)/tests-VARIANT: tests/suites.c includes the three.
+TEST_SOURCES := tests/suites.c tests/test_gelu.c tests/test_layer.c tests/test_guard.c tests/test_util.h
+TEST_BINS := $(foreach v,$(VARIANTS),$(B)/tests-$(v))
+# The build matrix: every compiler at every optimisation level (the warnings differ) and every
+# language standard the header supports, warning-free under -pedantic -Werror
+# (tests/build/api_program.c, built and run).
+MATRIX := $(foreach c,gcc clang,$(c)-O0-c99 $(c)-O2-c99 $(c)-O3-c99 $(c)-O2-c11) \
+          $(foreach c,g++ clang++,$(c)-O0-c++11 $(c)-O2-c++11 $(c)-O3-c++11 $(c)-O2-c++17)
+BUILD_CHECKS := $(foreach m,$(MATRIX),$(B)/matrix/$(m)) $(B)/api-c99-gcc-scalar $(B)/api-cxx11-g++-scalar \
+                $(B)/two-units $(B)/static-copies $(B)/fast-math-refused
 EXAMPLES := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block $(B)/geometry
 # make test runs the examples; geometry runs through check_svgs.sh, which renders its pictures.
-EXAMPLE_RUNS := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block 'tests/check_svgs.sh $(B)'
+EXAMPLE_RUNS := $(B)/minimal $(B)/vendored $(B)/vendored-cpp $(B)/t5_block
 
 # NEON: cross compiler, qemu and cmocka for arm64 (.ci/run installs them).
 NEON_CC   ?= aarch64-linux-gnu-gcc
@@ -103,11 +122,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -g -O1 -march=native -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=all
 
-.PHONY: all test test-x86 test-neon test-armhf test-exhaustive test-mpi bench bench-compare bench-torch examples \
+.PHONY: all check test test-x86 test-neon test-armhf test-exhaustive test-mpi bench bench-compare bench-torch examples \
         clean install check-constants cmocka fuzz check-all FORCE
 
 all: $(B)/geglu-bench $(EXAMPLES) $(B)/exhaustive $(BUILD_CHECKS) $(B)/fuzz_geglu
-	@tests/ensure-cmocka.sh $(CC) && $(MAKE) --no-print-directory $(TEST_BINS)
+	@tests/ensure-cmocka.sh $(CC) && $(MAKE) --no-print-directory -j$(JOBS) $(TEST_BINS)
 
 cmocka:
 	@tests/ensure-cmocka.sh $(CC)
@@ -116,20 +135,14 @@ $(B):
 	@mkdir -p $(B)
 
 # ---- tests ---------------------------------------------------------------------------------
-define test_rule
-$(B)/$(2)-$(1): tests/$(2).c tests/test_util.h $(HEADER) | $(B)
-	$(or $(CC_$(1)),$(CC)) $(WARN) $(CFLAGS) $(FLAGS_$(1)) -o $$@ $$< -lcmocka -lm
-endef
-$(foreach v,$(VARIANTS),$(foreach t,$(TEST_PROGRAMS),$(eval $(call test_rule,$(v),$(t)))))
+$(B)/tests-%: $(TEST_SOURCES) $(HEADER) | $(B)
+	$(or $(CC_$*),$(CC)) $(WARN) $(CFLAGS) $(FLAGS_$*) -o $@ $< -lcmocka -lm
 
-$(B)/api-c99-gcc: tests/build/api_program.c $(HEADER) | $(B)
-	gcc $(WARN) -march=native -o $@ $< -lm
-$(B)/api-c99-clang: tests/build/api_program.c $(HEADER) | $(B)
-	clang $(WARN) -march=native -o $@ $< -lm
-$(B)/api-cxx11-g++: tests/build/api_program.c $(HEADER) | $(B)
-	g++ -std=c++11 -pedantic -Wall -Wextra -Werror -march=native -x c++ -o $@ $<
-$(B)/api-cxx11-clang++: tests/build/api_program.c $(HEADER) | $(B)
-	clang++ -std=c++11 -pedantic -Wall -Wextra -Werror -march=native -x c++ -o $@ $<
+# $(B)/matrix/COMPILER-OPT-STD
+$(B)/matrix/%: tests/build/api_program.c $(HEADER)
+	@mkdir -p $(@D)
+	$(word 1,$(subst -, ,$*)) -$(word 2,$(subst -, ,$*)) -std=$(word 3,$(subst -, ,$*)) \
+	    $(if $(findstring ++,$*),-x c++) -pedantic -Wall -Wextra -Werror -march=native -o $@ $< -lm
 $(B)/api-c99-gcc-scalar: tests/build/api_program.c $(HEADER) | $(B)
 	gcc $(WARN) -DGEGLU_NO_SIMD -o $@ $< -lm
 $(B)/api-cxx11-g++-scalar: tests/build/api_program.c $(HEADER) | $(B)
@@ -148,18 +161,15 @@ $(B)/fast-math-refused: tests/build/api_program.c $(HEADER) | $(B)
 $(B)/exhaustive: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(CC) $(WARN) -O2 -march=native -pthread -o $@ $< -lm
 
-NEON_BINS := $(B)/test_gelu-neon $(B)/test_layer-neon $(B)/test_guard-neon
-# qemu runs the sweep about ten times slower: it takes every 4th point of the native sweep.
-$(B)/test_gelu-neon: tests/test_gelu.c tests/test_util.h $(HEADER) | $(B)
-	$(NEON_CC) $(WARN) -O2 -DTEST_SWEEP_DIVISOR=4 -DEXPECT_ISA='"neon"' -o $@ $< -lcmocka -lm
-$(B)/test_layer-neon $(B)/test_guard-neon: $(B)/%-neon: tests/%.c tests/test_util.h $(HEADER) | $(B)
-	$(NEON_CC) $(WARN) -O2 -DEXPECT_ISA='"neon"' -o $@ $< -lcmocka -lm
+# qemu runs the sweep about ten times slower: it takes every 8th point of the native sweep
+# (make test-exhaustive checks every 17th float on the NEON path).
+$(B)/tests-neon: $(TEST_SOURCES) $(HEADER) | $(B)
+	$(NEON_CC) $(WARN) -O2 -DTEST_SWEEP_DIVISOR=8 -DEXPECT_ISA='"neon"' -o $@ $< -lcmocka -lm
 $(B)/exhaustive-neon: tests/exhaustive.c tests/test_util.h $(HEADER) | $(B)
 	$(NEON_CC) $(WARN) -O2 -pthread -o $@ $< -lm
 
-ARMHF_BINS := $(B)/test_gelu-armhf $(B)/test_layer-armhf $(B)/test_guard-armhf
-$(ARMHF_BINS): $(B)/%-armhf: tests/%.c tests/test_util.h $(HEADER) | $(B)
-	$(ARMHF_CC) $(WARN) -O2 -mfpu=neon-vfpv4 -DTEST_SWEEP_DIVISOR=4 -DEXPECT_ISA='"scalar"' \
+$(B)/tests-armhf: $(TEST_SOURCES) $(HEADER) | $(B)
+	$(ARMHF_CC) $(WARN) -O2 -mfpu=neon-vfpv4 -DTEST_SWEEP_DIVISOR=8 -DEXPECT_ISA='"scalar"' \
 	    -o $@ $< -lcmocka -lm
 
 # The fuzz target, and a replay of its committed corpus (seeds and past findings) in make test.
@@ -167,42 +177,68 @@ $(B)/fuzz_geglu: tests/fuzz/fuzz_geglu.c tests/fuzz/fuzz_reference.c tests/fuzz/
                  tests/test_util.h $(HEADER) | $(B)
 	$(FUZZ_CC) $(WARN) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_geglu.c tests/fuzz/fuzz_reference.c -lm
 
-X86_RUNS := $(foreach v,$(RUNNABLE),$(foreach t,$(TEST_PROGRAMS),'$(RUNNER_$(v)) $(B)/$(t)-$(v)')) \
-            $(BUILD_CHECKS) 'tests/build/matrix.sh $(B)' tests/build/install_check.sh $(EXAMPLE_RUNS) \
-            'tests/bench_cli.sh $(B)/geglu-bench' '$(B)/fuzz_geglu -runs=0 tests/fuzz/corpus'
-NEON_RUNS := $(foreach t,$(NEON_BINS),'$(QEMU_ARM64) $(t)')
-ARMHF_RUNS := $(foreach t,$(ARMHF_BINS),'$(QEMU_ARMHF) $(t)')
+# ---- test runs -------------------------------------------------------------------------------
+# Each run is a target of its own, $(RESULTS)/NAME, so that make -j starts it as soon as its
+# program is built, beside the other builds and runs; tests/run.sh then reports them in order.
+RESULTS := $(B)/results
+# $(call test_run,NAME,PROGRAMS,COMMAND)
+define test_run
+$(RESULTS)/$(1): $(2) FORCE
+	@mkdir -p $$(@D) && tests/run.sh one $$@ '$(strip $(3))'
+endef
+$(foreach v,$(VARIANTS),$(eval $(call test_run,tests-$(v),$(B)/tests-$(v),$(RUNNER_$(v)) $(B)/tests-$(v))))
+$(eval $(call test_run,tests-neon,$(B)/tests-neon,$(QEMU_ARM64) $(B)/tests-neon))
+$(eval $(call test_run,tests-armhf,$(B)/tests-armhf,$(QEMU_ARMHF) $(B)/tests-armhf))
+$(foreach c,$(BUILD_CHECKS) $(EXAMPLE_RUNS),$(eval $(call test_run,$(c:$(B)/%=%),$(c),$(c))))
+$(eval $(call test_run,geometry-svgs,$(B)/geometry,tests/check_svgs.sh $(B)))
+$(eval $(call test_run,install,,tests/build/install_check.sh))
+$(eval $(call test_run,bench-cli,$(B)/geglu-bench,tests/bench_cli.sh $(B)/geglu-bench))
+$(eval $(call test_run,fuzz-corpus,$(B)/fuzz_geglu,$(B)/fuzz_geglu -runs=0 tests/fuzz/corpus))
+
+# The longest runs (the GELU sweeps) first, so that the short ones fill in around them.
+X86_RESULTS := $(foreach v,$(RUNNABLE),$(RESULTS)/tests-$(v)) \
+               $(foreach c,$(BUILD_CHECKS) $(EXAMPLE_RUNS),$(RESULTS)/$(c:$(B)/%=%)) \
+               $(addprefix $(RESULTS)/,geometry-svgs install bench-cli fuzz-corpus)
+NEON_RESULTS := $(RESULTS)/tests-neon
+ARMHF_RESULTS := $(RESULTS)/tests-armhf
+TEST_RESULTS := $(if $(HAVE_NEON),$(NEON_RESULTS)) $(if $(HAVE_ARMHF),$(ARMHF_RESULTS)) $(X86_RESULTS)
+CHECK_RESULTS := $(RESULTS)/tests-native
+# Runs the given results (a failed build does not stop the others), then reports them.
+run_tests = rm -rf $(RESULTS); $(MAKE) --no-print-directory -k -j$(JOBS) $(1); tests/run.sh report $(1)
 
 test: cmocka
 	@$(if $(and $(filter 1,$(REQUIRE_NEON)),$(if $(HAVE_NEON),,x)),echo "NEON tools missing and REQUIRE_NEON=1" && exit 1)
 	@$(if $(and $(filter 1,$(REQUIRE_ARMHF)),$(if $(HAVE_ARMHF),,x)),echo "armhf tools missing and REQUIRE_ARMHF=1" && exit 1)
-	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) $(B)/geglu-bench $(B)/fuzz_geglu \
-	    $(if $(HAVE_NEON),$(NEON_BINS)) $(if $(HAVE_ARMHF),$(ARMHF_BINS))
-	@$(if $(filter-out $(RUNNABLE),$(VARIANTS)),echo "not run here (this CPU lacks the instructions): \
+	@$(if $(filter-out $(RUNNABLE),$(VARIANTS)),echo "not run here (this CPU or machine lacks what they need): \
 	    $(filter-out $(RUNNABLE),$(VARIANTS))")
 	@$(if $(HAVE_NEON),,echo "NEON not run: needs $(NEON_CC), qemu-user and libcmocka-dev:arm64 \
 	    (.ci/run shows how to install them)")
 	@$(if $(HAVE_ARMHF),,echo "armhf not run: needs $(ARMHF_CC), libc6-dev-armhf-cross, qemu-user and \
 	    libcmocka-dev:armhf (.ci/run shows how to install them)")
-	@tests/run.sh $(X86_RUNS) $(if $(HAVE_NEON),$(NEON_RUNS)) $(if $(HAVE_ARMHF),$(ARMHF_RUNS))
+	@$(call run_tests,$(TEST_RESULTS))
 
-# The x86-64 part of make test alone (builds, sanitizers, valgrind, Nehalem, matrix, install).
+# The native build's three suites, for the edit-compile loop.
+check: cmocka
+	@$(call run_tests,$(CHECK_RESULTS))
+
+# Parts of make test alone: x86-64 (builds, sanitizers, valgrind, Nehalem, matrix, install), NEON,
+# armhf.
 test-x86: cmocka
-	@$(MAKE) --no-print-directory $(TEST_BINS) $(BUILD_CHECKS) $(EXAMPLES) $(B)/fuzz_geglu
-	@tests/run.sh $(X86_RUNS)
+	@$(call run_tests,$(X86_RESULTS))
 
-test-neon: $(NEON_BINS)
-	@tests/run.sh $(NEON_RUNS)
+test-neon:
+	@$(call run_tests,$(NEON_RESULTS))
 
-test-armhf: $(ARMHF_BINS)
-	@tests/run.sh $(ARMHF_RUNS)
+test-armhf:
+	@$(call run_tests,$(ARMHF_RESULTS))
 
 fuzz: $(B)/fuzz_geglu
 	@mkdir -p $(B)/fuzz-corpus $(B)/fuzz-artifacts
 	$(B)/fuzz_geglu -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix=$(B)/fuzz-artifacts/ $(B)/fuzz-corpus tests/fuzz/corpus
 
-# Every check, one after the other, each with its runtime (tests/check_all.sh).
+# make test and every longer check, one after the other, each with its runtime: what CI runs
+# (tests/check_all.sh).
 check-all:
 	@tests/check_all.sh
 

@@ -1,38 +1,55 @@
 #!/bin/sh
-# make check-all: every check of this repository, one after the other, each with its runtime, and
-# a table of them at the end. A failed check does not stop the others; the exit status says
-# whether all passed. The cross (NEON, armhf) checks need the packages .ci/run installs.
-# FUZZ_SECONDS (default 60) sets the fuzzing time.
+# make check-all: make test, then every longer check of this repository, one after the other,
+# each with its runtime, and a table of them at the end. A failed check does not stop the others;
+# the exit status says whether all passed. This is the list CI runs (.ci/run adds the installs).
+# Environment (make passes its variables): FUZZ_SECONDS (default 60); PYTHON, a python3 with
+# numpy and mpmath (default: the first python3 that has them); REQUIRE_MPI=1 fails the MPI check
+# where Open MPI is missing instead of skipping it; BLAS_CORE for bench-compare.
 summary=$(mktemp)
 trap 'rm -f "$summary"' EXIT
 passed=0
 failed=0
+record() { # name result seconds
+    echo "##### $1: $2 in $3 s"
+    printf '%8s s  %-7s  %s\n' "$3" "$2" "$1" >>"$summary"
+}
 check() { # name command...
     name=$1
     shift
     echo "##### $name: $*"
     start=$(date +%s.%N)
     if "$@"; then result=ok; passed=$((passed + 1)); else result=FAILED; failed=$((failed + 1)); fi
-    seconds=$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')
-    echo "##### $name: $result in $seconds s"
-    printf '%8s s  %-6s  %s\n' "$seconds" "$result" "$name" >>"$summary"
+    record "$name" $result "$(echo "$start $(date +%s.%N)" | awk '{printf "%.1f", $2 - $1}')"
+}
+skip() { # name why
+    echo "##### $1: skipped: $2"
+    printf '%8s    %-7s  %s (%s)\n' - skipped "$1" "$2" >>"$summary"
 }
 make=${MAKE:-make}
-# tools/fit_gelu.py needs numpy and mpmath: take the first python3 that has them.
 python=${PYTHON:-}
 for candidate in python3 /usr/bin/python3; do
     [ -n "$python" ] && break
     "$candidate" -c 'import numpy, mpmath' 2>/dev/null && python=$candidate
 done
-check "x86-64 tests, sanitizers, valgrind, Nehalem, build matrix, install, fuzz corpus" \
-    $make --no-print-directory test-x86
-check "NEON (aarch64) under qemu" $make --no-print-directory test-neon
-check "armhf (32-bit ARM, scalar) under qemu" $make --no-print-directory test-armhf
-check "GELU constants vs tools/fit_gelu.py" $make --no-print-directory check-constants PYTHON="${python:-python3}"
+python=${python:-python3}
+
+check "make test (every build and suite, NEON and armhf under qemu)" $make --no-print-directory test
+check "GELU constants vs tools/fit_gelu.py" $make --no-print-directory check-constants PYTHON="$python"
 check "fuzzing for ${FUZZ_SECONDS:-60} s" $make --no-print-directory fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 check "exhaustive: every float32, every path" $make --no-print-directory test-exhaustive
-check "benchmark smoke run" sh -c "$make --no-print-directory build/geglu-bench && build/geglu-bench --quick"
-echo "##### runtimes (the x86-64 line's parts are in its own table above)"
+if command -v mpicc >/dev/null 2>&1 && command -v mpirun >/dev/null 2>&1 || [ "${REQUIRE_MPI:-0}" = 1 ]; then
+    check "the d_ff-sharded FFN over MPI, 2 and 3 ranks" $make --no-print-directory test-mpi
+else
+    skip "MPI" "needs Debian's openmpi-bin and libopenmpi-dev"
+fi
+check "benchmark runner, smoke run" sh -c "$make --no-print-directory build/geglu-bench && build/geglu-bench --quick"
+if "$python" -c 'import torch' 2>/dev/null; then
+    check "GELU beside PyTorch, smoke run" $make --no-print-directory bench-torch PYTHON="$python" TORCH_ARGS=--quick
+else
+    skip "GELU beside PyTorch" "needs a python3 with torch (Debian: python3-torch)"
+fi
+check "FFN beside OpenBLAS and oneDNN, smoke run" $make --no-print-directory bench-compare ARGS=--quick
+echo "##### runtimes (make test's runs are in its own table above)"
 cat "$summary"
 echo "check-all: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

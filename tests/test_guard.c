@@ -1,7 +1,7 @@
 /* Guard pages: every input and output buffer sits flush against a PROT_NONE page, at its end and
  * then at its start, for every length 0..70 and every path, so that any read or write outside
  * [p, p + n) crashes the test. The gate and FFN get the same treatment on small shapes. POSIX. */
-#define _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1
 #define GEGLU_IMPLEMENTATION
 #include "../geglu.h"
 
