@@ -120,7 +120,7 @@
  *   H is still in cache when W2 consumes it. geglu_ffn_f32 packs each block of the weights
  *   into its workspace as it goes; geglu_gate_f32 has no workspace and reads IN_OUT weights in
  *   place, but with OUT_IN weights it runs the portable (scalar) tile: pack such layers. For a
- *   layer used more than once, the packed functions are faster (2x to 4x at 1 to 64 tokens).
+ *   layer used more than once, the packed functions are faster, most of all at a few tokens.
  *
  * THE LAYER
  *   A zeroed geglu_layer_f32 plus the two sizes and the three weight pointers is a valid layer:
@@ -128,27 +128,20 @@
  *     GEGLU_LAYOUT_IN_OUT  w, v: d_model x d_ff, w2: d_ff x d_model  (the paper's x*W)
  *     GEGLU_LAYOUT_OUT_IN  w, v: d_ff x d_model, w2: d_model x d_ff  (torch nn.Linear.weight)
  *
- * ACCURACY
+ * ACCURACY (docs/ACCURACY.md derives each claim and gives the measured figures)
  *   GELU is evaluated by a float core per kind, the same operations in the same order on every
- *   path (the comments at geglu__gelu_erf_f32 and geglu__gelu_tanh_f32 derive them and their
- *   error budgets; tools/fit_gelu.py derives the constants). The deep negative tail (x < -13
- *   erf, x < -9.875 tanh) and NaN go to a double-precision core that rounds once (where that
- *   result is known to round to zero, straight to the zero). Bound, every float input, both
- *   kinds, every path: at most 2 ULP from the correctly rounded value, at most 1 ULP where
- *   that value is subnormal. Measured over all 2^32 inputs (make test-exhaustive): erf at most
- *   1 ULP (1.43 ULP from the exact value; 2.2% of the inputs not correctly rounded), tanh at
- *   most 2 ULP (1.69 ULP from exact; 1.6% not correctly rounded).
+ *   path; the deep negative tail (x < -13 erf, x < -9.875 tanh) and NaN go to a
+ *   double-precision core that rounds once. Every float input, both kinds, every path: at most
+ *   2 ULP from the correctly rounded value, at most 1 ULP where that value is subnormal (the
+ *   erf kind is within 1 ULP everywhere; make test-exhaustive checks all 2^32 inputs).
  *   GELU(+inf) = +inf, GELU(-inf) = -0, GELU(-0) = -0, a zero result has the sign of x, NaN
- *   gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 multiplies the float
- *   GELU(a) by u, a second rounding (not a proven bound: at most 2 ULP on 4e8 random pairs per
- *   kind with FMA, 3 ULP for 2 pairs in 10^5 without FMA); where GELU(a) could be subnormal
- *   (0 < |a| < 2^-100) and in the tail it rounds GELU(a)*u once, in double (for the erf kind,
- *   below a = -14.5, from the asymptotic series of the Mills ratio, so that GELU(a)*u stays
- *   right for every float u).
+ *   gives NaN, no spurious overflow or underflow. geglu_gelu_mul_f32 rounds GELU(a) to float,
+ *   then the product; where GELU(a) could be subnormal (0 < |a| < 2^-100) and in the tail it
+ *   rounds GELU(a)*u once, in double, so that it stays right for every float u.
  *   The matrix products accumulate in float, one accumulator per output element, in
- *   increasing order of the summed index, each step one fused multiply-add (fmaf) where the
- *   target has FMA; the bias is added after the sum. The error of each pre-activation is then
- *   at most gamma(d_model) * sum |x_k * w_k| + |bias| * u, with u = 2^-24 and
+ *   increasing order of the summed index, each step one fused multiply-add where the target
+ *   has FMA; the bias is added after the sum. The error of each pre-activation is then at most
+ *   gamma(d_model + 1) * (sum |x_k * w_k| + |bias|), with u = 2^-24 and
  *   gamma(n) = n*u / (1 - n*u); the FFN's output carries the same bound over d_ff on top of
  *   the error that the gate passes through W2 (tests/test_layer.c checks this bound).
  *   Blocking never changes that order (a sum split across blocks continues in the output), so
@@ -635,28 +628,11 @@ static double geglu__gelu_tanh_f64(double x) {
 
        GELU(x) = max(x, 0) - v,   v = a Q(a) = G(a) exp(-a^2/2),   G(a) = a M(a)
 
-   G rises smoothly from G(0) = 0 to 1/sqrt(2 pi); the exponential carries all the fast decay.
-   G: the bits of a + 1 (exponent and first mantissa bit) pick one of 8 intervals
-     ([0,.5) [.5,1) [1,2) [2,3) [3,5) [5,7) [7,11) [11,13]); d = a - c is exact (Sterbenz: c
-     lies within a factor 2 of every a of its interval), and G(a) = c0 + d h(d) with c0 a float
-     within 2^-33 of G(c) and h of degree 7 (relative error 2^-29.8 with the float coefficients).
-   exp(-a^2/2) = 2^k exp(r): -a^2/2 = th + tl exactly (tl is the rounding error of th = -a/2 * a);
-     k = round(th log2 e) by the 1.5 * 2^23 shifter; rh = th - k LN2F_HI is exact (16-bit
-     LN2F_HI, |k| <= 122), rl = tl - k LN2F_LO, and the Fast2Sum r + re = rh + rl keeps the bits
-     that r alone would lose (without re, errors reach hundreds of ULPs near x = -13, where
-     th ~ -84 carries an absolute error of 2^-18). exp(r) = 1 + r + s with
-     s = r^2 (1/2 + r P(r)) + re, relative error 2^-28.0 for |r| <= ln(2)/2.
-   Then G exp(r) = c0 + w with w = d h + gu (r + s), gu = c0 + d h, and v = (c0 + w) 2^k
-     (exact: v >= 2^-124 is normal whenever k != 0).
-   Error budget, with u = 2^-24 relative to v: the approximations of G and exp (2^-29.8, 2^-28.0)
-   give 0.1u; h's own evaluation enters only through d h, below a quarter of G (0.25u); the
-   rounding of gu enters through gu r, |r| <= 0.35 (0.2u); the two FMAs that form w round
-   values below 0.45 |c0 + w| (0.45u): about 1.0u, then c0 + w is rounded once (0.5 ULP). For
-   x < 0 the result is -v, within 1.5 ULP of the exact value; for x >= 0 it is x - v with
-   v <= x/2 <= y, and the subtraction adds 0.5 ULP: within 2 ULP. Below 2.5 ULP either way, so
-   at most 2 ULP from the correctly rounded result; the measured figures are in ACCURACY in the
-   top comment. (The bits of x, not x >= 0, choose between x and -0 in max(x, 0): clang 14
-   with -fsanitize turns "x >= 0 ? x : -0.0f" into maxss, which gives -0 for x = +0.) */
+   G rises smoothly from 0 to 1/sqrt(2 pi), so a polynomial per interval fits it; the exponential
+   carries all the fast decay, and its argument is split exactly (a Fast2Sum keeps the bits that
+   the reduction by ln 2 would lose near x = -13). The error stays below 2.5 ULP of the exact
+   value, so within 2 ULP of the correctly rounded one: docs/ACCURACY.md, "The erf kind's float
+   core", derives it. */
 
 #define GEGLU__F_SHIFTER 12582912.0f /* 1.5 * 2^23: adding it rounds |t| < 2^22 to an integer */
 
@@ -735,7 +711,9 @@ static float geglu__gelu_erf_f32(float x) {
     w = GEGLU__FMAF(d, h, w);
     /* 2^k from the shifter's low bits: k + 127 in the exponent field (k >= -122) */
     scale = geglu__from_bits32((geglu__bits32(sh) << 23) + (UINT32_C(127) << 23));
-    return ((geglu__bits32(x) >> 31) ? -0.0f : x) - (c0 + w) * scale; /* max(-0, x) - v */
+    /* max(-0, x) - v, the sign taken from the bits: clang with -fsanitize turns x >= 0 ? x : -0
+       into maxss, which gives -0 for x = +0 */
+    return ((geglu__bits32(x) >> 31) ? -0.0f : x) - (c0 + w) * scale;
 }
 
 /* GELU(x) * u for one float pair, as every vector path computes each lane. */
@@ -754,36 +732,13 @@ static float geglu__gelu_mul_erf_f32(float x, float u) {
 
        GELU(x) = max(x, 0) - v,   v = a w / (1 + w)
 
-   (for x < 0, x / (1 + exp(-z)) = -a w / (1 + w); for x >= 0 it is x - x w / (1 + w); past
-   9.875, v < 2^-118 no longer changes x, +inf included). Base 2 spares the reduction by ln 2.
-   t: up to 122, so a float t would carry 2^-18 of absolute error, and 2^-t that much relative
-     error. a^2 = a2h + a2l exactly; gh = B2H a2h + B1H rounded, and its rounding error
-     B2H a2h - (gh - B1H) is one FMA because gh - B1H is exact (B1H is a multiple of 2^-20 and
-     B1H <= gh < 16); gl gathers that error, the split constants' low parts B1L, B2L and a2l, so
-     that a (gh + gl) is t within 2^-36.
-   2^-t = 2^k 2^r: k = -round(a gh) from the shifter, r = (-(a gh) - k) - a gl with |r| <= 1/2;
-     the product a gh is exact inside the FMA, so r carries two roundings of at most 2^-26 each:
-     2^r is off by at most 2^-25 ln 2 = 0.35u relative (u = 2^-24). 2^r = 1 + r Q(r) by Horner's
-     scheme (on this core more accurate than Estrin's and as fast): the fit's 2^-28.3 (0.05u),
-     the rounding of Q (below 2^-25) scaled by |r| <= 1/2 (0.36u of 1 + r Q >= 0.7), and the
-     rounding of 1 + r Q (at most u); w = (1 + r Q) 2^k is exact (k >= -122): within 1.8u.
-   v: D = 1 + w is rounded and q = a / D too; a - q is exact (Sterbenz: a/2 <= q <= a), so
-     c = (a - q) - q w, the residual a - q (1 + w), is rounded once, in one FMA. Then
-     a / (1 + w) = q + c / (1 + w), where the correction, about one ULP of q, is scaled by the
-     line 1/D ~ RCP_A - RCP_B D (good to 1/17), and v = w q + w c / D is rounded once.
-     It is formed from m = 1 + r Q(r) (w = m 2^k) and scaled by 2^k last, which is exact
-     (v > 2^-120 wherever k < 0). Formed from w itself, the correction (about q w^2 once
-     w < 2^-24) came out subnormal for 7.6 < |x| < 8.3: harmless for the result, but a
-     microcode assist of some 150 cycles per operation on Intel cores, and on data of standard
-     deviation 3 the kind ran at half speed. For the same reason a = min(|x|, 9.875) also in the
-     lanes below -9.875 that the double core recomputes.
-   Error budget: w's 1.8u reaches v damped by 1/(1 + w), the correction adds under 0.1u, and v is
-   rounded once: within 1.9 ULP + 0.5 ULP of the exact v; for x >= 0, v <= w y and the
-   subtraction adds 0.5 ULP. That sum allows 3 ULP from the correctly rounded result; the
-   exhaustive check (make test-exhaustive, every float input on every path) is what holds the
-   bound of 2: it measures at most 1.69 ULP from the exact value (ACCURACY in the top comment).
-   The tanh kind's earlier core carried t as a float pair through an exp in base e (0.5u tighter,
-   1.65 ULP measured) at about 10 more operations per lane; this one is as fast as the erf kind. */
+   (past 9.875, v < 2^-118 no longer changes x). Base 2 spares the reduction by ln 2; t is
+   carried as a float pair, since a float t near 122 would carry 2^-18 of absolute error into
+   2^-t; the quotient is corrected for the roundings of 1 + w and of the division. Every step
+   is formed from m = 1 + r Q(r), w = m 2^k, and scaled by 2^k last, so that no intermediate is
+   subnormal: on Intel cores a subnormal result costs a microcode assist of some 150 cycles.
+   The error budget allows 3 ULP from the correctly rounded value; the exhaustive check holds it
+   to 2. docs/ACCURACY.md, "The tanh kind's float core", derives both. */
 
 static float geglu__gelu_tanh_slow(float x) {
     return x < GEGLU__TANH_ZERO_BELOW ? -0.0f : (float)geglu__gelu_tanh_f64(x);
@@ -822,7 +777,7 @@ static float geglu__gelu_tanh_f32(float x) {
     scale = geglu__from_bits32((geglu__bits32(sh) << 23) + (UINT32_C(127) << 23));
     w = m * scale;
     /* v = a w / (1 + w), the quotient corrected for the roundings of D and of the division;
-       scaled by 2^k last, so that no step comes near the subnormal range (see above) */
+       scaled by 2^k last, so that no step comes near the subnormal range */
     d = 1.0f + w;
     q = a / d;
     c = GEGLU__FMAF_EXACT(-q, w, a - q); /* a - q (1 + w), a - q exact */
@@ -857,13 +812,11 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
 }
 
 /* ---- portable core: register groups for the vector GELU cores ------------------------------
-   A vector GELU core is a chain of some twenty dependent operations (about 70 cycles). Written
-   one register after another, the operations of the second register enter the scheduler behind
-   the whole chain of the first, and Intel's schedulers fill before the two overlap: on a Xeon
-   (Emerald Rapids), a chain of 24 dependent FMAs per register runs at half the FMA rate, two
-   such chains interleaved at the full rate. So the vector cores work on a group of registers
-   and apply each operation to every register of the group in a row, and the chains advance side
-   by side. A group is a struct of registers v0, v1, ...; each ISA section lists them in an
+   A vector GELU core is a chain of some twenty dependent operations. Written one register after
+   another, the second register's chain enters the scheduler behind the whole of the first, and
+   the schedulers fill before the two overlap. So the vector cores work on a group of registers
+   and apply each operation to every register of the group in a row: the chains advance side by
+   side (docs/PERFORMANCE.md, "Register groups"). A group is a struct of registers v0, v1, ...; each ISA section lists them in an
    `each` macro, and GEGLU__GROUP_FN1..3 make a group operation of an intrinsic. The lanes are
    independent: a group computes each lane exactly as the scalar core does. */
 #define GEGLU__GROUP_ARG1(i, op) r.v##i = op(a.v##i);
@@ -893,9 +846,7 @@ static int geglu__lowest_bit(uint64_t mask) {
 
 /* The lanes a vector core leaves to the double core (bit i of `lanes` for lane i; rare, unless
    the data has heavy tails): x < -13 (erf) or -9.875 (tanh), NaN, and for the product
-   0 < |x| < 2^-100. Visiting only the set bits, not every bit up to the last, and skipping the
-   double core past the ZERO_BELOW bounds made GELU on data of standard deviation 8 (5% of the
-   lanes below -13) 1.7x (erf) and 2.7x (tanh) faster on a Xeon, GELU * u 1.3x and 1.7x. */
+   0 < |x| < 2^-100. Only the set bits are visited, so that data with heavy tails stays fast. */
 GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float *u, uint64_t lanes,
                                            geglu_gelu kind) {
     for (; lanes != 0; lanes &= lanes - 1) {
@@ -908,9 +859,8 @@ GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float
 }
 
 /* From memory, the vector loops ask for the data 2 KiB ahead of the group they compute: a group
-   costs some 200 operations per 256 bytes, and the hardware prefetchers alone fall behind
-   (measured on a Xeon, Emerald Rapids: 1.1-1.25x at 16M elements; in cache it is skipped).
-   Only lines inside the arrays are asked for. */
+   costs some 200 operations per 256 bytes, and the hardware prefetchers alone fall behind.
+   Short arrays are likely in cache and skip it; only lines inside the arrays are asked for. */
 #if defined(__GNUC__) || defined(__clang__)
 #  define GEGLU__PREFETCH(p, write) __builtin_prefetch((p), (write))
 #else
@@ -994,6 +944,7 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
     /* GELU(x), times u when u is not NULL; `slow` gets the lanes left to the double core. */  \
     GEGLU__INLINE geglu__group_##V geglu__gelu_tanh_##V(geglu__group_##V x, const geglu__group_##V *u, \
                                                         uint64_t *slow) {                        \
+        /* clamped in every lane, those left to the double core too: no subnormal on the way */ \
         geglu__group_##V a = geglu__min_##V(geglu__abs_##V(x), geglu__set_##V(GEGLU__TANH_F_X_MAX)); \
         geglu__group_##V a2h = geglu__mul_##V(a, a);                                             \
         geglu__group_##V a2l = geglu__fmsub_##V(a, a, a2h); /* exact: a2h's rounding error */    \
@@ -1188,9 +1139,9 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
 /* Decoding streams the weights from memory, and the fewer instructions per byte, the further
    ahead the core's loads run. Blocks of at most GEGLU__DECODE_ROWS tokens read x in place: a
    tiled copy (TILE_ROWS floats per step however few rows are real) only adds a stream that
-   evicts the weights from L1 (for one Gemma-2B token, 96 KiB against the row's 8 KiB), and cost
-   5-10% of the bandwidth. One token gets a tile of height 1, not a taller one with repeated
-   rows: another 15% at one thread (both measured with geglu-bench, AVX-512). */
+   evicts the weights from L1 (for one Gemma-2B token, 96 KiB against the row's 8 KiB). One
+   token gets a tile of height 1, not a taller one with repeated rows (docs/PERFORMANCE.md,
+   "Decoding"). */
 #define GEGLU__DECODE_ROWS 8
 
 struct geglu_packed_f32 {
@@ -1314,7 +1265,7 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t k0, size_t dep
 #endif
 
 /* A group of two registers, 16 lanes (see "register groups" in the portable core): with 16
-   registers, groups of four spill and measured no faster than one register at a time. */
+   registers, groups of four spill. */
 typedef struct geglu__group_avx2 {
     __m256 v0, v1;
 } geglu__group_avx2;
