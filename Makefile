@@ -192,13 +192,14 @@ $(eval $(call test_run,tests-armhf,$(B)/tests-armhf,$(QEMU_ARMHF) $(B)/tests-arm
 $(foreach c,$(BUILD_CHECKS) $(EXAMPLE_RUNS),$(eval $(call test_run,$(c:$(B)/%=%),$(c),$(c))))
 $(eval $(call test_run,geometry-svgs,$(B)/geometry,tests/check_svgs.sh $(B)))
 $(eval $(call test_run,install,,tests/build/install_check.sh))
+$(eval $(call test_run,readme,README.md tests/readme_main.c $(HEADER),tests/readme_snippets.sh $(B)))
 $(eval $(call test_run,bench-cli,$(B)/geglu-bench,tests/bench_cli.sh $(B)/geglu-bench))
 $(eval $(call test_run,fuzz-corpus,$(B)/fuzz_geglu,$(B)/fuzz_geglu -runs=0 tests/fuzz/corpus))
 
 # The longest runs (the GELU sweeps) first, so that the short ones fill in around them.
 X86_RESULTS := $(foreach v,$(RUNNABLE),$(RESULTS)/tests-$(v)) \
                $(foreach c,$(BUILD_CHECKS) $(EXAMPLE_RUNS),$(RESULTS)/$(c:$(B)/%=%)) \
-               $(addprefix $(RESULTS)/,geometry-svgs install bench-cli fuzz-corpus)
+               $(addprefix $(RESULTS)/,geometry-svgs install readme bench-cli fuzz-corpus)
 NEON_RESULTS := $(RESULTS)/tests-neon
 ARMHF_RESULTS := $(RESULTS)/tests-armhf
 TEST_RESULTS := $(if $(HAVE_NEON),$(NEON_RESULTS)) $(if $(HAVE_ARMHF),$(ARMHF_RESULTS)) $(X86_RESULTS)

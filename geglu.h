@@ -69,7 +69,7 @@
  *       Bytes of scratch memory geglu_ffn_f32 needs for this layer and token count (any
  *       alignment will do); 0 when it needs none (tokens, d_model or d_ff is 0), and 0 when
  *       the layer is NULL, invalid or its sizes overflow, x and y included (tokens x d_model):
- *       the FFN call then reports why.
+ *       the FFN call then reports why. The size for a token count serves every smaller count.
  *   geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
  *                              float *y, void *workspace, size_t workspace_size)
  *       Y = (GELU(X*W + b) (x) (X*V + c)) * W2 + b2, using the caller's workspace.

@@ -323,6 +323,19 @@ static int all_equal(const float *p, size_t n, float value) {
 }
 
 /* Every status code, from both functions, with the outputs untouched. */
+/* A layer with the given sizes and weights, no biases, erf GELU, IN_OUT. */
+static geglu_layer_f32 weights_only_layer(size_t d_model, size_t d_ff, const float *w,
+                                          const float *v, const float *w2) {
+    geglu_layer_f32 layer;
+    memset(&layer, 0, sizeof layer);
+    layer.d_model = d_model;
+    layer.d_ff = d_ff;
+    layer.w = w;
+    layer.v = v;
+    layer.w2 = w2;
+    return layer;
+}
+
 static void test_errors(void **state) {
     enum { DM = 4, DF = 6, T = 3 };
     float w[DM * DF], v[DM * DF], w2[DF * DM], x[T * DM], h[T * DF], y[T * DM];
@@ -334,12 +347,7 @@ static void test_errors(void **state) {
     for (i = 0; i < DM * DF; i++) w[i] = v[i] = w2[i] = 0.25f;
     for (i = 0; i < T * DM; i++) x[i] = 1.0f;
     for (i = 0; i < sizeof big / sizeof big[0]; i++) big[i] = CANARY;
-    memset(&layer, 0, sizeof layer);
-    layer.d_model = DM;
-    layer.d_ff = DF;
-    layer.w = w;
-    layer.v = v;
-    layer.w2 = w2;
+    layer = weights_only_layer(DM, DF, w, v, w2);
     need = geglu_ffn_workspace_size(&layer, T);
     assert_true(need >= DF * sizeof(float) && need <= sizeof ws);
     for (i = 0; i < T * DF; i++) h[i] = CANARY;
@@ -635,12 +643,7 @@ static void test_packed_errors(void **state) {
     (void)state;
     for (i = 0; i < DM * DF; i++) w[i] = v[i] = w2[i] = 0.5f;
     for (i = 0; i < T * DM; i++) x[i] = 1.0f;
-    memset(&layer, 0, sizeof layer);
-    layer.d_model = DM;
-    layer.d_ff = DF;
-    layer.w = w;
-    layer.v = v;
-    layer.w2 = w2;
+    layer = weights_only_layer(DM, DF, w, v, w2);
     need = geglu_packed_size_f32(&layer);
     assert_true(need > 0 && need <= sizeof buffer);
     assert_int_equal(geglu_packed_size_f32(NULL), 0);
@@ -674,6 +677,12 @@ static void test_packed_errors(void **state) {
     assert_int_equal(geglu_ffn_packed_workspace_size(packed, SIZE_MAX / (DM * sizeof(float)) + 1), 0);
     assert_true(geglu_ffn_packed_workspace_size(packed, SIZE_MAX / (DM * sizeof(float))) >= need_ws);
     assert_non_null(strstr(geglu_status_string(GEGLU_ERROR_WORKSPACE_TOO_SMALL), "buffer or workspace"));
+    /* A workspace sized for some tokens serves every smaller count. */
+    for (i = 1; i < 600; i++) {
+        assert_true(geglu_ffn_workspace_size(&layer, i) <= geglu_ffn_workspace_size(&layer, i + 1));
+        assert_true(geglu_ffn_packed_workspace_size(packed, i) <=
+                    geglu_ffn_packed_workspace_size(packed, i + 1));
+    }
 
     for (i = 0; i < T * DF; i++) h[i] = CANARY;
     for (i = 0; i < T * DM; i++) y[i] = CANARY;
@@ -728,12 +737,7 @@ static void test_packed_bytes(void **state) {
     for (i = 0; i < DM * DF; i++) w[i] = v[i] = w2[i] = (float)i / 8.0f;
     for (i = 0; i < DF; i++) b[i] = -(float)i;
     for (i = 0; i < T * DM; i++) x[i] = 0.5f;
-    memset(&layer, 0, sizeof layer);
-    layer.d_model = DM;
-    layer.d_ff = DF;
-    layer.w = w;
-    layer.v = v;
-    layer.w2 = w2;
+    layer = weights_only_layer(DM, DF, w, v, w2);
     layer.b = b;
     need = geglu_packed_size_f32(&layer);
     assert_true(need > 0 && need <= sizeof first);
