@@ -7,25 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct packed_ffn {
-    void *buffer;
-    const geglu_packed_f32 *layer;
-} packed_ffn;
-
 int ffn(const float *w, const float *v, const float *w2, size_t d_model, size_t d_ff,
         const float *x, size_t tokens, float *y);
-int packed_ffn_load(packed_ffn *p, const geglu_layer_f32 *layer);
-geglu_status packed_ffn_run(const packed_ffn *p, const float *x, size_t tokens, float *y,
-                            void *workspace, size_t workspace_size);
+const geglu_packed_f32 *pack_layer(const geglu_layer_f32 *layer, void **buffer);
 
 int main(void) {
     enum { D_MODEL = 24, D_FF = 40, TOKENS = 5 };
     static float w[D_FF * D_MODEL], v[D_FF * D_MODEL], w2[D_MODEL * D_FF], x[TOKENS * D_MODEL];
     static float y_plain[TOKENS * D_MODEL], y_packed[TOKENS * D_MODEL];
     geglu_layer_f32 layer;
-    packed_ffn p;
+    const geglu_packed_f32 *packed;
     size_t i, nonzero = 0, ws_size;
-    void *ws;
+    void *buffer, *ws;
     int bad;
     for (i = 0; i < D_FF * D_MODEL; i++) {
         w[i] = (float)((i * 37) % 17) / 16.0f - 0.5f;
@@ -43,12 +36,13 @@ int main(void) {
     layer.w2 = w2;
     layer.layout = GEGLU_LAYOUT_OUT_IN;
     layer.gelu = GEGLU_GELU_TANH;
-    if (packed_ffn_load(&p, &layer) != 0) return 1;
-    ws_size = geglu_ffn_packed_workspace_size(p.layer, TOKENS);
+    packed = pack_layer(&layer, &buffer);
+    if (packed == NULL) return 1;
+    ws_size = geglu_ffn_packed_workspace_size(packed, TOKENS);
     ws = malloc(ws_size);
-    bad = ws == NULL || packed_ffn_run(&p, x, TOKENS, y_packed, ws, ws_size) != GEGLU_OK;
+    bad = ws == NULL || geglu_ffn_packed_f32(packed, x, TOKENS, y_packed, ws, ws_size) != GEGLU_OK;
     free(ws);
-    free(p.buffer);
+    free(buffer);
     for (i = 0; i < TOKENS * D_MODEL; i++) nonzero += y_plain[i] != 0.0f;
     bad |= memcmp(y_plain, y_packed, sizeof y_plain) != 0 || nonzero < TOKENS * D_MODEL / 2;
     printf("README.md's snippets: plain and packed FFN %s\n", bad ? "DISAGREE" : "agree bit for bit");

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Under emulation (qemu) the sweeps shrink by this factor; see the Makefile. */
+/* Builds that look for something else than accuracy (sanitizers, valgrind, OpenMP, emulation)
+   run the sweeps this many times thinner; see the Makefile. */
 #ifndef TEST_SWEEP_DIVISOR
 #define TEST_SWEEP_DIVISOR 1
 #endif
