@@ -10,7 +10,7 @@ and rounds once to float; everything inside is exact or has a relative error bel
 2^-27, so its results are within 0.625 ULP of the true value. It is now the
 fallback for the few inputs the float cores leave to it (the deep negative tail,
 NaN). The float cores (below the double core's constants) are the fast path;
-geglu.h states their error budgets.
+docs/ACCURACY.md derives their error budgets.
 
 The double core:
 
@@ -19,7 +19,8 @@ The double core:
              M is smooth and positive on [0, A_MAX]; we fit M(a) = N(a)/D(a),
              N of degree 4, D of degree 5 with D(0) = 1, minimax in relative error
              (Loeb's linearisation with Lawson reweighting).  Beyond A_MAX the
-             result is x (Q < 2^-160) or rounds to -0 (|GELU| < 2^-151).
+             core takes a*M(a) from its asymptotic series instead (geglu.h), so that
+             GELU(x) * u stays right for every float u.
   tanh kind: GELU(x) = x / (1 + exp(-z)) with z = x*(C1 + C2*x^2), C1 = 2*sqrt(2/pi),
              C2 = 0.044715*C1; for x < 0 this is x*w/(1 + w) with w = exp(z),
              so the exponential is always taken of -|z| <= 0 and never overflows.
