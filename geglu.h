@@ -816,9 +816,10 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
    another, the second register's chain enters the scheduler behind the whole of the first, and
    the schedulers fill before the two overlap. So the vector cores work on a group of registers
    and apply each operation to every register of the group in a row: the chains advance side by
-   side (docs/PERFORMANCE.md, "Register groups"). A group is a struct of registers v0, v1, ...; each ISA section lists them in an
-   `each` macro, and GEGLU__GROUP_FN1..3 make a group operation of an intrinsic. The lanes are
-   independent: a group computes each lane exactly as the scalar core does. */
+   side (docs/PERFORMANCE.md, "Register groups"). A group is a struct of registers v0, v1, ...;
+   each ISA section lists them in an `each` macro, and GEGLU__GROUP_FN1..3 make a group
+   operation of an intrinsic. The lanes are independent: a group computes each lane exactly as
+   the scalar core does. */
 #define GEGLU__GROUP_ARG1(i, op) r.v##i = op(a.v##i);
 #define GEGLU__GROUP_ARG2(i, op) r.v##i = op(a.v##i, b.v##i);
 #define GEGLU__GROUP_ARG3(i, op) r.v##i = op(a.v##i, b.v##i, c.v##i);
