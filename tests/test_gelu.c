@@ -220,7 +220,7 @@ static void sweep(uint32_t first, uint32_t last, uint32_t stride, int64_t max_se
 }
 
 static void test_sweep(void **state) {
-    int64_t max_seen[TEST_PATH_COUNT][2];
+    int64_t max_seen[GEGLU__GELU_PATH_COUNT][2];
     size_t path;
     (void)state;
     assert_string_equal(test_path_at(0)->name, "scalar");

@@ -322,7 +322,6 @@ static int all_equal(const float *p, size_t n, float value) {
     return 1;
 }
 
-/* Every status code, from both functions, with the outputs untouched. */
 /* A layer with the given sizes and weights, no biases, erf GELU, IN_OUT. */
 static geglu_layer_f32 weights_only_layer(size_t d_model, size_t d_ff, const float *w,
                                           const float *v, const float *w2) {
@@ -336,6 +335,7 @@ static geglu_layer_f32 weights_only_layer(size_t d_model, size_t d_ff, const flo
     return layer;
 }
 
+/* Every status code, from both functions, with the outputs untouched. */
 static void test_errors(void **state) {
     enum { DM = 4, DF = 6, T = 3 };
     float w[DM * DF], v[DM * DF], w2[DF * DM], x[T * DM], h[T * DF], y[T * DM];
