@@ -288,19 +288,6 @@ GEGLU_API geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed
 #  include <arm_neon.h>
 #endif
 
-/* Tile geometry of the path in use: tokens per tile, and columns per half of a panel (a gate
-   panel holds that many columns of W and of V; a W2 panel twice that many columns of W2). */
-#if defined(GEGLU__AVX512)
-#  define GEGLU__TILE_ROWS 12
-#  define GEGLU__PANEL_WIDTH 16
-#elif defined(GEGLU__AVX2) || defined(GEGLU__NEON)
-#  define GEGLU__TILE_ROWS 6
-#  define GEGLU__PANEL_WIDTH 8
-#else
-#  define GEGLU__TILE_ROWS 4
-#  define GEGLU__PANEL_WIDTH 8
-#endif
-
 /* With hardware FMA, every multiply-add is written as one fused operation in every path, so
    that compilers that contract a*b+c on their own cannot make the paths disagree. */
 /* GEGLU__FMAF_EXACT(a, b, c) is float(a*b + c) rounded once where the float cores need that
@@ -1001,14 +988,6 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
         return slow ? geglu__gelu_fix_##V(y, x, u, slow, kind) : y;                              \
     }                                                                                            \
                                                                                                  \
-    /* GELU(a) * u for a group of a tile's rows (the tables cost little beside the tile's FMAs). */ \
-    GEGLU__INLINE geglu__group_##V geglu__gelu_mul_tile_##V(geglu__group_##V a, geglu__group_##V u, \
-                                                            geglu_gelu kind) {                   \
-        geglu__erf_tables_##V tables;                                                            \
-        if (kind != GEGLU_GELU_TANH) geglu__erf_tables_load_##V(&tables);                        \
-        return geglu__gelu_group_##V(a, &u, &tables, kind);                                      \
-    }                                                                                            \
-                                                                                                 \
     /* One group of GELU(a) (times u when u is not NULL): count >= LANES, or the tail. */       \
     GEGLU__INLINE void geglu__gelu_step_##V(float *h, const float *a, const float *u, size_t count, \
                                             const geglu__erf_tables_##V *t, geglu_gelu kind) {   \
@@ -1050,34 +1029,50 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
    in the output, not restarted), so the paths agree bit for bit and the result does not depend
    on how the work is cut.
 
-   The work is cut into tiles of at most GEGLU__TILE_ROWS rows (tokens) by one panel of
-   columns. A panel has two halves of GEGLU__PANEL_WIDTH columns, w and v: for the gate they are
-   the same columns of W and V, so that a tile of gate and value pre-activations is computed
-   together and leaves the registers only as GELU(gate) * value; for the down projection they are
-   two neighbouring groups of columns of W2. */
+   The blocking loops (after the ISA sections) are written once, for every path; a path's
+   microkernel computes one tile of at most its tile_rows rows (tokens) by one panel of columns,
+   under this contract:
+     left     rows [0, t->rows) of x (gate) or H (down projection), 1 <= t->rows <= tile_rows:
+              term k of row r at t->a[r * t->lda + k], or, when t->a_tiled is set, at
+              t->a_tiled[k * t->tile_rows + r];
+     panel    two halves w and v of p->width columns each: term k of column j at
+              p->w[k * p->k_step + j] and p->v[k * p->k_step + j], every column readable
+              (p->j_step is 1); the biases p->bias_w and p->bias_v, p->width floats each, or NULL.
+              For the gate the halves are the same columns of W and of V; for the down
+              projection, two neighbouring groups of columns of W2;
+     sums     each starts at 0, or at its output's value when t->accumulate is set (otherwise the
+              output is not read: it may hold NaN), takes one FMA per term, k = 0, 1, ...,
+              t->depth - 1, then its column's bias;
+     output   gate: out[r * ldo + j] = GELU(w sum) * (v sum), j < p->width, GELU per t->gelu;
+              down: out[r * ldo + j] = w sum, out[r * ldo + p->width + j] = v sum;
+              nothing else of out is written.
+   The portable tile below is the reference and takes any panel (any j_step, fewer valid
+   columns); GEGLU__TILE_VECTOR makes every vector microkernel from one template. */
 
 /* A panel: column j of a half is at w[k * k_step + j * j_step] (v likewise) for depth index k. */
 typedef struct geglu__panel {
     const float *w, *v;
     size_t k_step, j_step;
     const float *bias_w, *bias_v; /* a full half each, or NULL: no bias (or not yet) */
+    size_t width;                 /* columns per half */
     size_t cols;                  /* valid output columns: <= width for the gate, 2 x for W2 */
     int padded;                   /* zero-filled to the full width: full-width loads are safe */
 } geglu__panel;
 
 /* A tile: rows of the left operand a (x or H) times one panel, written to out. */
 typedef struct geglu__tile {
-    const float *a;      /* row r at a + r * lda; or, when a_tiled is set, ... */
-    const float *a_tiled; /* ... element (r, k) at a_tiled[k * GEGLU__TILE_ROWS + r] */
-    size_t lda, rows, depth;
+    const float *a;       /* row r at a + r * lda; or, when a_tiled is set, ... */
+    const float *a_tiled; /* ... element (r, k) at a_tiled[k * tile_rows + r] */
+    size_t lda, rows, depth, tile_rows;
     float *out;
     size_t ldo;
     int accumulate; /* continue the sums already in out instead of starting from 0 */
     geglu_gelu gelu;
 } geglu__tile;
 
-#define GEGLU__HALF GEGLU__PANEL_WIDTH
-#define GEGLU__FULL (2 * GEGLU__PANEL_WIDTH)
+/* The largest geometry of any path, for local copies of a tile. */
+#define GEGLU__MAX_TILE_ROWS 12
+#define GEGLU__MAX_WIDTH 16
 
 /* p + offset, where an absent (NULL) array stays NULL instead of becoming undefined behaviour. */
 static const float *geglu__advance(const float *p, size_t offset) {
@@ -1088,19 +1083,19 @@ static size_t geglu__min(size_t a, size_t b) {
     return a < b ? a : b;
 }
 
-/* Any tile of any panel, one row at a time; the reference for the vector microkernels and the
-   path for what they do not take (the scalar build, and unpacked panels they cannot load). */
+/* Any tile of any panel, one row at a time: the reference for the vector microkernels, the
+   scalar path's microkernel, and the path for panels the vector microkernels cannot load. */
 static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, int gate) {
-    float acc_w[GEGLU__HALF], acc_v[GEGLU__HALF];
-    size_t n_w = gate ? p->cols : geglu__min(p->cols, GEGLU__HALF);
+    float acc_w[GEGLU__MAX_WIDTH], acc_v[GEGLU__MAX_WIDTH];
+    size_t n_w = gate ? p->cols : geglu__min(p->cols, p->width);
     size_t n_v = gate ? p->cols : p->cols - n_w;
     size_t r, k, j;
     for (r = 0; r < t->rows; r++) {
         const float *a = t->a_tiled ? t->a_tiled + r : geglu__advance(t->a, r * t->lda);
-        const size_t a_step = t->a_tiled ? GEGLU__TILE_ROWS : 1;
+        const size_t a_step = t->a_tiled ? t->tile_rows : 1;
         float *out = t->out + r * t->ldo;
         for (j = 0; j < n_w; j++) acc_w[j] = t->accumulate ? out[j] : 0.0f;
-        for (j = 0; j < n_v; j++) acc_v[j] = t->accumulate ? out[GEGLU__HALF + j] : 0.0f;
+        for (j = 0; j < n_v; j++) acc_v[j] = t->accumulate ? out[p->width + j] : 0.0f;
         for (k = 0; k < t->depth; k++) {
             const float *w = p->w + k * p->k_step;
             const float x = a[k * a_step];
@@ -1118,28 +1113,134 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
             geglu__gelu_mul_f32_scalar(out, acc_w, acc_v, n_w, t->gelu);
         } else {
             for (j = 0; j < n_w; j++) out[j] = acc_w[j];
-            for (j = 0; j < n_v; j++) out[GEGLU__HALF + j] = acc_v[j];
+            for (j = 0; j < n_v; j++) out[p->width + j] = acc_v[j];
         }
     }
 }
 
+/* The scalar path's tile geometry and microkernels. */
+#define GEGLU__ROWS_scalar 4
+#define GEGLU__WIDTH_scalar 8
+GEGLU__PRIVATE void geglu__gate_tile_scalar(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_portable(p, t, 1);
+}
+GEGLU__PRIVATE void geglu__down_tile_scalar(const geglu__panel *p, const geglu__tile *t) {
+    geglu__tile_portable(p, t, 0);
+}
+
+/* ---- portable core: the vector microkernels, one template for every vector path -------------
+   GEGLU__TILE_VECTOR(V) defines geglu__gate_tile_V and geglu__down_tile_V, which keep a tile's
+   sums in registers: per row one half register each for w and v, updated by one broadcast of
+   the row's term and two FMAs per step of k. The gate's sums leave the registers through a small
+   local array into geglu__gelu_mul_f32_V. Each ISA section provides, before it instantiates it
+   (and after GEGLU__GELU_VECTOR(V)):
+     GEGLU__ROWS_V, GEGLU__WIDTH_V      tile rows, and columns per half of a panel
+     GEGLU__EACH_ROW_V(X, V)            X(V, r) for r = 0 .. GEGLU__ROWS_V - 1
+     geglu__half_V                      GEGLU__WIDTH_V floats in registers
+     geglu__half_{zero,load,store,add}_V, geglu__half_fmadd_V(x, w, acc) = x w + acc, rounded once
+     geglu__broadcast_V, geglu__broadcast_load_V(p)   *p in every lane */
+#define GEGLU__TILE_START(V, r)                                                                  \
+    const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);                \
+    geglu__half_##V w##r = geglu__half_zero_##V(), v##r = geglu__half_zero_##V();                \
+    if (t->accumulate && (r) < rows) {                                                           \
+        w##r = geglu__half_load_##V(out + (r) * ldo);                                            \
+        v##r = geglu__half_load_##V(out + (r) * ldo + GEGLU__WIDTH_##V);                         \
+    }
+#define GEGLU__TILE_FMA(V, r, x)                                                                 \
+    w##r = geglu__half_fmadd_##V(x, panel_w, w##r);                                              \
+    v##r = geglu__half_fmadd_##V(x, panel_v, v##r);
+#define GEGLU__TILE_STEP(V, r)                                                                   \
+    if ((r) < height) {                                                                          \
+        const geglu__broadcast_##V x = geglu__broadcast_load_##V(a##r + k);                      \
+        GEGLU__TILE_FMA(V, r, x)                                                                 \
+    }
+#define GEGLU__TILE_STEP_TILED(V, r)                                                             \
+    if ((r) < height) {                                                                          \
+        const geglu__broadcast_##V x = geglu__broadcast_load_##V(tiled + (r));                   \
+        GEGLU__TILE_FMA(V, r, x)                                                                 \
+    }
+#define GEGLU__TILE_FINISH(V, r)                                                                 \
+    if ((r) < rows) {                                                                            \
+        if (p->bias_w) w##r = geglu__half_add_##V(w##r, bias_w);                                 \
+        if (p->bias_v) v##r = geglu__half_add_##V(v##r, bias_v);                                 \
+        geglu__half_store_##V(sums + (r) * ld_sums, w##r);                                       \
+        geglu__half_store_##V(sums + (r) * ld_sums + v_offset, v##r);                            \
+    }
+/* Rows from t->rows up to `height` repeat the last row and are dropped: a short tile costs
+   time, never a branch in the loop. */
+#define GEGLU__TILE_HEIGHTS(V, gate)                                                             \
+    if (t->rows == 1) geglu__tile_##V(p, t, gate, 1); /* see GEGLU__DECODE_ROWS */               \
+    else if (t->rows <= GEGLU__ROWS_##V / 3) geglu__tile_##V(p, t, gate, GEGLU__ROWS_##V / 3);   \
+    else if (t->rows <= GEGLU__ROWS_##V / 3 * 2)                                                 \
+        geglu__tile_##V(p, t, gate, GEGLU__ROWS_##V / 3 * 2);                                    \
+    else geglu__tile_##V(p, t, gate, GEGLU__ROWS_##V);
+
+#define GEGLU__TILE_VECTOR(V)                                                                    \
+    GEGLU__INLINE void geglu__tile_##V(const geglu__panel *p, const geglu__tile *t, int gate,    \
+                                       size_t height) {                                          \
+        const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;            \
+        const float *w = p->w, *v = p->v;                                                        \
+        float *out = t->out;                                                                     \
+        /* the gate's sums, w rows then v rows, for GELU(w) * v (zeroed: rows past t->rows are \
+           not written, and a compiler cannot see that they are not read either) */             \
+        float local[2 * GEGLU__ROWS_##V * GEGLU__WIDTH_##V] = {0};                               \
+        float *sums = gate ? local : out;                                                        \
+        const size_t ld_sums = gate ? GEGLU__WIDTH_##V : ldo;                                    \
+        const size_t v_offset = gate ? GEGLU__ROWS_##V * GEGLU__WIDTH_##V : GEGLU__WIDTH_##V;    \
+        geglu__half_##V bias_w = geglu__half_zero_##V(), bias_v = geglu__half_zero_##V();        \
+        size_t k, r;                                                                             \
+        GEGLU__EACH_ROW_##V(GEGLU__TILE_START, V)                                                \
+        if (t->a_tiled) {                                                                        \
+            const float *tiled = t->a_tiled;                                                     \
+            for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {     \
+                const geglu__half_##V panel_w = geglu__half_load_##V(w);                         \
+                const geglu__half_##V panel_v = geglu__half_load_##V(v);                         \
+                GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP_TILED, V)                                   \
+            }                                                                                    \
+        } else {                                                                                 \
+            for (k = 0; k < t->depth; k++, w += step, v += step) {                               \
+                const geglu__half_##V panel_w = geglu__half_load_##V(w);                         \
+                const geglu__half_##V panel_v = geglu__half_load_##V(v);                         \
+                GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP, V)                                         \
+            }                                                                                    \
+        }                                                                                        \
+        if (p->bias_w) bias_w = geglu__half_load_##V(p->bias_w);                                 \
+        if (p->bias_v) bias_v = geglu__half_load_##V(p->bias_v);                                 \
+        GEGLU__EACH_ROW_##V(GEGLU__TILE_FINISH, V)                                               \
+        if (gate) {                                                                              \
+            geglu__gelu_mul_f32_##V(local, local, local + v_offset, rows * GEGLU__WIDTH_##V,     \
+                                    t->gelu);                                                    \
+            for (r = 0; r < rows; r++)                                                           \
+                geglu__half_store_##V(out + r * ldo, geglu__half_load_##V(local + r * GEGLU__WIDTH_##V)); \
+        }                                                                                        \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__gate_tile_##V(const geglu__panel *p, const geglu__tile *t) {      \
+        GEGLU__TILE_HEIGHTS(V, 1)                                                                \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__down_tile_##V(const geglu__panel *p, const geglu__tile *t) {      \
+        GEGLU__TILE_HEIGHTS(V, 0)                                                                \
+    }
+
 /* ---- portable core: packed layers ------------------------------------------------------------ */
 /* A packed layer, at the first 64-byte boundary of the caller's buffer, then its arrays, each
-   starting on a 64-byte boundary, all zero-padded to whole panels:
-     gate   for each group of GEGLU__HALF columns of d_ff: d_model rows of [W columns | V columns]
+   starting on a 64-byte boundary, all zero-padded to whole panels (width: the path's columns per
+   half of a panel):
+     gate   for each group of width columns of d_ff: d_model rows of [W columns | V columns]
      gbias  for each such group: [b columns | c columns]
-     down   for each block of GEGLU__HIDDEN_BLOCK rows of d_ff, for each group of GEGLU__FULL
+     down   for each block of GEGLU__HIDDEN_BLOCK rows of d_ff, for each group of 2 x width
             columns of d_model: the block's rows of those W2 columns
      b2     d_model entries
-   The geometry depends on the instruction set, so a layer packed by one build is refused, not
-   misread, by a build for another. */
+   The geometry depends on the path, so a layer packed by one path is refused, not misread, by
+   another. */
 #define GEGLU__PACKED_MAGIC 0x554c4747u /* "GGLU" */
 #define GEGLU__ALIGN 64
 #define GEGLU__HIDDEN_BLOCK 256 /* rows of d_ff per block of the FFN: H stays in cache */
 #define GEGLU__TOKEN_BLOCK 256  /* tokens per block: the weights are reused across them */
 /* Decoding streams the weights from memory, and the fewer instructions per byte, the further
    ahead the core's loads run. Blocks of at most GEGLU__DECODE_ROWS tokens read x in place: a
-   tiled copy (TILE_ROWS floats per step however few rows are real) only adds a stream that
+   tiled copy (tile_rows floats per step however few rows are real) only adds a stream that
    evicts the weights from L1 (for one Gemma-2B token, 96 KiB against the row's 8 KiB). One
    token gets a tile of height 1, not a taller one with repeated rows (docs/PERFORMANCE.md,
    "Decoding"). */
@@ -1160,23 +1261,25 @@ static size_t geglu__round_up(size_t n, size_t multiple) {
 #define GEGLU__HEADER_FLOATS \
     ((sizeof(struct geglu_packed_f32) + GEGLU__ALIGN - 1) / GEGLU__ALIGN * GEGLU__ALIGN / 4)
 
-/* Offsets of the packed arrays for these sizes; 0 when the total overflows size_t. */
-static int geglu__packed_layout(size_t d_model, size_t d_ff, struct geglu_packed_f32 *p) {
-    const size_t align = GEGLU__ALIGN / sizeof(float), limit = SIZE_MAX / 8;
+/* Offsets of the packed arrays for these sizes and panel width; 0 when the total overflows
+   size_t. */
+static int geglu__packed_layout(size_t d_model, size_t d_ff, size_t width,
+                                struct geglu_packed_f32 *p) {
+    const size_t align = GEGLU__ALIGN / sizeof(float), limit = SIZE_MAX / 8, full = 2 * width;
     size_t gate_groups, down_groups, gate, down, total;
     if (d_model > limit || d_ff > limit) return 0;
-    gate_groups = geglu__round_up(d_ff, GEGLU__HALF) / GEGLU__HALF;
-    down_groups = geglu__round_up(d_model, GEGLU__FULL) / GEGLU__FULL;
-    if (!geglu__mul_size(gate_groups * GEGLU__FULL, d_model, &gate) ||
-        !geglu__mul_size(down_groups * GEGLU__FULL, d_ff, &down))
+    gate_groups = geglu__round_up(d_ff, width) / width;
+    down_groups = geglu__round_up(d_model, full) / full;
+    if (!geglu__mul_size(gate_groups * full, d_model, &gate) ||
+        !geglu__mul_size(down_groups * full, d_ff, &down))
         return 0;
     gate = geglu__round_up(gate, align);
     down = geglu__round_up(down, align);
     p->gate = GEGLU__HEADER_FLOATS;
     p->gbias = p->gate + gate; /* no overflow: each term is below SIZE_MAX / 8 */
-    p->down = p->gbias + geglu__round_up(gate_groups * GEGLU__FULL, align);
+    p->down = p->gbias + geglu__round_up(gate_groups * full, align);
     p->b2 = p->down + down;
-    total = p->b2 + geglu__round_up(down_groups * GEGLU__FULL, align);
+    total = p->b2 + geglu__round_up(down_groups * full, align);
     if (gate > limit || down > limit || total > limit / sizeof(float)) return 0;
     p->bytes = total * sizeof(float);
     return 1;
@@ -1187,65 +1290,67 @@ static const float *geglu__packed_array(const geglu_packed_f32 *p, size_t offset
 }
 
 /* The gate panels of d_ff columns [j_begin, j_end) and their biases, zero-padded, as the packed
-   layout has them: panel g at gate + g * 2 * GEGLU__HALF * d_model, its biases at bias + g *
-   2 * GEGLU__HALF. The layer's rows are read whole, as they lie in memory. */
-static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t j_begin, size_t j_end,
-                             float *gate, float *bias) {
-    const size_t d_model = layer->d_model, d_ff = layer->d_ff, panel = GEGLU__FULL * d_model;
+   layout has them: panel g at gate + g * 2 * width * d_model, its biases at bias + g * 2 *
+   width. The layer's rows are read whole, as they lie in memory. */
+static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t j_begin,
+                             size_t j_end, float *gate, float *bias) {
+    const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
+    const size_t panel = full * d_model;
     size_t j, k, g;
     GEGLU__OMP(for schedule(static))
-    for (j = j_begin; j < j_end; j += GEGLU__HALF) {
-        size_t cols = geglu__min(GEGLU__HALF, j_end - j);
-        float *to = gate + (j - j_begin) / GEGLU__HALF * panel;
+    for (j = j_begin; j < j_end; j += width) {
+        size_t cols = geglu__min(width, j_end - j);
+        float *to = gate + (j - j_begin) / width * panel;
         float *b = bias + (j - j_begin) * 2;
-        if (cols < GEGLU__HALF) memset(to, 0, panel * sizeof(float));
-        for (g = 0; g < GEGLU__HALF; g++) {
+        if (cols < width) memset(to, 0, panel * sizeof(float));
+        for (g = 0; g < width; g++) {
             b[g] = g < cols && layer->b ? layer->b[j + g] : 0.0f;
-            b[GEGLU__HALF + g] = g < cols && layer->c ? layer->c[j + g] : 0.0f;
+            b[width + g] = g < cols && layer->c ? layer->c[j + g] : 0.0f;
         }
     }
     if (layer->layout == GEGLU_LAYOUT_IN_OUT) {
         GEGLU__OMP(for schedule(static))
         for (k = 0; k < d_model; k++)
-            for (j = j_begin; j < j_end; j += GEGLU__HALF) {
-                size_t cols = geglu__min(GEGLU__HALF, j_end - j);
-                float *to = gate + (j - j_begin) / GEGLU__HALF * panel + k * GEGLU__FULL;
+            for (j = j_begin; j < j_end; j += width) {
+                size_t cols = geglu__min(width, j_end - j);
+                float *to = gate + (j - j_begin) / width * panel + k * full;
                 memcpy(to, layer->w + k * d_ff + j, cols * sizeof(float));
-                memcpy(to + GEGLU__HALF, layer->v + k * d_ff + j, cols * sizeof(float));
+                memcpy(to + width, layer->v + k * d_ff + j, cols * sizeof(float));
             }
     } else {
         GEGLU__OMP(for schedule(static))
         for (j = j_begin; j < j_end; j++) {
-            float *to = gate + (j - j_begin) / GEGLU__HALF * panel + (j - j_begin) % GEGLU__HALF;
+            float *to = gate + (j - j_begin) / width * panel + (j - j_begin) % width;
             for (k = 0; k < d_model; k++) {
-                to[k * GEGLU__FULL] = layer->w[j * d_model + k];
-                to[k * GEGLU__FULL + GEGLU__HALF] = layer->v[j * d_model + k];
+                to[k * full] = layer->w[j * d_model + k];
+                to[k * full + width] = layer->v[j * d_model + k];
             }
         }
     }
 }
 
 /* The W2 panels of the d_ff block [k0, k0 + depth), as the packed layout has them: the panel
-   of d_model columns [j, j + GEGLU__FULL) at down + j * depth, zero-padded. */
-static void geglu__pack_down(const geglu_layer_f32 *layer, size_t k0, size_t depth, float *down) {
-    const size_t d_model = layer->d_model, d_ff = layer->d_ff;
-    const size_t width = geglu__round_up(d_model, GEGLU__FULL);
+   of d_model columns [j, j + 2 x width) at down + j * depth, zero-padded. */
+static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t k0, size_t depth,
+                             float *down) {
+    const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
+    const size_t padded = geglu__round_up(d_model, full);
     size_t j, k;
     if (layer->layout == GEGLU_LAYOUT_IN_OUT) {
         GEGLU__OMP(for schedule(static))
         for (k = 0; k < depth; k++)
-            for (j = 0; j < d_model; j += GEGLU__FULL) {
-                size_t cols = geglu__min(GEGLU__FULL, d_model - j);
-                float *to = down + j * depth + k * GEGLU__FULL;
+            for (j = 0; j < d_model; j += full) {
+                size_t cols = geglu__min(full, d_model - j);
+                float *to = down + j * depth + k * full;
                 memcpy(to, layer->w2 + (k0 + k) * d_model + j, cols * sizeof(float));
-                memset(to + cols, 0, (GEGLU__FULL - cols) * sizeof(float));
+                memset(to + cols, 0, (full - cols) * sizeof(float));
             }
     } else {
         GEGLU__OMP(for schedule(static))
-        for (j = 0; j < width; j++) {
-            float *to = down + (j - j % GEGLU__FULL) * depth + j % GEGLU__FULL;
+        for (j = 0; j < padded; j++) {
+            float *to = down + (j - j % full) * depth + j % full;
             for (k = 0; k < depth; k++)
-                to[k * GEGLU__FULL] = j < d_model ? layer->w2[j * d_ff + k0 + k] : 0.0f;
+                to[k * full] = j < d_model ? layer->w2[j * d_ff + k0 + k] : 0.0f;
         }
     }
 }
@@ -1386,92 +1491,22 @@ GEGLU__INLINE geglu__group_avx2 geglu__erf_row_avx2(geglu__index_avx2 j, const g
 GEGLU__GELU_VECTOR(avx2)
 
 /* ---- AVX2 microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
-/* 12 accumulators, the two halves of the panel row and one broadcast: 15 of the 16 registers.
-   Rows past t->rows repeat the last row; their results are dropped. */
-#define GEGLU__ROWS_AVX2(X) X(0) X(1) X(2) X(3) X(4) X(5)
-
-GEGLU__INLINE void geglu__tile_avx2(const geglu__panel *p, const geglu__tile *t, int gate,
-                                      size_t height) {
-    const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
-    const float *w = p->w, *v = p->v;
-    float *out = t->out;
-    __m256 bias_w = _mm256_setzero_ps(), bias_v = _mm256_setzero_ps();
-    size_t k;
-#define GEGLU__START(r)                                                                    \
-    const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);          \
-    __m256 w##r = _mm256_setzero_ps(), v##r = _mm256_setzero_ps();                        \
-    if (t->accumulate && (r) < rows) {                                                    \
-        w##r = _mm256_loadu_ps(out + (r) * ldo);                                           \
-        v##r = _mm256_loadu_ps(out + (r) * ldo + 8);                                       \
-    }
-#define GEGLU__STEP(r)                                                                     \
-    if ((r) < height) {                                                                    \
-        const __m256 x = _mm256_broadcast_ss(a##r + k);                                    \
-        w##r = _mm256_fmadd_ps(x, panel_w, w##r);                                          \
-        v##r = _mm256_fmadd_ps(x, panel_v, v##r);                                          \
-    }
-#define GEGLU__STEP_TILED(r)                                                               \
-    if ((r) < height) {                                                                    \
-        const __m256 x = _mm256_broadcast_ss(tiled + (r));                                 \
-        w##r = _mm256_fmadd_ps(x, panel_w, w##r);                                          \
-        v##r = _mm256_fmadd_ps(x, panel_v, v##r);                                          \
-    }
-#define GEGLU__FINISH(r)                                                                   \
-    if ((r) < rows) {                                                                     \
-        if (p->bias_w) w##r = _mm256_add_ps(w##r, bias_w);                                 \
-        if (p->bias_v) v##r = _mm256_add_ps(v##r, bias_v);                                 \
-        if (!gate) {                                                                       \
-            _mm256_storeu_ps(out + (r) * ldo, w##r);                                       \
-            _mm256_storeu_ps(out + (r) * ldo + 8, v##r);                                   \
-        }                                                                                  \
-    }
-#define GEGLU__GATE_ROW(i, r) if ((r) < rows) _mm256_storeu_ps(out + (r) * ldo, h.v##i);
-#define GEGLU__GATE(r0, r1)                                                                \
-    if ((r0) < rows) {                                                                     \
-        geglu__group_avx2 a = {w##r0, w##r1}, u = {v##r0, v##r1};                            \
-        geglu__group_avx2 h = geglu__gelu_mul_tile_avx2(a, u, t->gelu);                         \
-        GEGLU__GATE_ROW(0, r0) GEGLU__GATE_ROW(1, r1)                                      \
-    }
-    GEGLU__ROWS_AVX2(GEGLU__START)
-    if (t->a_tiled) {
-        const float *tiled = t->a_tiled;
-        for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__TILE_ROWS) {
-            const __m256 panel_w = _mm256_loadu_ps(w), panel_v = _mm256_loadu_ps(v);
-            GEGLU__ROWS_AVX2(GEGLU__STEP_TILED)
-        }
-    } else {
-        for (k = 0; k < t->depth; k++, w += step, v += step) {
-            const __m256 panel_w = _mm256_loadu_ps(w), panel_v = _mm256_loadu_ps(v);
-            GEGLU__ROWS_AVX2(GEGLU__STEP)
-        }
-    }
-    if (p->bias_w) bias_w = _mm256_loadu_ps(p->bias_w);
-    if (p->bias_v) bias_v = _mm256_loadu_ps(p->bias_v);
-    GEGLU__ROWS_AVX2(GEGLU__FINISH)
-    if (gate) {
-        GEGLU__GATE(0, 1) GEGLU__GATE(2, 3) GEGLU__GATE(4, 5)
-    }
-#undef GEGLU__START
-#undef GEGLU__STEP
-#undef GEGLU__STEP_TILED
-#undef GEGLU__FINISH
-#undef GEGLU__GATE_ROW
-#undef GEGLU__GATE
+/* 12 accumulators, the two halves of the panel row and one broadcast: 15 of the 16 registers. */
+#define GEGLU__ROWS_avx2 6
+#define GEGLU__WIDTH_avx2 8
+#define GEGLU__EACH_ROW_avx2(X, V) X(V, 0) X(V, 1) X(V, 2) X(V, 3) X(V, 4) X(V, 5)
+typedef __m256 geglu__half_avx2;
+typedef __m256 geglu__broadcast_avx2;
+GEGLU__INLINE __m256 geglu__half_zero_avx2(void) { return _mm256_setzero_ps(); }
+GEGLU__INLINE __m256 geglu__half_load_avx2(const float *p) { return _mm256_loadu_ps(p); }
+GEGLU__INLINE void geglu__half_store_avx2(float *p, __m256 h) { _mm256_storeu_ps(p, h); }
+GEGLU__INLINE __m256 geglu__half_add_avx2(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
+GEGLU__INLINE __m256 geglu__half_fmadd_avx2(__m256 x, __m256 w, __m256 acc) {
+    return _mm256_fmadd_ps(x, w, acc);
 }
+GEGLU__INLINE __m256 geglu__broadcast_load_avx2(const float *p) { return _mm256_broadcast_ss(p); }
 
-GEGLU__PRIVATE void geglu__gate_tile_avx2(const geglu__panel *p, const geglu__tile *t) {
-    if (t->rows == 1) geglu__tile_avx2(p, t, 1, 1); /* see GEGLU__DECODE_ROWS */
-    else if (t->rows <= 2) geglu__tile_avx2(p, t, 1, 2);
-    else if (t->rows <= 4) geglu__tile_avx2(p, t, 1, 4);
-    else geglu__tile_avx2(p, t, 1, 6);
-}
-
-GEGLU__PRIVATE void geglu__down_tile_avx2(const geglu__panel *p, const geglu__tile *t) {
-    if (t->rows == 1) geglu__tile_avx2(p, t, 0, 1); /* see GEGLU__DECODE_ROWS */
-    else if (t->rows <= 2) geglu__tile_avx2(p, t, 0, 2);
-    else if (t->rows <= 4) geglu__tile_avx2(p, t, 0, 4);
-    else geglu__tile_avx2(p, t, 0, 6);
-}
+GEGLU__TILE_VECTOR(avx2)
 #endif /* GEGLU__AVX2 */
 
 /* ============================================================================================ */
@@ -1596,92 +1631,23 @@ GEGLU__GELU_VECTOR(avx512)
 
 /* ---- AVX-512 microkernel: 12 rows x (16 + 16) columns ---------------------------------------- */
 /* 24 accumulators, the two halves of the panel row and one broadcast: 27 of the 32 registers.
-   Each step loads 2 vectors and broadcasts 12 floats for 24 FMAs. Rows past t->rows repeat the
-   last row (their results are dropped), so a short tile costs time, never a branch. */
-#define GEGLU__ROWS_AVX512(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
-
-GEGLU__INLINE void geglu__tile_avx512(const geglu__panel *p, const geglu__tile *t, int gate,
-                                        size_t height) {
-    const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
-    const float *w = p->w, *v = p->v;
-    float *out = t->out;
-    __m512 bias_w = _mm512_setzero_ps(), bias_v = _mm512_setzero_ps();
-    size_t k;
-#define GEGLU__START(r)                                                                    \
-    const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);          \
-    __m512 w##r = _mm512_setzero_ps(), v##r = _mm512_setzero_ps();                        \
-    if (t->accumulate && (r) < rows) {                                                    \
-        w##r = _mm512_loadu_ps(out + (r) * ldo);                                           \
-        v##r = _mm512_loadu_ps(out + (r) * ldo + 16);                                      \
-    }
-#define GEGLU__STEP(r)                                                                     \
-    if ((r) < height) {                                                                    \
-        const __m512 x = _mm512_set1_ps(a##r[k]);                                          \
-        w##r = _mm512_fmadd_ps(x, panel_w, w##r);                                          \
-        v##r = _mm512_fmadd_ps(x, panel_v, v##r);                                          \
-    }
-#define GEGLU__STEP_TILED(r)                                                               \
-    if ((r) < height) {                                                                    \
-        const __m512 x = _mm512_set1_ps(tiled[r]);                                         \
-        w##r = _mm512_fmadd_ps(x, panel_w, w##r);                                          \
-        v##r = _mm512_fmadd_ps(x, panel_v, v##r);                                          \
-    }
-#define GEGLU__FINISH(r)                                                                   \
-    if ((r) < rows) {                                                                     \
-        if (p->bias_w) w##r = _mm512_add_ps(w##r, bias_w);                                 \
-        if (p->bias_v) v##r = _mm512_add_ps(v##r, bias_v);                                 \
-        if (!gate) {                                                                       \
-            _mm512_storeu_ps(out + (r) * ldo, w##r);                                       \
-            _mm512_storeu_ps(out + (r) * ldo + 16, v##r);                                  \
-        }                                                                                  \
-    }
-#define GEGLU__GATE_ROW(i, r) if ((r) < rows) _mm512_storeu_ps(out + (r) * ldo, h.v##i);
-#define GEGLU__GATE(r0, r1, r2, r3)                                                        \
-    if ((r0) < rows) {                                                                     \
-        geglu__group_avx512 a = {w##r0, w##r1, w##r2, w##r3}, u = {v##r0, v##r1, v##r2, v##r3}; \
-        geglu__group_avx512 h = geglu__gelu_mul_tile_avx512(a, u, t->gelu);                     \
-        GEGLU__GATE_ROW(0, r0) GEGLU__GATE_ROW(1, r1) GEGLU__GATE_ROW(2, r2) GEGLU__GATE_ROW(3, r3) \
-    }
-    GEGLU__ROWS_AVX512(GEGLU__START)
-    if (t->a_tiled) {
-        const float *tiled = t->a_tiled;
-        for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__TILE_ROWS) {
-            const __m512 panel_w = _mm512_loadu_ps(w), panel_v = _mm512_loadu_ps(v);
-            GEGLU__ROWS_AVX512(GEGLU__STEP_TILED)
-        }
-    } else {
-        for (k = 0; k < t->depth; k++, w += step, v += step) {
-            const __m512 panel_w = _mm512_loadu_ps(w), panel_v = _mm512_loadu_ps(v);
-            GEGLU__ROWS_AVX512(GEGLU__STEP)
-        }
-    }
-    if (p->bias_w) bias_w = _mm512_loadu_ps(p->bias_w);
-    if (p->bias_v) bias_v = _mm512_loadu_ps(p->bias_v);
-    GEGLU__ROWS_AVX512(GEGLU__FINISH)
-    if (gate) {
-        GEGLU__GATE(0, 1, 2, 3) GEGLU__GATE(4, 5, 6, 7) GEGLU__GATE(8, 9, 10, 11)
-    }
-#undef GEGLU__START
-#undef GEGLU__STEP
-#undef GEGLU__STEP_TILED
-#undef GEGLU__FINISH
-#undef GEGLU__GATE_ROW
-#undef GEGLU__GATE
+   Each step loads 2 vectors and broadcasts 12 floats for 24 FMAs. */
+#define GEGLU__ROWS_avx512 12
+#define GEGLU__WIDTH_avx512 16
+#define GEGLU__EACH_ROW_avx512(X, V)                                                             \
+    X(V, 0) X(V, 1) X(V, 2) X(V, 3) X(V, 4) X(V, 5) X(V, 6) X(V, 7) X(V, 8) X(V, 9) X(V, 10) X(V, 11)
+typedef __m512 geglu__half_avx512;
+typedef __m512 geglu__broadcast_avx512;
+GEGLU__INLINE __m512 geglu__half_zero_avx512(void) { return _mm512_setzero_ps(); }
+GEGLU__INLINE __m512 geglu__half_load_avx512(const float *p) { return _mm512_loadu_ps(p); }
+GEGLU__INLINE void geglu__half_store_avx512(float *p, __m512 h) { _mm512_storeu_ps(p, h); }
+GEGLU__INLINE __m512 geglu__half_add_avx512(__m512 a, __m512 b) { return _mm512_add_ps(a, b); }
+GEGLU__INLINE __m512 geglu__half_fmadd_avx512(__m512 x, __m512 w, __m512 acc) {
+    return _mm512_fmadd_ps(x, w, acc);
 }
+GEGLU__INLINE __m512 geglu__broadcast_load_avx512(const float *p) { return _mm512_set1_ps(*p); }
 
-GEGLU__PRIVATE void geglu__gate_tile_avx512(const geglu__panel *p, const geglu__tile *t) {
-    if (t->rows == 1) geglu__tile_avx512(p, t, 1, 1); /* see GEGLU__DECODE_ROWS */
-    else if (t->rows <= 4) geglu__tile_avx512(p, t, 1, 4);
-    else if (t->rows <= 8) geglu__tile_avx512(p, t, 1, 8);
-    else geglu__tile_avx512(p, t, 1, 12);
-}
-
-GEGLU__PRIVATE void geglu__down_tile_avx512(const geglu__panel *p, const geglu__tile *t) {
-    if (t->rows == 1) geglu__tile_avx512(p, t, 0, 1); /* see GEGLU__DECODE_ROWS */
-    else if (t->rows <= 4) geglu__tile_avx512(p, t, 0, 4);
-    else if (t->rows <= 8) geglu__tile_avx512(p, t, 0, 8);
-    else geglu__tile_avx512(p, t, 0, 12);
-}
+GEGLU__TILE_VECTOR(avx512)
 #endif /* GEGLU__AVX512 */
 
 /* ============================================================================================ */
@@ -1832,141 +1798,85 @@ GEGLU__GELU_VECTOR(neon)
 
 /* ---- NEON microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
 /* 24 accumulators (four per row), the four vectors of the panel row and one broadcast: 29 of the
-   32 registers. Rows past t->rows repeat the last row; their results are dropped. */
-#define GEGLU__ROWS_NEON(X) X(0) X(1) X(2) X(3) X(4) X(5)
-
-GEGLU__INLINE void geglu__tile_neon(const geglu__panel *p, const geglu__tile *t, int gate,
-                                      size_t height) {
-    const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;
-    const float *w = p->w, *v = p->v;
-    float *out = t->out;
-    const float32x4_t zero = vdupq_n_f32(0.0f);
-    float32x4_t bias_w0 = zero, bias_w1 = zero, bias_v0 = zero, bias_v1 = zero;
-    size_t k;
-#define GEGLU__START(r)                                                                    \
-    const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);          \
-    float32x4_t w##r##0 = zero, w##r##1 = zero, v##r##0 = zero, v##r##1 = zero;            \
-    if (t->accumulate && (r) < rows) {                                                    \
-        w##r##0 = vld1q_f32(out + (r) * ldo);                                              \
-        w##r##1 = vld1q_f32(out + (r) * ldo + 4);                                          \
-        v##r##0 = vld1q_f32(out + (r) * ldo + 8);                                          \
-        v##r##1 = vld1q_f32(out + (r) * ldo + 12);                                         \
-    }
-#define GEGLU__STEP(r)                                                                     \
-    if ((r) < height) {                                                                    \
-        const float32x4_t x = vld1q_dup_f32(a##r + k);                                     \
-        w##r##0 = vfmaq_f32(w##r##0, x, panel_w0);                                         \
-        w##r##1 = vfmaq_f32(w##r##1, x, panel_w1);                                         \
-        v##r##0 = vfmaq_f32(v##r##0, x, panel_v0);                                         \
-        v##r##1 = vfmaq_f32(v##r##1, x, panel_v1);                                         \
-    }
-#define GEGLU__STEP_TILED(r)                                                               \
-    if ((r) < height) {                                                                    \
-        const float32x4_t x = vld1q_dup_f32(tiled + (r));                                  \
-        w##r##0 = vfmaq_f32(w##r##0, x, panel_w0);                                         \
-        w##r##1 = vfmaq_f32(w##r##1, x, panel_w1);                                         \
-        v##r##0 = vfmaq_f32(v##r##0, x, panel_v0);                                         \
-        v##r##1 = vfmaq_f32(v##r##1, x, panel_v1);                                         \
-    }
-#define GEGLU__FINISH(r)                                                                   \
-    if ((r) < rows) {                                                                     \
-        if (p->bias_w) {                                                                   \
-        w##r##0 = vaddq_f32(w##r##0, bias_w0);                                             \
-        w##r##1 = vaddq_f32(w##r##1, bias_w1);                                             \
-        }                                                                                  \
-        if (p->bias_v) {                                                                   \
-        v##r##0 = vaddq_f32(v##r##0, bias_v0);                                             \
-        v##r##1 = vaddq_f32(v##r##1, bias_v1);                                             \
-        }                                                                                  \
-        if (gate) {                                                                        \
-            geglu__group_neon a = {w##r##0, w##r##1}, u = {v##r##0, v##r##1};                \
-            geglu__group_neon h = geglu__gelu_mul_tile_neon(a, u, t->gelu);                  \
-            vst1q_f32(out + (r) * ldo, h.v0);                                              \
-            vst1q_f32(out + (r) * ldo + 4, h.v1);                                          \
-        } else {                                                                           \
-            vst1q_f32(out + (r) * ldo, w##r##0);                                           \
-            vst1q_f32(out + (r) * ldo + 4, w##r##1);                                       \
-            vst1q_f32(out + (r) * ldo + 8, v##r##0);                                       \
-            vst1q_f32(out + (r) * ldo + 12, v##r##1);                                      \
-        }                                                                                  \
-    }
-    GEGLU__ROWS_NEON(GEGLU__START)
-    if (t->a_tiled) {
-        const float *tiled = t->a_tiled;
-        for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__TILE_ROWS) {
-            const float32x4_t panel_w0 = vld1q_f32(w), panel_w1 = vld1q_f32(w + 4);
-            const float32x4_t panel_v0 = vld1q_f32(v), panel_v1 = vld1q_f32(v + 4);
-            GEGLU__ROWS_NEON(GEGLU__STEP_TILED)
-        }
-    } else {
-        for (k = 0; k < t->depth; k++, w += step, v += step) {
-            const float32x4_t panel_w0 = vld1q_f32(w), panel_w1 = vld1q_f32(w + 4);
-            const float32x4_t panel_v0 = vld1q_f32(v), panel_v1 = vld1q_f32(v + 4);
-            GEGLU__ROWS_NEON(GEGLU__STEP)
-        }
-    }
-    if (p->bias_w) {
-        bias_w0 = vld1q_f32(p->bias_w);
-        bias_w1 = vld1q_f32(p->bias_w + 4);
-    }
-    if (p->bias_v) {
-        bias_v0 = vld1q_f32(p->bias_v);
-        bias_v1 = vld1q_f32(p->bias_v + 4);
-    }
-    GEGLU__ROWS_NEON(GEGLU__FINISH)
-#undef GEGLU__START
-#undef GEGLU__STEP
-#undef GEGLU__STEP_TILED
-#undef GEGLU__STEP_TILED
-#undef GEGLU__FINISH
+   32 registers. */
+#define GEGLU__ROWS_neon 6
+#define GEGLU__WIDTH_neon 8
+#define GEGLU__EACH_ROW_neon(X, V) X(V, 0) X(V, 1) X(V, 2) X(V, 3) X(V, 4) X(V, 5)
+typedef struct geglu__half_neon {
+    float32x4_t v0, v1;
+} geglu__half_neon;
+typedef float32x4_t geglu__broadcast_neon;
+GEGLU__INLINE geglu__half_neon geglu__half_zero_neon(void) {
+    geglu__half_neon r;
+    r.v0 = r.v1 = vdupq_n_f32(0.0f);
+    return r;
 }
-
-GEGLU__PRIVATE void geglu__gate_tile_neon(const geglu__panel *p, const geglu__tile *t) {
-    if (t->rows == 1) geglu__tile_neon(p, t, 1, 1); /* see GEGLU__DECODE_ROWS */
-    else if (t->rows <= 2) geglu__tile_neon(p, t, 1, 2);
-    else if (t->rows <= 4) geglu__tile_neon(p, t, 1, 4);
-    else geglu__tile_neon(p, t, 1, 6);
+GEGLU__INLINE geglu__half_neon geglu__half_load_neon(const float *p) {
+    geglu__half_neon r;
+    r.v0 = vld1q_f32(p);
+    r.v1 = vld1q_f32(p + 4);
+    return r;
 }
-
-GEGLU__PRIVATE void geglu__down_tile_neon(const geglu__panel *p, const geglu__tile *t) {
-    if (t->rows == 1) geglu__tile_neon(p, t, 0, 1); /* see GEGLU__DECODE_ROWS */
-    else if (t->rows <= 2) geglu__tile_neon(p, t, 0, 2);
-    else if (t->rows <= 4) geglu__tile_neon(p, t, 0, 4);
-    else geglu__tile_neon(p, t, 0, 6);
+GEGLU__INLINE void geglu__half_store_neon(float *p, geglu__half_neon h) {
+    vst1q_f32(p, h.v0);
+    vst1q_f32(p + 4, h.v1);
 }
+GEGLU__INLINE geglu__half_neon geglu__half_add_neon(geglu__half_neon a, geglu__half_neon b) {
+    geglu__half_neon r;
+    r.v0 = vaddq_f32(a.v0, b.v0);
+    r.v1 = vaddq_f32(a.v1, b.v1);
+    return r;
+}
+GEGLU__INLINE geglu__half_neon geglu__half_fmadd_neon(float32x4_t x, geglu__half_neon w,
+                                                      geglu__half_neon acc) {
+    geglu__half_neon r;
+    r.v0 = vfmaq_f32(acc.v0, x, w.v0);
+    r.v1 = vfmaq_f32(acc.v1, x, w.v1);
+    return r;
+}
+GEGLU__INLINE float32x4_t geglu__broadcast_load_neon(const float *p) { return vld1q_dup_f32(p); }
+
+GEGLU__TILE_VECTOR(neon)
 #endif /* GEGLU__NEON */
 
 /* ============================================================================================ */
-/*                          THE PATHS: every GELU kernel compiled in                            */
+/*                  THE PATHS: every kernel compiled in, and each path's geometry               */
 /* ============================================================================================ */
-/* The one in use comes last; tests compare them all on the same inputs and the benchmark times
-   them all. */
+/* The one in use comes last; tests compare the GELU kernels of all of them on the same inputs
+   and the benchmark times them all. */
 typedef void (*geglu__gelu_kernel)(float *y, const float *x, size_t n, geglu_gelu kind);
 typedef void (*geglu__gelu_mul_kernel)(float *h, const float *a, const float *u, size_t n,
                                        geglu_gelu kind);
-typedef struct geglu__gelu_path {
+typedef void (*geglu__tile_kernel)(const geglu__panel *p, const geglu__tile *t);
+typedef struct geglu__path {
     const char *name;
     geglu__gelu_kernel gelu;
     geglu__gelu_mul_kernel gelu_mul;
-} geglu__gelu_path;
+    size_t tile_rows, width; /* the microkernels' tile: rows, and columns per half of a panel */
+    geglu__tile_kernel gate_tile, down_tile;
+} geglu__path;
+
+#define GEGLU__PATH(V)                                                                           \
+    { #V, geglu__gelu_f32_##V, geglu__gelu_mul_f32_##V, GEGLU__ROWS_##V, GEGLU__WIDTH_##V,       \
+      geglu__gate_tile_##V, geglu__down_tile_##V }
 
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((unused))
 #endif
-static const geglu__gelu_path geglu__gelu_paths[] = {
-    {"scalar", geglu__gelu_f32_scalar, geglu__gelu_mul_f32_scalar},
+static const geglu__path geglu__paths[] = {
+    GEGLU__PATH(scalar),
 #if defined(GEGLU__NEON)
-    {"neon", geglu__gelu_f32_neon, geglu__gelu_mul_f32_neon},
+    GEGLU__PATH(neon),
 #endif
 #if defined(GEGLU__AVX2)
-    {"avx2", geglu__gelu_f32_avx2, geglu__gelu_mul_f32_avx2},
+    GEGLU__PATH(avx2),
 #endif
 #if defined(GEGLU__AVX512)
-    {"avx512", geglu__gelu_f32_avx512, geglu__gelu_mul_f32_avx512},
+    GEGLU__PATH(avx512),
 #endif
 };
-#define GEGLU__GELU_PATH_COUNT (sizeof geglu__gelu_paths / sizeof geglu__gelu_paths[0])
-#define GEGLU__PATH_IN_USE (geglu__gelu_paths[GEGLU__GELU_PATH_COUNT - 1])
+#define GEGLU__PATH_COUNT (sizeof geglu__paths / sizeof geglu__paths[0])
+#define GEGLU__PATH_IN_USE (&geglu__paths[GEGLU__PATH_COUNT - 1])
 
 /* ============================================================================================ */
 /*                    THE BLOCKING LOOPS: tiles, panels and blocks, for every path              */
@@ -1975,22 +1885,11 @@ static const geglu__gelu_path geglu__gelu_paths[] = {
 extern "C" {
 #endif
 
-#if defined(GEGLU__AVX512)
-#  define GEGLU__TILE_KERNEL(p, t, gate) \
-      ((gate) ? geglu__gate_tile_avx512(p, t) : geglu__down_tile_avx512(p, t))
-#elif defined(GEGLU__AVX2)
-#  define GEGLU__TILE_KERNEL(p, t, gate) \
-      ((gate) ? geglu__gate_tile_avx2(p, t) : geglu__down_tile_avx2(p, t))
-#elif defined(GEGLU__NEON)
-#  define GEGLU__TILE_KERNEL(p, t, gate) \
-      ((gate) ? geglu__gate_tile_neon(p, t) : geglu__down_tile_neon(p, t))
-#endif
-
-
 /* Where the weights come from: a packed layer, or the caller's layer as it is (read in place
    when the vector microkernel can load its panels directly, else packed panel by panel into
    scratch when there is some, else handed to the portable tile). */
 typedef struct geglu__source {
+    const geglu__path *path;
     const geglu_layer_f32 *layer;
     const geglu_packed_f32 *packed;
     float *gate_block; /* unpacked FFN: the current block of gate panels, packed in scratch, */
@@ -2001,17 +1900,17 @@ typedef struct geglu__source {
     geglu_gelu gelu;
 } geglu__source;
 
-/* One tile on the best kernel that can take it: a vector microkernel computes whole tiles only,
-   so a tile of a padded panel with fewer valid columns is computed into a local tile. */
-static void geglu__run_tile(const geglu__panel *p, const geglu__tile *t, int gate) {
-#if defined(GEGLU__TILE_KERNEL)
-    const size_t width = gate ? GEGLU__HALF : GEGLU__FULL;
+/* One tile on the best kernel that can take it: a microkernel computes whole tiles of
+   contiguous panels only, so a tile of a padded panel with fewer valid columns is computed into
+   a local tile, and other panels go to the portable tile. */
+static void geglu__run_tile(const geglu__path *path, const geglu__panel *p, const geglu__tile *t,
+                            int gate) {
+    const size_t width = gate ? p->width : 2 * p->width;
+    const geglu__tile_kernel kernel = gate ? path->gate_tile : path->down_tile;
     if (p->j_step == 1 && p->cols == width) {
-        GEGLU__TILE_KERNEL(p, t, gate);
-        return;
-    }
-    if (p->j_step == 1 && p->padded) {
-        float local[GEGLU__TILE_ROWS * GEGLU__FULL];
+        kernel(p, t);
+    } else if (p->j_step == 1 && p->padded) {
+        float local[GEGLU__MAX_TILE_ROWS * 2 * GEGLU__MAX_WIDTH];
         geglu__tile inner = *t;
         size_t r, j;
         memset(local, 0, sizeof local);
@@ -2019,32 +1918,33 @@ static void geglu__run_tile(const geglu__panel *p, const geglu__tile *t, int gat
         inner.ldo = width;
         for (r = 0; r < t->rows && t->accumulate; r++)
             for (j = 0; j < p->cols; j++) local[r * width + j] = t->out[r * t->ldo + j];
-        GEGLU__TILE_KERNEL(p, &inner, gate);
+        kernel(p, &inner);
         for (r = 0; r < t->rows; r++)
             for (j = 0; j < p->cols; j++) t->out[r * t->ldo + j] = local[r * width + j];
-        return;
+    } else {
+        geglu__tile_portable(p, t, gate);
     }
-#endif
-    geglu__tile_portable(p, t, gate);
 }
 
-/* The gate panel of d_ff columns [j0, j0 + GEGLU__HALF), in the block that starts at j_begin. */
+/* The gate panel of d_ff columns [j0, j0 + width), in the block that starts at j_begin. */
 static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0, geglu__panel *p) {
     const geglu_layer_f32 *layer = s->layer;
-    p->cols = geglu__min(GEGLU__HALF, s->d_ff - j0);
-    p->k_step = GEGLU__FULL;
+    const size_t width = s->path->width;
+    p->width = width;
+    p->cols = geglu__min(width, s->d_ff - j0);
+    p->k_step = 2 * width;
     p->j_step = 1;
     p->padded = 1;
     if (s->packed) {
         const float *bias = geglu__packed_array(s->packed, s->packed->gbias + j0 * 2);
         p->w = geglu__packed_array(s->packed, s->packed->gate + j0 * 2 * s->d_model);
         p->bias_w = s->packed->has_b ? bias : NULL;
-        p->bias_v = s->packed->has_c ? bias + GEGLU__HALF : NULL;
+        p->bias_v = s->packed->has_c ? bias + width : NULL;
     } else if (s->gate_block) {
         size_t offset = j0 - j_begin;
         p->w = s->gate_block + offset * 2 * s->d_model;
         p->bias_w = layer->b ? s->gate_bias + offset * 2 : NULL;
-        p->bias_v = layer->c ? s->gate_bias + offset * 2 + GEGLU__HALF : NULL;
+        p->bias_v = layer->c ? s->gate_bias + offset * 2 + width : NULL;
     } else {
         int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
         /* with d_model == 0, W and V hold nothing: their pointers are not even offset */
@@ -2058,47 +1958,50 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
         p->padded = 0;
         return;
     }
-    p->v = p->w + GEGLU__HALF;
+    p->v = p->w + width;
 }
 
 static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, size_t j0,
                               geglu__panel *p) {
-    p->cols = geglu__min(GEGLU__FULL, s->d_model - j0);
-    p->k_step = GEGLU__FULL;
+    const size_t width = s->path->width, full = 2 * width;
+    p->width = width;
+    p->cols = geglu__min(full, s->d_model - j0);
+    p->k_step = full;
     p->j_step = 1;
     p->padded = 1;
     if (s->packed)
         p->w = geglu__packed_array(s->packed, s->packed->down +
-                                                  k0 * geglu__round_up(s->d_model, GEGLU__FULL) +
+                                                  k0 * geglu__round_up(s->d_model, full) +
                                                   j0 * depth);
     else
         p->w = s->down_block + j0 * depth;
-    p->v = p->w + GEGLU__HALF;
+    p->v = p->w + width;
     p->bias_w = s->b2 ? s->b2 + j0 : NULL;
-    p->bias_v = s->b2 ? s->b2 + j0 + GEGLU__HALF : NULL;
+    p->bias_v = s->b2 ? s->b2 + j0 + width : NULL;
 }
 
-/* Rows [0, rows) of x, GEGLU__TILE_ROWS at a time, each tile's rows interleaved so that the
+/* Rows [0, rows) of x, tile_rows at a time, each tile's rows interleaved so that the
    microkernel reads one stream instead of one per row (and no two rows a multiple of 4 KiB
    apart fight over the same cache sets); a short last tile repeats its last row. */
-static void geglu__tile_rows(const float *x, size_t rows, size_t cols, float *tiled) {
+static void geglu__tile_rows(const float *x, size_t rows, size_t cols, size_t tile_rows,
+                             float *tiled) {
     size_t i, r, k;
     GEGLU__OMP(for schedule(static))
-    for (i = 0; i < rows; i += GEGLU__TILE_ROWS)
-        for (r = 0; r < GEGLU__TILE_ROWS; r++) {
+    for (i = 0; i < rows; i += tile_rows)
+        for (r = 0; r < tile_rows; r++) {
             const float *row = x + geglu__min(i + r, rows - 1) * cols;
             float *to = tiled + i * cols + r;
-            for (k = 0; k < cols; k++) to[k * GEGLU__TILE_ROWS] = row[k];
+            for (k = 0; k < cols; k++) to[k * tile_rows] = row[k];
         }
 }
 
 /* Rows of the next tile when `remaining` rows are left. A few rows past a full tile would make a
    thin tile that keeps half the FMA units idle (AVX2: 8 tokens as 6 + 2, against 4 + 4), so the
    last two tiles share them; rows of x in a tiled copy keep the copy's tiles. */
-static size_t geglu__tile_height(size_t remaining, int tiled) {
-    if (remaining <= GEGLU__TILE_ROWS) return remaining;
-    if (!tiled && remaining < GEGLU__TILE_ROWS + GEGLU__TILE_ROWS / 2) return (remaining + 1) / 2;
-    return GEGLU__TILE_ROWS;
+static size_t geglu__tile_height(size_t remaining, size_t tile_rows, int tiled) {
+    if (remaining <= tile_rows) return remaining;
+    if (!tiled && remaining < tile_rows + tile_rows / 2) return (remaining + 1) / 2;
+    return tile_rows;
 }
 
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
@@ -2107,24 +2010,27 @@ static size_t geglu__tile_height(size_t remaining, int tiled) {
    of a team (or by one thread alone), which share the panels among them. */
 static void geglu__gate_block(const geglu__source *s, const float *x, const float *x_tiled,
                               size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
+    const size_t width = s->path->width;
     geglu__panel p;
     geglu__tile t;
     size_t i, j;
     t.lda = s->d_model;
     t.depth = s->d_model;
+    t.tile_rows = s->path->tile_rows;
     t.ldo = ldo;
     t.accumulate = 0;
     t.gelu = s->gelu;
-    if (s->gate_block) geglu__pack_gate(s->layer, j_begin, j_end, s->gate_block, s->gate_bias);
+    if (s->gate_block)
+        geglu__pack_gate(s->layer, width, j_begin, j_end, s->gate_block, s->gate_bias);
     GEGLU__OMP(for schedule(static))
-    for (j = j_begin; j < j_end; j += GEGLU__HALF) {
+    for (j = j_begin; j < j_end; j += width) {
         geglu__gate_panel(s, j_begin, j, &p);
         for (i = 0; i < rows; i += t.rows) {
             t.a = geglu__advance(x, i * s->d_model);
             t.a_tiled = x_tiled ? x_tiled + i * s->d_model : NULL;
-            t.rows = geglu__tile_height(rows - i, x_tiled != NULL);
+            t.rows = geglu__tile_height(rows - i, t.tile_rows, x_tiled != NULL);
             t.out = out + i * ldo + (j - j_begin);
-            geglu__run_tile(&p, &t, 1);
+            geglu__run_tile(s->path, &p, &t, 1);
         }
     }
 }
@@ -2134,25 +2040,27 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const floa
    last adds b2. Shared among a team's threads as geglu__gate_block is. */
 static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh, size_t rows,
                               size_t k0, size_t depth, size_t j_begin, size_t j_end, float *y) {
+    const size_t full = 2 * s->path->width;
     geglu__panel p;
     geglu__tile t;
     size_t i, j;
     t.lda = ldh;
     t.a_tiled = NULL;
     t.depth = depth;
+    t.tile_rows = s->path->tile_rows;
     t.ldo = s->d_model;
     t.accumulate = k0 != 0;
     t.gelu = s->gelu;
-    if (!s->packed) geglu__pack_down(s->layer, k0, depth, s->down_block);
+    if (!s->packed) geglu__pack_down(s->layer, s->path->width, k0, depth, s->down_block);
     GEGLU__OMP(for schedule(static))
-    for (j = j_begin; j < j_end; j += GEGLU__FULL) {
+    for (j = j_begin; j < j_end; j += full) {
         geglu__down_panel(s, k0, depth, j, &p);
         if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
         for (i = 0; i < rows; i += t.rows) {
             t.a = h + i * ldh;
-            t.rows = geglu__tile_height(rows - i, 0);
+            t.rows = geglu__tile_height(rows - i, t.tile_rows, 0);
             t.out = y + i * s->d_model + j;
-            geglu__run_tile(&p, &t, 0);
+            geglu__run_tile(s->path, &p, &t, 0);
         }
     }
 }
@@ -2187,7 +2095,7 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
                 for (j = 0; j < rows * s->d_model; j++)
                     y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
             } else if (tiled) {
-                geglu__tile_rows(x_rows, rows, s->d_model, tiled);
+                geglu__tile_rows(x_rows, rows, s->d_model, s->path->tile_rows, tiled);
             }
             for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
                 size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
@@ -2199,32 +2107,34 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
 }
 
 /* Where an FFN call keeps its scratch, in floats from the aligned start of the workspace: a
-   block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS), then for an unpacked layer the current block of
-   gate panels and their biases, the current block of W2 panels and b2, padded. */
+   block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS),
+   then for an unpacked layer the current block of gate panels and their biases, the current
+   block of W2 panels and b2, padded. */
 typedef struct geglu__scratch {
     size_t tiled, gate_block, gate_bias, down_block, b2, bytes;
 } geglu__scratch;
 
-static int geglu__ffn_scratch(size_t d_model, size_t d_ff, size_t tokens, int packed,
-                              geglu__scratch *s) {
+static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_ff, size_t tokens,
+                              int packed, geglu__scratch *s) {
     const size_t align = GEGLU__ALIGN / sizeof(float), limit = SIZE_MAX / 16;
+    const size_t width = path->width, full = 2 * width;
     size_t depth = geglu__min(d_ff, GEGLU__HIDDEN_BLOCK); /* rows of a block of H and of W2 */
-    size_t rows = geglu__min(tokens, GEGLU__TOKEN_BLOCK), width = geglu__round_up(d_model, GEGLU__FULL);
+    size_t rows = geglu__min(tokens, GEGLU__TOKEN_BLOCK), padded = geglu__round_up(d_model, full);
     size_t tiled, gate, down, floats;
-    if (!geglu__mul_size(rows > GEGLU__DECODE_ROWS ? geglu__round_up(rows, GEGLU__TILE_ROWS) : 0,
+    if (!geglu__mul_size(rows > GEGLU__DECODE_ROWS ? geglu__round_up(rows, path->tile_rows) : 0,
                          d_model, &tiled) ||
-        !geglu__mul_size(geglu__round_up(depth, GEGLU__HALF) * 2, d_model, &gate) ||
-        !geglu__mul_size(depth, width, &down) || tiled > limit || gate > limit || down > limit ||
-        width > limit)
+        !geglu__mul_size(geglu__round_up(depth, width) * 2, d_model, &gate) ||
+        !geglu__mul_size(depth, padded, &down) || tiled > limit || gate > limit || down > limit ||
+        padded > limit)
         return 0;
-    if (packed) gate = down = width = 0;
+    if (packed) gate = down = padded = 0;
     /* no overflow below: each term is below SIZE_MAX / 16 */
     s->tiled = geglu__round_up(rows * depth, align);
     s->gate_block = s->tiled + geglu__round_up(tiled, align);
     s->gate_bias = s->gate_block + geglu__round_up(gate, align);
-    s->down_block = s->gate_bias + (packed ? 0 : geglu__round_up(2 * depth + GEGLU__FULL, align));
+    s->down_block = s->gate_bias + (packed ? 0 : geglu__round_up(2 * depth + full, align));
     s->b2 = s->down_block + geglu__round_up(down, align);
-    floats = s->b2 + width;
+    floats = s->b2 + padded;
     if (floats > (SIZE_MAX - GEGLU__ALIGN) / sizeof(float)) return 0;
     s->bytes = floats * sizeof(float) + (GEGLU__ALIGN - 1);
     return 1;
@@ -2250,13 +2160,13 @@ static void geglu__gelu_chunks(float *out, const float *a, const float *u, size_
     GEGLU__OMP(parallel for schedule(static) if (n >= 4 * GEGLU__CHUNK))
     for (i = 0; i < n; i += GEGLU__CHUNK) {
         size_t m = geglu__min(GEGLU__CHUNK, n - i);
-        if (u) GEGLU__PATH_IN_USE.gelu_mul(out + i, a + i, u + i, m, kind);
-        else GEGLU__PATH_IN_USE.gelu(out + i, a + i, m, kind);
+        if (u) GEGLU__PATH_IN_USE->gelu_mul(out + i, a + i, u + i, m, kind);
+        else GEGLU__PATH_IN_USE->gelu(out + i, a + i, m, kind);
     }
 }
 
 GEGLU_API const char *geglu_isa(void) {
-    return GEGLU__PATH_IN_USE.name;
+    return GEGLU__PATH_IN_USE->name;
 }
 
 GEGLU_API geglu_status geglu_gelu_f32(float *y, const float *x, size_t n, geglu_gelu kind) {
@@ -2289,6 +2199,7 @@ GEGLU_API geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float 
 static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *scratch,
                                          const geglu__scratch *layout) {
     geglu__source s;
+    s.path = GEGLU__PATH_IN_USE;
     s.layer = layer;
     s.packed = NULL;
     s.gate_block = scratch ? scratch + layout->gate_block : NULL;
@@ -2297,7 +2208,7 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.b2 = layer->b2;
     if (scratch && layer->b2) { /* padded, so that the microkernel may load whole panels */
         float *b2 = scratch + layout->b2;
-        size_t j, padded = geglu__round_up(layer->d_model, GEGLU__FULL);
+        size_t j, padded = geglu__round_up(layer->d_model, 2 * s.path->width);
         for (j = 0; j < padded; j++) b2[j] = j < layer->d_model ? layer->b2[j] : 0.0f;
         s.b2 = b2;
     }
@@ -2326,7 +2237,7 @@ static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tok
     geglu__range io;
     geglu__scratch scratch;
     if (tokens == 0 || d_ff == 0 || d_model == 0 || !geglu__float_range(NULL, tokens, d_model, &io) ||
-        !geglu__ffn_scratch(d_model, d_ff, tokens, packed, &scratch))
+        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, d_model, d_ff, tokens, packed, &scratch))
         return 0;
     return scratch.bytes;
 }
@@ -2368,7 +2279,7 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
         return GEGLU_ERROR_SIZE_OVERFLOW; /* check 3 comes before check 4's NULL pointers */
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && layer->d_ff != 0 &&
-        !geglu__ffn_scratch(layer->d_model, layer->d_ff, tokens, 0, &layout))
+        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, layer->d_model, layer->d_ff, tokens, 0, &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
@@ -2383,13 +2294,14 @@ GEGLU_API size_t geglu_packed_size_f32(const geglu_layer_f32 *layer) {
     geglu__range range[GEGLU__BUFFERS];
     struct geglu_packed_f32 head;
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK ||
-        !geglu__packed_layout(layer->d_model, layer->d_ff, &head))
+        !geglu__packed_layout(layer->d_model, layer->d_ff, GEGLU__PATH_IN_USE->width, &head))
         return 0;
     return head.bytes + (GEGLU__ALIGN - 1);
 }
 
 GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer,
                                       size_t buffer_size, const geglu_packed_f32 **packed) {
+    const geglu__path *path = GEGLU__PATH_IN_USE;
     geglu__range range[GEGLU__BUFFERS], space;
     struct geglu_packed_f32 head, *out;
     float *base;
@@ -2397,7 +2309,7 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     geglu_status status = geglu__check_layer(layer, 1, range);
     if (status != GEGLU_OK) return status;
     memset(&head, 0, sizeof head); /* every byte copied into the buffer is defined */
-    if (!geglu__packed_layout(layer->d_model, layer->d_ff, &head) ||
+    if (!geglu__packed_layout(layer->d_model, layer->d_ff, path->width, &head) ||
         geglu__wraps(buffer, buffer_size))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     if (geglu__missing(layer->w, range[GEGLU__W]) || geglu__missing(layer->v, range[GEGLU__V]) ||
@@ -2413,9 +2325,9 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
                                       ~(uintptr_t)(GEGLU__ALIGN - 1));
     memset(out, 0, head.bytes);
     head.magic = GEGLU__PACKED_MAGIC;
-    head.panel_width = GEGLU__PANEL_WIDTH;
+    head.panel_width = (uint32_t)path->width;
     head.hidden_block = GEGLU__HIDDEN_BLOCK;
-    head.tile_rows = GEGLU__TILE_ROWS;
+    head.tile_rows = (uint32_t)path->tile_rows;
     head.d_model = layer->d_model;
     head.d_ff = layer->d_ff;
     head.gelu = layer->gelu;
@@ -2424,10 +2336,10 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     head.has_b2 = layer->b2 != NULL;
     *out = head;
     base = (float *)(void *)out;
-    geglu__pack_gate(layer, 0, layer->d_ff, base + head.gate, base + head.gbias);
-    row_floats = geglu__round_up(layer->d_model, GEGLU__FULL);
+    geglu__pack_gate(layer, path->width, 0, layer->d_ff, base + head.gate, base + head.gbias);
+    row_floats = geglu__round_up(layer->d_model, 2 * path->width);
     for (k0 = 0; k0 < layer->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
-        geglu__pack_down(layer, k0, geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0),
+        geglu__pack_down(layer, path->width, k0, geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0),
                          base + head.down + k0 * row_floats);
     for (j = 0; j < layer->d_model && layer->b2; j++) base[head.b2 + j] = layer->b2[j];
     *packed = out;
@@ -2443,8 +2355,9 @@ static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const fl
                                         geglu__range range[GEGLU__BUFFERS]) {
     int i;
     if (packed == NULL) return GEGLU_ERROR_NULL_POINTER;
-    if (packed->magic != GEGLU__PACKED_MAGIC || packed->panel_width != GEGLU__PANEL_WIDTH ||
-        packed->hidden_block != GEGLU__HIDDEN_BLOCK || packed->tile_rows != GEGLU__TILE_ROWS)
+    if (packed->magic != GEGLU__PACKED_MAGIC || packed->panel_width != GEGLU__PATH_IN_USE->width ||
+        packed->hidden_block != GEGLU__HIDDEN_BLOCK ||
+        packed->tile_rows != GEGLU__PATH_IN_USE->tile_rows)
         return GEGLU_ERROR_INVALID_ARGUMENT;
     for (i = 0; i < GEGLU__BUFFERS; i++) range[i].bytes = 0;
     range[GEGLU__W].address = (uintptr_t)packed;
@@ -2461,6 +2374,7 @@ static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const fl
 
 static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     geglu__source s;
+    s.path = GEGLU__PATH_IN_USE;
     s.layer = NULL;
     s.packed = packed;
     s.gate_block = s.gate_bias = s.down_block = NULL;
@@ -2503,7 +2417,7 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
         return GEGLU_ERROR_SIZE_OVERFLOW; /* check 3 comes before check 4's NULL pointers */
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
-        !geglu__ffn_scratch(packed->d_model, packed->d_ff, tokens, 1, &layout))
+        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, packed->d_model, packed->d_ff, tokens, 1, &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
@@ -2527,17 +2441,16 @@ GEGLU_API geglu_status geglu_gate_packed_part_f32(const geglu_packed_f32 *packed
                                                   size_t parts) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    size_t begin, end;
+    size_t begin, end, width;
     geglu_status status = geglu__check_packed(packed, x, tokens, h, GEGLU__GATE, range);
     if (status != GEGLU_OK) return status;
     if (part >= parts) return GEGLU_ERROR_INVALID_ARGUMENT;
     if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
     if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
-    geglu__part_range(geglu__round_up(packed->d_ff, GEGLU__HALF) / GEGLU__HALF, part, parts,
-                      &begin, &end);
     source = geglu__packed_source(packed);
-    geglu__gate(&source, x, tokens, h, begin * GEGLU__HALF,
-                geglu__min(end * GEGLU__HALF, packed->d_ff), 0);
+    width = source.path->width;
+    geglu__part_range(geglu__round_up(packed->d_ff, width) / width, part, parts, &begin, &end);
+    geglu__gate(&source, x, tokens, h, begin * width, geglu__min(end * width, packed->d_ff), 0);
     return GEGLU_OK;
 }
 
@@ -2546,17 +2459,17 @@ GEGLU_API geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed
                                                   size_t parts) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    size_t begin, end, j, k0, t0;
+    size_t begin, end, full, j, k0, t0;
     geglu_status status = geglu__check_packed(packed, h, tokens, y, GEGLU__DOWN, range);
     if (status != GEGLU_OK) return status;
     if (part >= parts) return GEGLU_ERROR_INVALID_ARGUMENT;
     if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
     if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
-    geglu__part_range(geglu__round_up(packed->d_model, GEGLU__FULL) / GEGLU__FULL, part, parts,
-                      &begin, &end);
-    begin *= GEGLU__FULL;
-    end = geglu__min(end * GEGLU__FULL, packed->d_model);
     source = geglu__packed_source(packed);
+    full = 2 * source.path->width;
+    geglu__part_range(geglu__round_up(packed->d_model, full) / full, part, parts, &begin, &end);
+    begin *= full;
+    end = geglu__min(end * full, packed->d_model);
     /* A team of one, so that the loops inside bind to it and not to a caller's OpenMP team. */
     GEGLU__OMP(parallel if (0))
     for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {

@@ -798,11 +798,11 @@ static void libm_gelu_mul(float *h, const float *a, const float *u, size_t n, ge
    public way yet to run any path but the one in use, and the per-path timings and the scalar
    reference need them all. path_at(0) is the libm baseline, then come the paths geglu.h compiled
    in (the scalar path first, the one in use last). */
-typedef geglu__gelu_path path;
-#define PATH_COUNT (GEGLU__GELU_PATH_COUNT + 1)
+typedef geglu__path path;
+#define PATH_COUNT (GEGLU__PATH_COUNT + 1)
 static const path *path_at(size_t i) {
-    static const path libm_path = {"libm", libm_gelu, libm_gelu_mul};
-    return i == 0 ? &libm_path : &geglu__gelu_paths[i - 1];
+    static const path libm_path = {"libm", libm_gelu, libm_gelu_mul, 0, 0, NULL, NULL};
+    return i == 0 ? &libm_path : &geglu__paths[i - 1];
 }
 #define SCALAR_PATH (path_at(1))
 

@@ -202,7 +202,7 @@ static void sweep(uint32_t first, uint32_t last, uint32_t stride, int64_t max_se
             for (i = 0; i < n; i++) want[i] = (float)ref_gelu(x[i], kind);
             /* Path 0 is the scalar path: the others are compared with its results. The public
                function runs the last path's kernel, which this loop already checks. */
-            for (path = 0; path < GEGLU__GELU_PATH_COUNT; path++) {
+            for (path = 0; path < GEGLU__PATH_COUNT; path++) {
                 float *out = path == 0 ? ys : y;
                 test_path_at(path)->gelu(out, x, n, kind);
                 for (i = 0; i < n; i++) {
@@ -220,7 +220,7 @@ static void sweep(uint32_t first, uint32_t last, uint32_t stride, int64_t max_se
 }
 
 static void test_sweep(void **state) {
-    int64_t max_seen[GEGLU__GELU_PATH_COUNT][2];
+    int64_t max_seen[GEGLU__PATH_COUNT][2];
     size_t path;
     (void)state;
     assert_string_equal(test_path_at(0)->name, "scalar");
@@ -229,7 +229,7 @@ static void test_sweep(void **state) {
     sweep(0x00000000u, 0x41800000u, 127 * TEST_SWEEP_DIVISOR, max_seen);
     sweep(0x80000000u, 0xc1800000u, 127 * TEST_SWEEP_DIVISOR, max_seen);
     sweep(0x00000000u, 0xffffffffu, 4093 * TEST_SWEEP_DIVISOR, max_seen);
-    for (path = 0; path < GEGLU__GELU_PATH_COUNT; path++)
+    for (path = 0; path < GEGLU__PATH_COUNT; path++)
         print_message("sweep %-7s max ULP: erf %lld, tanh %lld\n", test_path_at(path)->name,
                       (long long)max_seen[path][0], (long long)max_seen[path][1]);
 }

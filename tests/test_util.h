@@ -62,7 +62,7 @@ static inline int64_t ulp_distance(float got, float want) {
 }
 
 /* Every GELU path compiled into this build (geglu.h's own list), then the public entry points. */
-typedef geglu__gelu_path test_path;
+typedef geglu__path test_path;
 
 static inline void public_gelu(float *y, const float *x, size_t n, geglu_gelu kind) {
     if (geglu_gelu_f32(y, x, n, kind) != GEGLU_OK) abort();
@@ -73,10 +73,10 @@ static inline void public_gelu_mul(float *h, const float *a, const float *u, siz
     if (geglu_gelu_mul_f32(h, a, u, n, kind) != GEGLU_OK) abort();
 }
 
-#define TEST_PATH_COUNT (GEGLU__GELU_PATH_COUNT + 1)
+#define TEST_PATH_COUNT (GEGLU__PATH_COUNT + 1)
 static inline const test_path *test_path_at(size_t i) {
-    static const test_path public_path = {"public", public_gelu, public_gelu_mul};
-    return i < GEGLU__GELU_PATH_COUNT ? &geglu__gelu_paths[i] : &public_path;
+    static const test_path public_path = {"public", public_gelu, public_gelu_mul, 0, 0, NULL, NULL};
+    return i < GEGLU__PATH_COUNT ? &geglu__paths[i] : &public_path;
 }
 
 /* Whether every path must agree bit for bit (the paths use FMA exactly where scalar does). */

@@ -309,7 +309,7 @@ static void op_isa(fuzz_input *in) {
     const char *isa = geglu_isa();
     (void)in;
     if (strcmp(ref_isa(), "scalar") != 0) fail("the GEGLU_NO_SIMD copy says %s", ref_isa());
-    if (strcmp(isa, GEGLU__PATH_IN_USE.name) != 0 ||
+    if (strcmp(isa, GEGLU__PATH_IN_USE->name) != 0 ||
         (strcmp(isa, "scalar") && strcmp(isa, "avx2") && strcmp(isa, "avx512") && strcmp(isa, "neon")))
         fail("geglu_isa() = %s", isa);
 }
@@ -329,12 +329,12 @@ static void check_elementwise(const float *out, const float *a, const float *u, 
             fail("GELU(%a)%s = %a, reference %a", (double)a[i], u ? " * u" : "", (double)out[i],
                  (double)want);
     }
-    for (p = 0; p < GEGLU__GELU_PATH_COUNT && n <= MAX_N; p++) {
-        if (u) geglu__gelu_paths[p].gelu_mul(path_out, a, u, n, kind);
-        else geglu__gelu_paths[p].gelu(path_out, a, n, kind);
+    for (p = 0; p < GEGLU__PATH_COUNT && n <= MAX_N; p++) {
+        if (u) geglu__paths[p].gelu_mul(path_out, a, u, n, kind);
+        else geglu__paths[p].gelu(path_out, a, n, kind);
         for (i = 0; i < n; i++)
             if (TEST_PATHS_BITWISE_EQUAL && !same_float(path_out[i], out[i]))
-                fail("path %s: %a, public %a", geglu__gelu_paths[p].name, (double)path_out[i],
+                fail("path %s: %a, public %a", geglu__paths[p].name, (double)path_out[i],
                      (double)out[i]);
     }
 }
