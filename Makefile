@@ -89,7 +89,8 @@ $(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,$(eval RUN_$(c)-asan-$(v) :
 RUNNABLE := $(foreach v,$(VARIANTS),$(if $(RUN_$(v)),$(v)))
 
 # Each build of the suites is one program, $(B)/tests-VARIANT: tests/suites.c includes the three.
-TEST_SOURCES := tests/suites.c tests/test_gelu.c tests/test_layer.c tests/test_guard.c tests/test_util.h
+TEST_SOURCES := tests/suites.c tests/test_gelu.c tests/test_layer.c tests/test_guard.c \
+                tests/test_convert.c tests/test_util.h
 TEST_BINS := $(foreach v,$(VARIANTS),$(B)/tests-$(v))
 # The build matrix: every compiler at every optimisation level (the warnings differ) and every
 # language standard the header supports, warning-free under -pedantic -Werror

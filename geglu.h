@@ -29,7 +29,8 @@
  *                         for any number of threads. Without it the library is single-threaded.
  *   The instruction set is chosen when the implementation is compiled, from the compiler's own
  *   macros (__AVX512F__; __AVX2__ with __FMA__; __ARM_NEON on aarch64): build with -march=native,
- *   or -mavx2 -mfma, to get the vector code. geglu_isa() names the path in use. 32-bit ARM
+ *   or -mavx2 -mfma -mf16c, to get the vector code (without F16C the AVX2 path converts f16
+ *   element by element). geglu_isa() names the path in use. 32-bit ARM
  *   (armhf) runs the scalar path: the NEON kernels compute in float64x2_t, which is AArch64 only.
  *   The header refuses -ffast-math (it would break NaN and infinity handling) with an #error.
  *
@@ -65,6 +66,15 @@
  *   geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
  *                               float *h)
  *       H = GELU(X*W + b) (x) (X*V + c). h must not overlap x or the layer's arrays.
+ *   geglu_status geglu_f32_to_bf16(uint16_t *y, const float *x, size_t n)
+ *   geglu_status geglu_f32_to_f16(uint16_t *y, const float *x, size_t n)
+ *   geglu_status geglu_bf16_to_f32(float *y, const uint16_t *x, size_t n)
+ *   geglu_status geglu_f16_to_f32(float *y, const uint16_t *x, size_t n)
+ *       Converts n floats to 16-bit floats (bf16: the top half of a float; f16: IEEE binary16,
+ *       both as their bit patterns) and back, to convert a checkpoint. Narrowing rounds to
+ *       nearest, ties to even; a NaN stays a NaN (quiet, its top payload bits kept); floats
+ *       beyond f16's range become +-inf, tiny ones subnormals or zeros of their sign. Widening
+ *       is exact. Every path gives the same bits. y must not overlap x.
  *   size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens)
  *       Bytes of scratch memory geglu_ffn_f32 needs for this layer and token count (any
  *       alignment will do); 0 when it needs none (tokens, d_model or d_ff is 0), and 0 when
@@ -152,6 +162,7 @@
 #define GEGLU_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define GEGLU_VERSION_MAJOR 0
 #define GEGLU_VERSION_MINOR 1
@@ -223,6 +234,12 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens);
 GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens,
                                      float *y, void *workspace, size_t workspace_size);
+
+/* 16-bit floats as their bit patterns: bf16 (the top half of a float) and IEEE binary16. */
+GEGLU_API geglu_status geglu_f32_to_bf16(uint16_t *y, const float *x, size_t n);
+GEGLU_API geglu_status geglu_bf16_to_f32(float *y, const uint16_t *x, size_t n);
+GEGLU_API geglu_status geglu_f32_to_f16(uint16_t *y, const float *x, size_t n);
+GEGLU_API geglu_status geglu_f16_to_f32(float *y, const uint16_t *x, size_t n);
 
 /* A layer's weights rearranged for the microkernels; it lives in a buffer the caller owns. */
 typedef struct geglu_packed_f32 geglu_packed_f32;
@@ -440,15 +457,21 @@ static int geglu__mul_size(size_t a, size_t b, size_t *product) {
     return 1;
 }
 
-/* The byte range of an array of rows x cols floats: 0 when the size overflows size_t or the
-   range would wrap around the address space. */
-static int geglu__float_range(const void *pointer, size_t rows, size_t cols, geglu__range *range) {
-    size_t count, bytes;
-    if (!geglu__mul_size(rows, cols, &count) || !geglu__mul_size(count, sizeof(float), &bytes))
-        return 0;
+/* The byte range of an array of count elements of `size` bytes: 0 when the size overflows
+   size_t or the range would wrap around the address space. */
+static int geglu__array_range(const void *pointer, size_t count, size_t size, geglu__range *range) {
+    size_t bytes;
+    if (!geglu__mul_size(count, size, &bytes)) return 0;
     range->address = (uintptr_t)pointer;
     range->bytes = bytes;
     return bytes <= UINTPTR_MAX - range->address;
+}
+
+/* The byte range of an array of rows x cols floats, as geglu__array_range. */
+static int geglu__float_range(const void *pointer, size_t rows, size_t cols, geglu__range *range) {
+    size_t count;
+    return geglu__mul_size(rows, cols, &count) &&
+           geglu__array_range(pointer, count, sizeof(float), range);
 }
 
 /* Whether [pointer, pointer + bytes) would wrap around the address space. */
@@ -798,6 +821,63 @@ GEGLU__PRIVATE void geglu__gelu_mul_f32_scalar(float *h, const float *a, const f
         for (i = 0; i < n; i++) h[i] = geglu__gelu_mul_erf_f32(a[i], u[i]);
 }
 
+/* ---- portable core: 16-bit floats ------------------------------------------------------------
+   bf16 is the top half of a float; f16 is IEEE binary16 (5 exponent bits, 10 mantissa bits).
+   Narrowing rounds to nearest, ties to even, as the FPU's default mode does; a NaN stays a NaN
+   (quiet, its top payload bits kept); a float beyond f16's range becomes +-inf, one below it a
+   subnormal or a zero of its sign. Widening is exact. Every path gives these same bits. */
+
+static uint16_t geglu__bf16_from_f32(float x) {
+    uint32_t bits = geglu__bits32(x);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((bits >> 16) | 0x0040u);
+    return (uint16_t)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16); /* ties to even */
+}
+
+static float geglu__f32_from_bf16(uint16_t h) {
+    return geglu__from_bits32((uint32_t)h << 16);
+}
+
+static uint16_t geglu__f16_from_f32(float x) {
+    const uint32_t bits = geglu__bits32(x), sign = (bits >> 16) & 0x8000u, a = bits & 0x7fffffffu;
+    if (a > 0x7f800000u) return (uint16_t)(sign | 0x7e00u | ((a >> 13) & 0x3ffu)); /* NaN */
+    if (a >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u); /* 65520 and up round to inf */
+    if (a >= 0x38800000u) /* 2^-14 and up: normal; the rounding may carry into the exponent */
+        return (uint16_t)(sign | ((a + 0xfffu + ((a >> 13) & 1u) - 0x38000000u) >> 13));
+    /* below 2^-14: in 0.5 + |x| the last bit is worth 2^-24, f16's subnormal step, and the
+       addition rounds to it */
+    return (uint16_t)(sign | (geglu__bits32(geglu__from_bits32(a) + 0.5f) - 0x3f000000u));
+}
+
+static float geglu__f32_from_f16(uint16_t h) {
+    const uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exponent = (h >> 10) & 0x1fu,
+                   mantissa = h & 0x3ffu;
+    float magnitude;
+    if (exponent == 0x1fu) /* inf, or a NaN made quiet */
+        return geglu__from_bits32(sign | 0x7f800000u | (mantissa << 13) | (mantissa ? 0x400000u : 0));
+    if (exponent == 0) {
+        magnitude = (float)mantissa * 5.9604644775390625e-8f; /* 2^-24: exact */
+        return geglu__from_bits32(sign | geglu__bits32(magnitude));
+    }
+    return geglu__from_bits32(sign | ((exponent + 112u) << 23) | (mantissa << 13));
+}
+
+GEGLU__PRIVATE void geglu__f32_to_bf16_scalar(uint16_t *y, const float *x, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = geglu__bf16_from_f32(x[i]);
+}
+GEGLU__PRIVATE void geglu__bf16_to_f32_scalar(float *y, const uint16_t *x, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = geglu__f32_from_bf16(x[i]);
+}
+GEGLU__PRIVATE void geglu__f32_to_f16_scalar(uint16_t *y, const float *x, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = geglu__f16_from_f32(x[i]);
+}
+GEGLU__PRIVATE void geglu__f16_to_f32_scalar(float *y, const uint16_t *x, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = geglu__f32_from_f16(x[i]);
+}
+
 /* ---- portable core: register groups for the vector GELU cores ------------------------------
    A vector GELU core is a chain of some twenty dependent operations. Written one register after
    another, the second register's chain enters the scheduler behind the whole of the first, and
@@ -1021,6 +1101,23 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
         if (kind == GEGLU_GELU_TANH) geglu__gelu_loop_##V(y, x, NULL, n, GEGLU_GELU_TANH);       \
         else geglu__gelu_loop_##V(y, x, NULL, n, GEGLU_GELU_ERF);                                \
     }
+
+/* ---- portable core: the vector 16-bit conversions, one template for every vector path -------
+   GEGLU__CONVERT_VECTOR(V) defines geglu__{f32_to_bf16,bf16_to_f32,f32_to_f16,f16_to_f32}_V:
+   whole steps of GEGLU__CONVERT_LANES_V elements by the ISA's geglu__{to_bf16,from_bf16,to_f16,
+   from_f16}_step_V(y, x), the rest by the scalar functions, which give the same bits. */
+#define GEGLU__CONVERT_ONE(V, name, step, to_type, from_type)                                     \
+    GEGLU__PRIVATE void geglu__##name##_##V(to_type *y, const from_type *x, size_t n) {           \
+        size_t i = 0;                                                                            \
+        for (; i + GEGLU__CONVERT_LANES_##V <= n; i += GEGLU__CONVERT_LANES_##V)                 \
+            geglu__##step##_step_##V(y + i, x + i);                                              \
+        geglu__##name##_scalar(y + i, x + i, n - i);                                             \
+    }
+#define GEGLU__CONVERT_VECTOR(V)                                                                 \
+    GEGLU__CONVERT_ONE(V, f32_to_bf16, to_bf16, uint16_t, float)                                 \
+    GEGLU__CONVERT_ONE(V, bf16_to_f32, from_bf16, float, uint16_t)                               \
+    GEGLU__CONVERT_ONE(V, f32_to_f16, to_f16, uint16_t, float)                                   \
+    GEGLU__CONVERT_ONE(V, f16_to_f32, from_f16, float, uint16_t)
 
 /* ---- portable core: the matrix products ------------------------------------------------------ */
 /* Each output element of a product is one float accumulator, started at 0 and updated by one
@@ -1490,6 +1587,41 @@ GEGLU__INLINE geglu__group_avx2 geglu__erf_row_avx2(geglu__index_avx2 j, const g
 
 GEGLU__GELU_VECTOR(avx2)
 
+/* ---- AVX2 16-bit conversions: 8 lanes; f16 through F16C --------------------------------------- */
+#define GEGLU__CONVERT_LANES_avx2 8
+GEGLU__INLINE void geglu__to_bf16_step_avx2(uint16_t *y, const float *x) {
+    const __m256i bits = _mm256_castps_si256(_mm256_loadu_ps(x));
+    const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(bits, 16), _mm256_set1_epi32(1));
+    const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(bits, _mm256_set1_epi32(0x7fffffff)),
+                                           _mm256_set1_epi32(0x7f800000));
+    __m256i r = _mm256_add_epi32(_mm256_add_epi32(bits, _mm256_set1_epi32(0x7fff)), lsb);
+    r = _mm256_srli_epi32(_mm256_blendv_epi8(r, _mm256_or_si256(bits, _mm256_set1_epi32(0x400000)), nan),
+                          16);
+    _mm_storeu_si128((__m128i *)(void *)y,
+                     _mm_packus_epi32(_mm256_castsi256_si128(r), _mm256_extracti128_si256(r, 1)));
+}
+GEGLU__INLINE void geglu__from_bf16_step_avx2(float *y, const uint16_t *x) {
+    const __m128i h = _mm_loadu_si128((const __m128i *)(const void *)x);
+    _mm256_storeu_ps(y, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16)));
+}
+#if defined(__F16C__)
+GEGLU__INLINE void geglu__to_f16_step_avx2(uint16_t *y, const float *x) {
+    _mm_storeu_si128((__m128i *)(void *)y,
+                     _mm256_cvtps_ph(_mm256_loadu_ps(x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+GEGLU__INLINE void geglu__from_f16_step_avx2(float *y, const uint16_t *x) {
+    _mm256_storeu_ps(y, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)x)));
+}
+#else /* without F16C (-mf16c), f16 goes element by element */
+GEGLU__INLINE void geglu__to_f16_step_avx2(uint16_t *y, const float *x) {
+    geglu__f32_to_f16_scalar(y, x, 8);
+}
+GEGLU__INLINE void geglu__from_f16_step_avx2(float *y, const uint16_t *x) {
+    geglu__f16_to_f32_scalar(y, x, 8);
+}
+#endif
+GEGLU__CONVERT_VECTOR(avx2)
+
 /* ---- AVX2 microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
 /* 12 accumulators, the two halves of the panel row and one broadcast: 15 of the 16 registers. */
 #define GEGLU__ROWS_avx2 6
@@ -1628,6 +1760,30 @@ GEGLU__INLINE geglu__group_avx512 geglu__erf_row_avx512(geglu__index_avx512 j,
 }
 
 GEGLU__GELU_VECTOR(avx512)
+
+/* ---- AVX-512 16-bit conversions: 16 lanes ------------------------------------------------------ */
+#define GEGLU__CONVERT_LANES_avx512 16
+GEGLU__INLINE void geglu__to_bf16_step_avx512(uint16_t *y, const float *x) {
+    const __m512i bits = _mm512_castps_si512(_mm512_loadu_ps(x));
+    const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+    const __mmask16 nan = _mm512_cmpgt_epi32_mask(_mm512_and_si512(bits, _mm512_set1_epi32(0x7fffffff)),
+                                                  _mm512_set1_epi32(0x7f800000));
+    __m512i r = _mm512_add_epi32(_mm512_add_epi32(bits, _mm512_set1_epi32(0x7fff)), lsb);
+    r = _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(bits, _mm512_set1_epi32(0x400000)));
+    _mm256_storeu_si256((__m256i *)(void *)y, _mm512_cvtepi32_epi16(_mm512_srli_epi32(r, 16)));
+}
+GEGLU__INLINE void geglu__from_bf16_step_avx512(float *y, const uint16_t *x) {
+    const __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)x);
+    _mm512_storeu_ps(y, _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16)));
+}
+GEGLU__INLINE void geglu__to_f16_step_avx512(uint16_t *y, const float *x) {
+    _mm256_storeu_si256((__m256i *)(void *)y,
+                        _mm512_cvtps_ph(_mm512_loadu_ps(x), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+}
+GEGLU__INLINE void geglu__from_f16_step_avx512(float *y, const uint16_t *x) {
+    _mm512_storeu_ps(y, _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(const void *)x)));
+}
+GEGLU__CONVERT_VECTOR(avx512)
 
 /* ---- AVX-512 microkernel: 12 rows x (16 + 16) columns ---------------------------------------- */
 /* 24 accumulators, the two halves of the panel row and one broadcast: 27 of the 32 registers.
@@ -1796,6 +1952,26 @@ GEGLU__INLINE geglu__group_neon geglu__erf_row_neon(geglu__index_neon j, const g
 
 GEGLU__GELU_VECTOR(neon)
 
+/* ---- NEON 16-bit conversions: 4 lanes ---------------------------------------------------------- */
+#define GEGLU__CONVERT_LANES_neon 4
+GEGLU__INLINE void geglu__to_bf16_step_neon(uint16_t *y, const float *x) {
+    const uint32x4_t bits = vreinterpretq_u32_f32(vld1q_f32(x));
+    const uint32x4_t lsb = vandq_u32(vshrq_n_u32(bits, 16), vdupq_n_u32(1));
+    const uint32x4_t nan = vcgtq_u32(vandq_u32(bits, vdupq_n_u32(0x7fffffffu)), vdupq_n_u32(0x7f800000u));
+    const uint32x4_t r = vaddq_u32(vaddq_u32(bits, vdupq_n_u32(0x7fffu)), lsb);
+    vst1_u16(y, vshrn_n_u32(vbslq_u32(nan, vorrq_u32(bits, vdupq_n_u32(0x400000u)), r), 16));
+}
+GEGLU__INLINE void geglu__from_bf16_step_neon(float *y, const uint16_t *x) {
+    vst1q_f32(y, vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(x), 16)));
+}
+GEGLU__INLINE void geglu__to_f16_step_neon(uint16_t *y, const float *x) {
+    vst1_u16(y, vreinterpret_u16_f16(vcvt_f16_f32(vld1q_f32(x))));
+}
+GEGLU__INLINE void geglu__from_f16_step_neon(float *y, const uint16_t *x) {
+    vst1q_f32(y, vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(x))));
+}
+GEGLU__CONVERT_VECTOR(neon)
+
 /* ---- NEON microkernel: 6 rows x (8 + 8) columns ---------------------------------------------- */
 /* 24 accumulators (four per row), the four vectors of the panel row and one broadcast: 29 of the
    32 registers. */
@@ -1848,17 +2024,22 @@ typedef void (*geglu__gelu_kernel)(float *y, const float *x, size_t n, geglu_gel
 typedef void (*geglu__gelu_mul_kernel)(float *h, const float *a, const float *u, size_t n,
                                        geglu_gelu kind);
 typedef void (*geglu__tile_kernel)(const geglu__panel *p, const geglu__tile *t);
+typedef void (*geglu__narrow_kernel)(uint16_t *y, const float *x, size_t n);
+typedef void (*geglu__widen_kernel)(float *y, const uint16_t *x, size_t n);
 typedef struct geglu__path {
     const char *name;
     geglu__gelu_kernel gelu;
     geglu__gelu_mul_kernel gelu_mul;
     size_t tile_rows, width; /* the microkernels' tile: rows, and columns per half of a panel */
     geglu__tile_kernel gate_tile, down_tile;
+    geglu__narrow_kernel f32_to_bf16, f32_to_f16;
+    geglu__widen_kernel bf16_to_f32, f16_to_f32;
 } geglu__path;
 
 #define GEGLU__PATH(V)                                                                           \
     { #V, geglu__gelu_f32_##V, geglu__gelu_mul_f32_##V, GEGLU__ROWS_##V, GEGLU__WIDTH_##V,       \
-      geglu__gate_tile_##V, geglu__down_tile_##V }
+      geglu__gate_tile_##V, geglu__down_tile_##V, geglu__f32_to_bf16_##V, geglu__f32_to_f16_##V, \
+      geglu__bf16_to_f32_##V, geglu__f16_to_f32_##V }
 
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((unused))
@@ -2193,6 +2374,40 @@ GEGLU_API geglu_status geglu_gelu_mul_f32(float *h, const float *a, const float 
         return GEGLU_ERROR_OVERLAP;
     geglu__gelu_chunks(h, a, u, n, kind);
     return GEGLU_OK;
+}
+
+/* Checks 3, 4 and 6 for a conversion of n elements from x to y (no overlap at all). */
+static geglu_status geglu__check_convert(const void *y, size_t y_size, const void *x,
+                                         size_t x_size, size_t n) {
+    geglu__range ry, rx;
+    if (!geglu__array_range(y, n, y_size, &ry) || !geglu__array_range(x, n, x_size, &rx))
+        return GEGLU_ERROR_SIZE_OVERFLOW;
+    if (geglu__missing(y, ry) || geglu__missing(x, rx)) return GEGLU_ERROR_NULL_POINTER;
+    return geglu__overlap(ry, rx) ? GEGLU_ERROR_OVERLAP : GEGLU_OK;
+}
+
+GEGLU_API geglu_status geglu_f32_to_bf16(uint16_t *y, const float *x, size_t n) {
+    geglu_status status = geglu__check_convert(y, sizeof *y, x, sizeof *x, n);
+    if (status == GEGLU_OK && n != 0) GEGLU__PATH_IN_USE->f32_to_bf16(y, x, n);
+    return status;
+}
+
+GEGLU_API geglu_status geglu_bf16_to_f32(float *y, const uint16_t *x, size_t n) {
+    geglu_status status = geglu__check_convert(y, sizeof *y, x, sizeof *x, n);
+    if (status == GEGLU_OK && n != 0) GEGLU__PATH_IN_USE->bf16_to_f32(y, x, n);
+    return status;
+}
+
+GEGLU_API geglu_status geglu_f32_to_f16(uint16_t *y, const float *x, size_t n) {
+    geglu_status status = geglu__check_convert(y, sizeof *y, x, sizeof *x, n);
+    if (status == GEGLU_OK && n != 0) GEGLU__PATH_IN_USE->f32_to_f16(y, x, n);
+    return status;
+}
+
+GEGLU_API geglu_status geglu_f16_to_f32(float *y, const uint16_t *x, size_t n) {
+    geglu_status status = geglu__check_convert(y, sizeof *y, x, sizeof *x, n);
+    if (status == GEGLU_OK && n != 0) GEGLU__PATH_IN_USE->f16_to_f32(y, x, n);
+    return status;
 }
 
 /* An unpacked layer; with a workspace (the FFN) panels are packed into it as they are used. */

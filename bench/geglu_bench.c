@@ -801,7 +801,7 @@ static void libm_gelu_mul(float *h, const float *a, const float *u, size_t n, ge
 typedef geglu__path path;
 #define PATH_COUNT (GEGLU__PATH_COUNT + 1)
 static const path *path_at(size_t i) {
-    static const path libm_path = {"libm", libm_gelu, libm_gelu_mul, 0, 0, NULL, NULL};
+    static const path libm_path = {.name = "libm", .gelu = libm_gelu, .gelu_mul = libm_gelu_mul};
     return i == 0 ? &libm_path : &geglu__paths[i - 1];
 }
 #define SCALAR_PATH (path_at(1))

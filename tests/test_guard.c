@@ -1,6 +1,7 @@
 /* Guard pages: every input and output buffer sits flush against a PROT_NONE page, at its end and
  * then at its start, for every length 0..70 and every path, so that any read or write outside
- * [p, p + n) crashes the test. The gate and FFN get the same treatment on small shapes. POSIX. */
+ * [p, p + n) crashes the test. The gate, the FFN and the 16-bit conversions get the same
+ * treatment. POSIX. */
 #define _DEFAULT_SOURCE 1
 #define GEGLU_IMPLEMENTATION
 #include "../geglu.h"
@@ -40,6 +41,14 @@ static float *guard_floats(const guard_region *g, size_t n, int at_end) {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     unsigned char *first = g->map + page;
     return at_end ? (float *)(first + g->usable_bytes) - n : (float *)first;
+}
+
+/* n 16-bit elements flush against the guard page after them (at_end) or before them: an odd n
+   ends half way into a float. */
+static uint16_t *guard_halves(const guard_region *g, size_t n, int at_end) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char *first = g->map + page;
+    return at_end ? (uint16_t *)(void *)(first + g->usable_bytes) - n : (uint16_t *)(void *)first;
 }
 
 static void guard_unmap(guard_region *g) {
@@ -155,9 +164,41 @@ static void test_layer_guarded(void **state) {
                 }
 }
 
+/* The 16-bit conversions of every path, both ways, every length 0..70, both buffers flush
+   against a guard page at their end and then at their start; checked against the scalar path. */
+static void test_convert_guarded(void **state) {
+    size_t path, n, i;
+    int at_end;
+    guard_region gf = guard_map(71 * sizeof(float)), gh = guard_map(71 * sizeof(uint16_t));
+    (void)state;
+    for (at_end = 0; at_end < 2; at_end++)
+        for (n = 0; n <= 70; n++)
+            for (path = 0; path < GEGLU__PATH_COUNT; path++) {
+                const geglu__path *p = &geglu__paths[path];
+                float *f = guard_floats(&gf, n, at_end), want_f[70];
+                uint16_t *h = guard_halves(&gh, n, at_end), want_h[70];
+                for (i = 0; i < n; i++) f[i] = (float)i * 0.37f - 12.0f;
+                p->f32_to_bf16(h, f, n);
+                geglu__f32_to_bf16_scalar(want_h, f, n);
+                for (i = 0; i < n; i++) assert_int_equal(h[i], want_h[i]);
+                p->bf16_to_f32(f, h, n);
+                geglu__bf16_to_f32_scalar(want_f, h, n);
+                for (i = 0; i < n; i++) assert_int_equal(test_bits(f[i]), test_bits(want_f[i]));
+                p->f32_to_f16(h, f, n);
+                geglu__f32_to_f16_scalar(want_h, f, n);
+                for (i = 0; i < n; i++) assert_int_equal(h[i], want_h[i]);
+                p->f16_to_f32(f, h, n);
+                geglu__f16_to_f32_scalar(want_f, h, n);
+                for (i = 0; i < n; i++) assert_int_equal(test_bits(f[i]), test_bits(want_f[i]));
+            }
+    guard_unmap(&gf);
+    guard_unmap(&gh);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_elementwise_guarded),
+        cmocka_unit_test(test_convert_guarded),
         cmocka_unit_test(test_layer_guarded),
     };
     return cmocka_run_group_tests_name(geglu_isa(), tests, NULL, NULL);

@@ -75,7 +75,7 @@ static inline void public_gelu_mul(float *h, const float *a, const float *u, siz
 
 #define TEST_PATH_COUNT (GEGLU__PATH_COUNT + 1)
 static inline const test_path *test_path_at(size_t i) {
-    static const test_path public_path = {"public", public_gelu, public_gelu_mul, 0, 0, NULL, NULL};
+    static const test_path public_path = {.name = "public", .gelu = public_gelu, .gelu_mul = public_gelu_mul};
     return i < GEGLU__PATH_COUNT ? &geglu__paths[i] : &public_path;
 }
 

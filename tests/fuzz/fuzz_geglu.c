@@ -240,6 +240,18 @@ static span span_bytes(const void *p, size_t bytes) {
     return s;
 }
 
+/* n elements of `size` bytes. */
+static span span_elements(const void *p, size_t n, size_t size) {
+    span s;
+    if (n > SIZE_MAX / size) {
+        s.address = (uintptr_t)p;
+        s.bytes = 0;
+        s.overflows = 1;
+        return s;
+    }
+    return span_bytes(p, n * size);
+}
+
 static int missing(const void *p, span s) { return p == NULL && s.bytes != 0; }
 
 static int overlap(span a, span b) {
@@ -743,6 +755,63 @@ static void op_ffn(fuzz_input *in) {
     }
 }
 
+/* The 16-bit conversions, by a byte: f32 to bf16, bf16 to f32, f32 to f16, f16 to f32. The 16-bit
+   side of n elements takes (n + 1) / 2 floats of the arena. */
+static void op_convert(fuzz_input *in) {
+    fuzz_call c;
+    const int direction = take_byte(in) % 4, narrow = direction % 2 == 0;
+    size_t n = take_size(in, MAX_N), halves_floats;
+    int mode = take_byte(in) % DATA_MODES;
+    fuzz_buffer *x, *y;
+    span sx, sy;
+    geglu_status want, got = GEGLU_OK, ref = GEGLU_OK;
+    halves_floats = n / 2 + n % 2;
+    call_begin(&c);
+    x = place(&c, in, "x", narrow ? n : halves_floats, 1);
+    y = place(&c, in, "y", narrow ? halves_floats : n, 1);
+    fill(in, x, mode);
+    /* the contract's ranges: n elements of 4 or 2 bytes */
+    sx = span_elements(x->p, n, narrow ? 4 : 2);
+    sy = span_elements(y->p, n, narrow ? 2 : 4);
+    want = sx.overflows || sy.overflows               ? GEGLU_ERROR_SIZE_OVERFLOW
+           : missing(x->p, sx) || missing(y->p, sy)   ? GEGLU_ERROR_NULL_POINTER
+           : overlap(sx, sy)                          ? GEGLU_ERROR_OVERLAP
+                                                      : GEGLU_OK;
+    if (want == GEGLU_OK && !(fits(x) && fits(y))) return;
+    take_snapshot();
+    {
+        void *yp = y->p, *ref_y = in_copy(y->p, ref_arena);
+        const void *xp = x->p, *ref_x = in_copy_c(x->p, ref_arena);
+        switch (direction) {
+        case 0:
+            got = geglu_f32_to_bf16((uint16_t *)yp, (const float *)xp, n);
+            ref = ref_f32_to_bf16((uint16_t *)ref_y, (const float *)ref_x, n);
+            break;
+        case 1:
+            got = geglu_bf16_to_f32((float *)yp, (const uint16_t *)xp, n);
+            ref = ref_bf16_to_f32((float *)ref_y, (const uint16_t *)ref_x, n);
+            break;
+        case 2:
+            got = geglu_f32_to_f16((uint16_t *)yp, (const float *)xp, n);
+            ref = ref_f32_to_f16((uint16_t *)ref_y, (const float *)ref_x, n);
+            break;
+        default:
+            got = geglu_f16_to_f32((float *)yp, (const uint16_t *)xp, n);
+            ref = ref_f16_to_f32((float *)ref_y, (const uint16_t *)ref_x, n);
+            break;
+        }
+    }
+    expect_status(got, ref, want);
+    if (want != GEGLU_OK) {
+        expect_arena_untouched();
+        return;
+    }
+    /* bit for bit the scalar copy's (16-bit pairs may look like NaNs, which same_float equates) */
+    if (n != 0 && memcmp(y->p, in_copy(y->p, ref_arena), n * (narrow ? 2 : 4)) != 0)
+        fail("the conversion differs from the scalar path's");
+    expect_only_outputs_changed(y->p, narrow ? halves_floats : n, 0, 0);
+}
+
 /* ---- the table of operations and the entry point -------------------------------------------- */
 typedef struct fuzz_op {
     const char *name;
@@ -757,6 +826,7 @@ static const fuzz_op ops[] = {
     {"geglu_gate_f32", op_gate},
     {"geglu_ffn_workspace_size", op_workspace_size},
     {"geglu_ffn_f32", op_ffn},
+    {"geglu_f32_to_bf16 and the other conversions", op_convert},
 };
 #define OP_COUNT (sizeof ops / sizeof ops[0])
 

@@ -30,3 +30,19 @@ geglu_status ref_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t to
                          void *workspace, size_t workspace_size) {
     return geglu_ffn_f32(layer, x, tokens, y, workspace, workspace_size);
 }
+
+geglu_status ref_f32_to_bf16(uint16_t *y, const float *x, size_t n) {
+    return geglu_f32_to_bf16(y, x, n);
+}
+
+geglu_status ref_bf16_to_f32(float *y, const uint16_t *x, size_t n) {
+    return geglu_bf16_to_f32(y, x, n);
+}
+
+geglu_status ref_f32_to_f16(uint16_t *y, const float *x, size_t n) {
+    return geglu_f32_to_f16(y, x, n);
+}
+
+geglu_status ref_f16_to_f32(float *y, const uint16_t *x, size_t n) {
+    return geglu_f16_to_f32(y, x, n);
+}

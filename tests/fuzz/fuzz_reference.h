@@ -14,5 +14,9 @@ geglu_status ref_gate_f32(const geglu_layer_f32 *layer, const float *x, size_t t
 size_t ref_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens);
 geglu_status ref_ffn_f32(const geglu_layer_f32 *layer, const float *x, size_t tokens, float *y,
                          void *workspace, size_t workspace_size);
+geglu_status ref_f32_to_bf16(uint16_t *y, const float *x, size_t n);
+geglu_status ref_bf16_to_f32(float *y, const uint16_t *x, size_t n);
+geglu_status ref_f32_to_f16(uint16_t *y, const float *x, size_t n);
+geglu_status ref_f16_to_f32(float *y, const uint16_t *x, size_t n);
 
 #endif
