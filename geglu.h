@@ -43,7 +43,7 @@
  *     the optional biases b, c, b2 may always be NULL, meaning "no bias".
  *   - Checks, in this order, each with its status:
  *       1. layer is NULL                                       GEGLU_ERROR_NULL_POINTER
- *       2. unknown geglu_gelu or geglu_layout value            GEGLU_ERROR_INVALID_ARGUMENT
+ *       2. unknown geglu_gelu, geglu_layout or geglu_dtype     GEGLU_ERROR_INVALID_ARGUMENT
  *       3. a buffer's size in bytes overflows size_t, or the   GEGLU_ERROR_SIZE_OVERFLOW
  *          buffer would wrap around the address space
  *       4. a required pointer is NULL                          GEGLU_ERROR_NULL_POINTER
@@ -137,6 +137,13 @@
  *   NULL biases mean no bias, gelu 0 is GEGLU_GELU_ERF, layout 0 is GEGLU_LAYOUT_IN_OUT.
  *     GEGLU_LAYOUT_IN_OUT  w, v: d_model x d_ff, w2: d_ff x d_model  (the paper's x*W)
  *     GEGLU_LAYOUT_OUT_IN  w, v: d_ff x d_model, w2: d_model x d_ff  (torch nn.Linear.weight)
+ *   weight_type says what w, v and w2 hold: GEGLU_DTYPE_F32 (0, float), GEGLU_DTYPE_BF16 or
+ *   GEGLU_DTYPE_F16 (IEEE binary16), the 16-bit ones as uint16_t bit patterns, as checkpoints
+ *   store them. Each 16-bit weight is widened exactly to float and multiplied with the float
+ *   activation by the same FMA in the same order, so the results are bitwise those of float
+ *   weights holding the same values, with the same bound; a packed layer keeps the 16-bit
+ *   weights (half the bytes). Activations, biases, H, Y and every sum stay float.
+ *   An unknown weight_type is GEGLU_ERROR_INVALID_ARGUMENT (check 2).
  *
  * ACCURACY (docs/ACCURACY.md derives each claim and gives the measured figures)
  *   GELU is evaluated by a float core per kind, the same operations in the same order on every
@@ -213,15 +220,20 @@ typedef enum geglu_layout {
     GEGLU_LAYOUT_OUT_IN = 1  /* w, v: d_ff x d_model; w2: d_model x d_ff (nn.Linear.weight) */
 } geglu_layout;
 
+/* The type of a layer's weights: float, bf16 or IEEE binary16 (16-bit ones as uint16_t bit
+   patterns). Activations, biases and every sum stay float. */
+typedef enum geglu_dtype { GEGLU_DTYPE_F32 = 0, GEGLU_DTYPE_BF16 = 1, GEGLU_DTYPE_F16 = 2 } geglu_dtype;
+
 /* One GeGLU feed-forward layer; a zeroed struct plus sizes and weight pointers is valid. */
 typedef struct geglu_layer_f32 {
     size_t d_model, d_ff;
-    const float *w, *v; /* gate and value weights */
-    const float *b, *c; /* gate and value biases, d_ff entries each, or NULL */
-    const float *w2;    /* down projection */
-    const float *b2;    /* output bias, d_model entries, or NULL */
+    const void *w, *v;       /* gate and value weights, of weight_type */
+    const float *b, *c;      /* gate and value biases, d_ff entries each, or NULL */
+    const void *w2;          /* down projection, of weight_type */
+    const float *b2;         /* output bias, d_model entries, or NULL */
     geglu_gelu gelu;
     geglu_layout layout;
+    geglu_dtype weight_type; /* 0: float */
 } geglu_layer_f32;
 
 GEGLU_API const char *geglu_status_string(geglu_status status);
@@ -492,6 +504,23 @@ static int geglu__valid_gelu(geglu_gelu kind) {
     return kind == GEGLU_GELU_ERF || kind == GEGLU_GELU_TANH;
 }
 
+static int geglu__valid_dtype(geglu_dtype type) {
+    return type == GEGLU_DTYPE_F32 || type == GEGLU_DTYPE_BF16 || type == GEGLU_DTYPE_F16;
+}
+
+/* Bytes per weight of a valid type. */
+static size_t geglu__dtype_size(geglu_dtype type) {
+    return type == GEGLU_DTYPE_F32 ? sizeof(float) : sizeof(uint16_t);
+}
+
+/* The byte range of rows x cols weights of a type, as geglu__array_range. */
+static int geglu__weight_range(const void *pointer, size_t rows, size_t cols, geglu_dtype type,
+                               geglu__range *range) {
+    size_t count;
+    return geglu__mul_size(rows, cols, &count) &&
+           geglu__array_range(pointer, count, geglu__dtype_size(type), range);
+}
+
 /* The buffers of one gate or FFN call, checked once for both. */
 enum { GEGLU__X, GEGLU__W, GEGLU__V, GEGLU__B, GEGLU__C, GEGLU__W2, GEGLU__B2, GEGLU__OUT,
        GEGLU__BUFFERS };
@@ -503,17 +532,17 @@ static geglu_status geglu__check_layer(const geglu_layer_f32 *layer, int uses_do
     size_t d_model, d_ff, down_rows;
     int ok = 1;
     if (layer == NULL) return GEGLU_ERROR_NULL_POINTER;
-    if (!geglu__valid_gelu(layer->gelu) ||
+    if (!geglu__valid_gelu(layer->gelu) || !geglu__valid_dtype(layer->weight_type) ||
         (layer->layout != GEGLU_LAYOUT_IN_OUT && layer->layout != GEGLU_LAYOUT_OUT_IN))
         return GEGLU_ERROR_INVALID_ARGUMENT;
     d_model = layer->d_model;
     d_ff = layer->d_ff;
     down_rows = uses_down ? d_ff : 0;
-    ok &= geglu__float_range(layer->w, d_model, d_ff, &range[GEGLU__W]);
-    ok &= geglu__float_range(layer->v, d_model, d_ff, &range[GEGLU__V]);
+    ok &= geglu__weight_range(layer->w, d_model, d_ff, layer->weight_type, &range[GEGLU__W]);
+    ok &= geglu__weight_range(layer->v, d_model, d_ff, layer->weight_type, &range[GEGLU__V]);
     ok &= geglu__float_range(layer->b, layer->b ? 1 : 0, d_ff, &range[GEGLU__B]);
     ok &= geglu__float_range(layer->c, layer->c ? 1 : 0, d_ff, &range[GEGLU__C]);
-    ok &= geglu__float_range(layer->w2, down_rows, d_model, &range[GEGLU__W2]);
+    ok &= geglu__weight_range(layer->w2, down_rows, d_model, layer->weight_type, &range[GEGLU__W2]);
     ok &= geglu__float_range(layer->b2, layer->b2 && uses_down ? 1 : 0, d_model, &range[GEGLU__B2]);
     return ok ? GEGLU_OK : GEGLU_ERROR_SIZE_OVERFLOW;
 }
@@ -1133,22 +1162,26 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
               term k of row r at t->a[r * t->lda + k], or, when t->a_tiled is set, at
               t->a_tiled[k * t->tile_rows + r];
      panel    two halves w and v of p->width columns each: term k of column j at
-              p->w[k * p->k_step + j] and p->v[k * p->k_step + j], every column readable
-              (p->j_step is 1); the biases p->bias_w and p->bias_v, p->width floats each, or NULL.
+              p->w[k * p->k_step + j] and p->v[k * p->k_step + j], weights of type p->type
+              (each microkernel takes one type), every column readable (p->j_step is 1); the
+              biases p->bias_w and p->bias_v, p->width floats each, or NULL.
               For the gate the halves are the same columns of W and of V; for the down
               projection, two neighbouring groups of columns of W2;
      sums     each starts at 0, or at its output's value when t->accumulate is set (otherwise the
               output is not read: it may hold NaN), takes one FMA per term, k = 0, 1, ...,
-              t->depth - 1, then its column's bias;
+              t->depth - 1, of the term of x and the weight widened exactly to float, then its
+              column's bias;
      output   gate: out[r * ldo + j] = GELU(w sum) * (v sum), j < p->width, GELU per t->gelu;
               down: out[r * ldo + j] = w sum, out[r * ldo + p->width + j] = v sum;
               nothing else of out is written.
    The portable tile below is the reference and takes any panel (any j_step, fewer valid
    columns); GEGLU__TILE_VECTOR makes every vector microkernel from one template. */
 
-/* A panel: column j of a half is at w[k * k_step + j * j_step] (v likewise) for depth index k. */
+/* A panel: column j of a half is at w[k * k_step + j * j_step] (v likewise) for depth index k,
+   in elements of `type`. */
 typedef struct geglu__panel {
-    const float *w, *v;
+    const void *w, *v;
+    geglu_dtype type;
     size_t k_step, j_step;
     const float *bias_w, *bias_v; /* a full half each, or NULL: no bias (or not yet) */
     size_t width;                 /* columns per half */
@@ -1176,6 +1209,18 @@ static const float *geglu__advance(const float *p, size_t offset) {
     return p ? p + offset : p;
 }
 
+/* Element `offset` of an array of `size`-byte elements, NULL staying NULL likewise. */
+static const void *geglu__element_at(const void *p, size_t offset, size_t size) {
+    return p ? (const void *)((const unsigned char *)p + offset * size) : p;
+}
+
+/* Weight i of an array of `type`, exactly as a float. */
+static float geglu__weight(const void *array, size_t i, geglu_dtype type) {
+    if (type == GEGLU_DTYPE_F32) return ((const float *)array)[i];
+    if (type == GEGLU_DTYPE_BF16) return geglu__f32_from_bf16(((const uint16_t *)array)[i]);
+    return geglu__f32_from_f16(((const uint16_t *)array)[i]);
+}
+
 static size_t geglu__min(size_t a, size_t b) {
     return a < b ? a : b;
 }
@@ -1194,13 +1239,13 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
         for (j = 0; j < n_w; j++) acc_w[j] = t->accumulate ? out[j] : 0.0f;
         for (j = 0; j < n_v; j++) acc_v[j] = t->accumulate ? out[p->width + j] : 0.0f;
         for (k = 0; k < t->depth; k++) {
-            const float *w = p->w + k * p->k_step;
             const float x = a[k * a_step];
-            for (j = 0; j < n_w; j++) acc_w[j] = GEGLU__FMAF(x, w[j * p->j_step], acc_w[j]);
-            if (n_v != 0) {
-                const float *v = p->v + k * p->k_step;
-                for (j = 0; j < n_v; j++) acc_v[j] = GEGLU__FMAF(x, v[j * p->j_step], acc_v[j]);
-            }
+            for (j = 0; j < n_w; j++)
+                acc_w[j] = GEGLU__FMAF(x, geglu__weight(p->w, k * p->k_step + j * p->j_step, p->type),
+                                       acc_w[j]);
+            for (j = 0; j < n_v; j++)
+                acc_v[j] = GEGLU__FMAF(x, geglu__weight(p->v, k * p->k_step + j * p->j_step, p->type),
+                                       acc_v[j]);
         }
         if (p->bias_w)
             for (j = 0; j < n_w; j++) acc_w[j] += p->bias_w[j];
@@ -1215,26 +1260,37 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
     }
 }
 
-/* The scalar path's tile geometry and microkernels. */
+/* The scalar path's tile geometry and microkernels: the portable tile for every weight type. */
 #define GEGLU__ROWS_scalar 4
 #define GEGLU__WIDTH_scalar 8
-GEGLU__PRIVATE void geglu__gate_tile_scalar(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_portable(p, t, 1);
-}
-GEGLU__PRIVATE void geglu__down_tile_scalar(const geglu__panel *p, const geglu__tile *t) {
-    geglu__tile_portable(p, t, 0);
-}
+#define GEGLU__PORTABLE_TILES(T)                                                                 \
+    GEGLU__PRIVATE void geglu__gate_tile_##T##_scalar(const geglu__panel *p, const geglu__tile *t) { \
+        geglu__tile_portable(p, t, 1);                                                           \
+    }                                                                                            \
+    GEGLU__PRIVATE void geglu__down_tile_##T##_scalar(const geglu__panel *p, const geglu__tile *t) { \
+        geglu__tile_portable(p, t, 0);                                                           \
+    }
+GEGLU__PORTABLE_TILES(f32)
+GEGLU__PORTABLE_TILES(bf16)
+GEGLU__PORTABLE_TILES(f16)
+
+/* The element types of the weights, for the templates. */
+typedef float geglu__element_f32;
+typedef uint16_t geglu__element_bf16;
+typedef uint16_t geglu__element_f16;
 
 /* ---- portable core: the vector microkernels, one template for every vector path -------------
-   GEGLU__TILE_VECTOR(V) defines geglu__gate_tile_V and geglu__down_tile_V, which keep a tile's
-   sums in registers: per row one half register each for w and v, updated by one broadcast of
-   the row's term and two FMAs per step of k. The gate's sums leave the registers through a small
+   GEGLU__TILE_VECTOR(V, T) defines geglu__gate_tile_T_V and geglu__down_tile_T_V for weights of
+   type T (f32, bf16, f16), which keep a tile's sums in registers: per row one half register each
+   for w and v, updated by one broadcast of the row's term and two FMAs per step of k on the
+   panel row's weights, widened exactly. The gate's sums leave the registers through a small
    local array into geglu__gelu_mul_f32_V. Each ISA section provides, before it instantiates it
    (and after GEGLU__GELU_VECTOR(V)):
      GEGLU__ROWS_V, GEGLU__WIDTH_V      tile rows, and columns per half of a panel
      GEGLU__EACH_ROW_V(X, V)            X(V, r) for r = 0 .. GEGLU__ROWS_V - 1
      geglu__half_V                      GEGLU__WIDTH_V floats in registers
      geglu__half_{zero,load,store,add}_V, geglu__half_fmadd_V(x, w, acc) = x w + acc, rounded once
+     geglu__half_widen_T_V(p)           GEGLU__WIDTH_V weights of type T at p, as floats
      geglu__broadcast_V, geglu__broadcast_load_V(p)   *p in every lane */
 #define GEGLU__TILE_START(V, r)                                                                  \
     const float *a##r = geglu__advance(t->a, ((r) < last ? (r) : last) * t->lda);                \
@@ -1265,18 +1321,18 @@ GEGLU__PRIVATE void geglu__down_tile_scalar(const geglu__panel *p, const geglu__
     }
 /* Rows from t->rows up to `height` repeat the last row and are dropped: a short tile costs
    time, never a branch in the loop. */
-#define GEGLU__TILE_HEIGHTS(V, gate)                                                             \
-    if (t->rows == 1) geglu__tile_##V(p, t, gate, 1); /* see GEGLU__DECODE_ROWS */               \
-    else if (t->rows <= GEGLU__ROWS_##V / 3) geglu__tile_##V(p, t, gate, GEGLU__ROWS_##V / 3);   \
-    else if (t->rows <= GEGLU__ROWS_##V / 3 * 2)                                                 \
-        geglu__tile_##V(p, t, gate, GEGLU__ROWS_##V / 3 * 2);                                    \
-    else geglu__tile_##V(p, t, gate, GEGLU__ROWS_##V);
+#define GEGLU__TILE_HEIGHTS(kernel, full, gate)                                                  \
+    if (t->rows == 1) kernel(p, t, gate, 1); /* see GEGLU__DECODE_ROWS */                        \
+    else if (t->rows <= (full) / 3) kernel(p, t, gate, (full) / 3);                              \
+    else if (t->rows <= (full) / 3 * 2) kernel(p, t, gate, (full) / 3 * 2);                      \
+    else kernel(p, t, gate, full);
 
-#define GEGLU__TILE_VECTOR(V)                                                                    \
-    GEGLU__INLINE void geglu__tile_##V(const geglu__panel *p, const geglu__tile *t, int gate,    \
-                                       size_t height) {                                          \
+#define GEGLU__TILE_VECTOR(V, T)                                                                 \
+    GEGLU__INLINE void geglu__tile_##T##_##V(const geglu__panel *p, const geglu__tile *t,        \
+                                             int gate, size_t height) {                          \
         const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;            \
-        const float *w = p->w, *v = p->v;                                                        \
+        const geglu__element_##T *w = (const geglu__element_##T *)p->w;                          \
+        const geglu__element_##T *v = (const geglu__element_##T *)p->v;                         \
         float *out = t->out;                                                                     \
         /* the gate's sums, w rows then v rows, for GELU(w) * v (zeroed: rows past t->rows are \
            not written, and a compiler cannot see that they are not read either) */             \
@@ -1290,14 +1346,14 @@ GEGLU__PRIVATE void geglu__down_tile_scalar(const geglu__panel *p, const geglu__
         if (t->a_tiled) {                                                                        \
             const float *tiled = t->a_tiled;                                                     \
             for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {     \
-                const geglu__half_##V panel_w = geglu__half_load_##V(w);                         \
-                const geglu__half_##V panel_v = geglu__half_load_##V(v);                         \
+                const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w);                  \
+                const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v);                  \
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP_TILED, V)                                   \
             }                                                                                    \
         } else {                                                                                 \
             for (k = 0; k < t->depth; k++, w += step, v += step) {                               \
-                const geglu__half_##V panel_w = geglu__half_load_##V(w);                         \
-                const geglu__half_##V panel_v = geglu__half_load_##V(v);                         \
+                const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w);                  \
+                const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v);                  \
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP, V)                                         \
             }                                                                                    \
         }                                                                                        \
@@ -1312,18 +1368,18 @@ GEGLU__PRIVATE void geglu__down_tile_scalar(const geglu__panel *p, const geglu__
         }                                                                                        \
     }                                                                                            \
                                                                                                  \
-    GEGLU__PRIVATE void geglu__gate_tile_##V(const geglu__panel *p, const geglu__tile *t) {      \
-        GEGLU__TILE_HEIGHTS(V, 1)                                                                \
+    GEGLU__PRIVATE void geglu__gate_tile_##T##_##V(const geglu__panel *p, const geglu__tile *t) { \
+        GEGLU__TILE_HEIGHTS(geglu__tile_##T##_##V, GEGLU__ROWS_##V, 1)                            \
     }                                                                                            \
                                                                                                  \
-    GEGLU__PRIVATE void geglu__down_tile_##V(const geglu__panel *p, const geglu__tile *t) {      \
-        GEGLU__TILE_HEIGHTS(V, 0)                                                                \
+    GEGLU__PRIVATE void geglu__down_tile_##T##_##V(const geglu__panel *p, const geglu__tile *t) { \
+        GEGLU__TILE_HEIGHTS(geglu__tile_##T##_##V, GEGLU__ROWS_##V, 0)                            \
     }
 
 /* ---- portable core: packed layers ------------------------------------------------------------ */
 /* A packed layer, at the first 64-byte boundary of the caller's buffer, then its arrays, each
    starting on a 64-byte boundary, all zero-padded to whole panels (width: the path's columns per
-   half of a panel):
+   half of a panel; weights of the layer's type, biases float):
      gate   for each group of width columns of d_ff: d_model rows of [W columns | V columns]
      gbias  for each such group: [b columns | c columns]
      down   for each block of GEGLU__HIDDEN_BLOCK rows of d_ff, for each group of 2 x width
@@ -1346,8 +1402,9 @@ GEGLU__PRIVATE void geglu__down_tile_scalar(const geglu__panel *p, const geglu__
 struct geglu_packed_f32 {
     uint32_t magic, panel_width, hidden_block, tile_rows;
     size_t d_model, d_ff, bytes;
-    size_t gate, gbias, down, b2; /* offsets, in floats from the start of the struct */
+    size_t gate, gbias, down, b2; /* offsets, in bytes from the start of the struct */
     geglu_gelu gelu;
+    geglu_dtype weight_type;
     int has_b, has_c, has_b2;
 };
 
@@ -1355,51 +1412,55 @@ static size_t geglu__round_up(size_t n, size_t multiple) {
     return (n + multiple - 1) / multiple * multiple;
 }
 
-#define GEGLU__HEADER_FLOATS \
-    ((sizeof(struct geglu_packed_f32) + GEGLU__ALIGN - 1) / GEGLU__ALIGN * GEGLU__ALIGN / 4)
+#define GEGLU__HEADER_BYTES \
+    ((sizeof(struct geglu_packed_f32) + GEGLU__ALIGN - 1) / GEGLU__ALIGN * GEGLU__ALIGN)
 
-/* Offsets of the packed arrays for these sizes and panel width; 0 when the total overflows
-   size_t. */
-static int geglu__packed_layout(size_t d_model, size_t d_ff, size_t width,
+/* Offsets of the packed arrays for these sizes, panel width and bytes per weight; 0 when the
+   total overflows size_t. */
+static int geglu__packed_layout(size_t d_model, size_t d_ff, size_t width, size_t weight_size,
                                 struct geglu_packed_f32 *p) {
-    const size_t align = GEGLU__ALIGN / sizeof(float), limit = SIZE_MAX / 8, full = 2 * width;
-    size_t gate_groups, down_groups, gate, down, total;
+    const size_t limit = SIZE_MAX / 8, full = 2 * width;
+    size_t gate_groups, down_groups, gate, down;
     if (d_model > limit || d_ff > limit) return 0;
     gate_groups = geglu__round_up(d_ff, width) / width;
     down_groups = geglu__round_up(d_model, full) / full;
     if (!geglu__mul_size(gate_groups * full, d_model, &gate) ||
-        !geglu__mul_size(down_groups * full, d_ff, &down))
+        !geglu__mul_size(down_groups * full, d_ff, &down) || gate > limit / 4 || down > limit / 4)
         return 0;
-    gate = geglu__round_up(gate, align);
-    down = geglu__round_up(down, align);
-    p->gate = GEGLU__HEADER_FLOATS;
-    p->gbias = p->gate + gate; /* no overflow: each term is below SIZE_MAX / 8 */
-    p->down = p->gbias + geglu__round_up(gate_groups * full, align);
-    p->b2 = p->down + down;
-    total = p->b2 + geglu__round_up(down_groups * full, align);
-    if (gate > limit || down > limit || total > limit / sizeof(float)) return 0;
-    p->bytes = total * sizeof(float);
-    return 1;
+    /* no overflow below: each term is below SIZE_MAX / 8 */
+    p->gate = GEGLU__HEADER_BYTES;
+    p->gbias = p->gate + geglu__round_up(gate * weight_size, GEGLU__ALIGN);
+    p->down = p->gbias + geglu__round_up(gate_groups * full * sizeof(float), GEGLU__ALIGN);
+    p->b2 = p->down + geglu__round_up(down * weight_size, GEGLU__ALIGN);
+    p->bytes = p->b2 + geglu__round_up(down_groups * full * sizeof(float), GEGLU__ALIGN);
+    return p->bytes <= limit;
 }
 
-static const float *geglu__packed_array(const geglu_packed_f32 *p, size_t offset) {
-    return (const float *)(const void *)p + offset;
+static const void *geglu__packed_array(const geglu_packed_f32 *p, size_t offset) {
+    return (const unsigned char *)(const void *)p + offset;
+}
+
+/* Copies weight `from_index` of `from` to element `to_index` of `to`, `size` bytes each. */
+static void geglu__copy_weight(void *to, size_t to_index, const void *from, size_t from_index,
+                               size_t size) {
+    memcpy((unsigned char *)to + to_index * size, (const unsigned char *)from + from_index * size,
+           size);
 }
 
 /* The gate panels of d_ff columns [j_begin, j_end) and their biases, zero-padded, as the packed
-   layout has them: panel g at gate + g * 2 * width * d_model, its biases at bias + g * 2 *
+   layout has them: panel g at gate + g * 2 * width * d_model weights, its biases at bias + g * 2 *
    width. The layer's rows are read whole, as they lie in memory. */
 static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t j_begin,
-                             size_t j_end, float *gate, float *bias) {
+                             size_t j_end, void *gate, float *bias) {
     const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
-    const size_t panel = full * d_model;
+    const size_t panel = full * d_model, size = geglu__dtype_size(layer->weight_type);
+    unsigned char *to_gate = (unsigned char *)gate;
     size_t j, k, g;
     GEGLU__OMP(for schedule(static))
     for (j = j_begin; j < j_end; j += width) {
         size_t cols = geglu__min(width, j_end - j);
-        float *to = gate + (j - j_begin) / width * panel;
         float *b = bias + (j - j_begin) * 2;
-        if (cols < width) memset(to, 0, panel * sizeof(float));
+        if (cols < width) memset(to_gate + (j - j_begin) / width * panel * size, 0, panel * size);
         for (g = 0; g < width; g++) {
             b[g] = g < cols && layer->b ? layer->b[j + g] : 0.0f;
             b[width + g] = g < cols && layer->c ? layer->c[j + g] : 0.0f;
@@ -1410,44 +1471,47 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
         for (k = 0; k < d_model; k++)
             for (j = j_begin; j < j_end; j += width) {
                 size_t cols = geglu__min(width, j_end - j);
-                float *to = gate + (j - j_begin) / width * panel + k * full;
-                memcpy(to, layer->w + k * d_ff + j, cols * sizeof(float));
-                memcpy(to + width, layer->v + k * d_ff + j, cols * sizeof(float));
+                unsigned char *to = to_gate + ((j - j_begin) / width * panel + k * full) * size;
+                memcpy(to, geglu__element_at(layer->w, k * d_ff + j, size), cols * size);
+                memcpy(to + width * size, geglu__element_at(layer->v, k * d_ff + j, size), cols * size);
             }
     } else {
         GEGLU__OMP(for schedule(static))
         for (j = j_begin; j < j_end; j++) {
-            float *to = gate + (j - j_begin) / width * panel + (j - j_begin) % width;
+            size_t to = (j - j_begin) / width * panel + (j - j_begin) % width;
             for (k = 0; k < d_model; k++) {
-                to[k * full] = layer->w[j * d_model + k];
-                to[k * full + width] = layer->v[j * d_model + k];
+                geglu__copy_weight(gate, to + k * full, layer->w, j * d_model + k, size);
+                geglu__copy_weight(gate, to + k * full + width, layer->v, j * d_model + k, size);
             }
         }
     }
 }
 
 /* The W2 panels of the d_ff block [k0, k0 + depth), as the packed layout has them: the panel
-   of d_model columns [j, j + 2 x width) at down + j * depth, zero-padded. */
+   of d_model columns [j, j + 2 x width) at down + j * depth weights, zero-padded. */
 static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t k0, size_t depth,
-                             float *down) {
+                             void *down) {
     const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
-    const size_t padded = geglu__round_up(d_model, full);
+    const size_t padded = geglu__round_up(d_model, full), size = geglu__dtype_size(layer->weight_type);
+    unsigned char *to_down = (unsigned char *)down;
     size_t j, k;
     if (layer->layout == GEGLU_LAYOUT_IN_OUT) {
         GEGLU__OMP(for schedule(static))
         for (k = 0; k < depth; k++)
             for (j = 0; j < d_model; j += full) {
                 size_t cols = geglu__min(full, d_model - j);
-                float *to = down + j * depth + k * full;
-                memcpy(to, layer->w2 + (k0 + k) * d_model + j, cols * sizeof(float));
-                memset(to + cols, 0, (full - cols) * sizeof(float));
+                unsigned char *to = to_down + (j * depth + k * full) * size;
+                memcpy(to, geglu__element_at(layer->w2, (k0 + k) * d_model + j, size), cols * size);
+                memset(to + cols * size, 0, (full - cols) * size);
             }
     } else {
         GEGLU__OMP(for schedule(static))
         for (j = 0; j < padded; j++) {
-            float *to = down + (j - j % full) * depth + j % full;
-            for (k = 0; k < depth; k++)
-                to[k * full] = j < d_model ? layer->w2[j * d_ff + k0 + k] : 0.0f;
+            size_t to = (j - j % full) * depth + j % full;
+            for (k = 0; k < depth; k++) {
+                if (j < d_model) geglu__copy_weight(down, to + k * full, layer->w2, j * d_ff + k0 + k, size);
+                else memset(to_down + (to + k * full) * size, 0, size);
+            }
         }
     }
 }
@@ -1637,8 +1701,24 @@ GEGLU__INLINE __m256 geglu__half_fmadd_avx2(__m256 x, __m256 w, __m256 acc) {
     return _mm256_fmadd_ps(x, w, acc);
 }
 GEGLU__INLINE __m256 geglu__broadcast_load_avx2(const float *p) { return _mm256_broadcast_ss(p); }
+GEGLU__INLINE __m256 geglu__half_widen_f32_avx2(const float *p) { return _mm256_loadu_ps(p); }
+GEGLU__INLINE __m256 geglu__half_widen_bf16_avx2(const uint16_t *p) {
+    const __m128i h = _mm_loadu_si128((const __m128i *)(const void *)p);
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+GEGLU__INLINE __m256 geglu__half_widen_f16_avx2(const uint16_t *p) {
+#if defined(__F16C__)
+    return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)p));
+#else
+    float widened[8];
+    geglu__f16_to_f32_scalar(widened, p, 8);
+    return _mm256_loadu_ps(widened);
+#endif
+}
 
-GEGLU__TILE_VECTOR(avx2)
+GEGLU__TILE_VECTOR(avx2, f32)
+GEGLU__TILE_VECTOR(avx2, bf16)
+GEGLU__TILE_VECTOR(avx2, f16)
 #endif /* GEGLU__AVX2 */
 
 /* ============================================================================================ */
@@ -1802,8 +1882,18 @@ GEGLU__INLINE __m512 geglu__half_fmadd_avx512(__m512 x, __m512 w, __m512 acc) {
     return _mm512_fmadd_ps(x, w, acc);
 }
 GEGLU__INLINE __m512 geglu__broadcast_load_avx512(const float *p) { return _mm512_set1_ps(*p); }
+GEGLU__INLINE __m512 geglu__half_widen_f32_avx512(const float *p) { return _mm512_loadu_ps(p); }
+GEGLU__INLINE __m512 geglu__half_widen_bf16_avx512(const uint16_t *p) {
+    const __m256i h = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+}
+GEGLU__INLINE __m512 geglu__half_widen_f16_avx512(const uint16_t *p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(const void *)p));
+}
 
-GEGLU__TILE_VECTOR(avx512)
+GEGLU__TILE_VECTOR(avx512, f32)
+GEGLU__TILE_VECTOR(avx512, bf16)
+GEGLU__TILE_VECTOR(avx512, f16)
 #endif /* GEGLU__AVX512 */
 
 /* ============================================================================================ */
@@ -2011,8 +2101,25 @@ GEGLU__INLINE geglu__half_neon geglu__half_fmadd_neon(float32x4_t x, geglu__half
     return r;
 }
 GEGLU__INLINE float32x4_t geglu__broadcast_load_neon(const float *p) { return vld1q_dup_f32(p); }
+GEGLU__INLINE geglu__half_neon geglu__half_widen_f32_neon(const float *p) {
+    return geglu__half_load_neon(p);
+}
+GEGLU__INLINE geglu__half_neon geglu__half_widen_bf16_neon(const uint16_t *p) {
+    geglu__half_neon r;
+    r.v0 = vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(p), 16));
+    r.v1 = vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(p + 4), 16));
+    return r;
+}
+GEGLU__INLINE geglu__half_neon geglu__half_widen_f16_neon(const uint16_t *p) {
+    geglu__half_neon r;
+    r.v0 = vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p)));
+    r.v1 = vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p + 4)));
+    return r;
+}
 
-GEGLU__TILE_VECTOR(neon)
+GEGLU__TILE_VECTOR(neon, f32)
+GEGLU__TILE_VECTOR(neon, bf16)
+GEGLU__TILE_VECTOR(neon, f16)
 #endif /* GEGLU__NEON */
 
 /* ============================================================================================ */
@@ -2031,14 +2138,16 @@ typedef struct geglu__path {
     geglu__gelu_kernel gelu;
     geglu__gelu_mul_kernel gelu_mul;
     size_t tile_rows, width; /* the microkernels' tile: rows, and columns per half of a panel */
-    geglu__tile_kernel gate_tile, down_tile;
+    geglu__tile_kernel gate_tile[3], down_tile[3]; /* per weight type (geglu_dtype) */
     geglu__narrow_kernel f32_to_bf16, f32_to_f16;
     geglu__widen_kernel bf16_to_f32, f16_to_f32;
 } geglu__path;
 
 #define GEGLU__PATH(V)                                                                           \
     { #V, geglu__gelu_f32_##V, geglu__gelu_mul_f32_##V, GEGLU__ROWS_##V, GEGLU__WIDTH_##V,       \
-      geglu__gate_tile_##V, geglu__down_tile_##V, geglu__f32_to_bf16_##V, geglu__f32_to_f16_##V, \
+      { geglu__gate_tile_f32_##V, geglu__gate_tile_bf16_##V, geglu__gate_tile_f16_##V },        \
+      { geglu__down_tile_f32_##V, geglu__down_tile_bf16_##V, geglu__down_tile_f16_##V },        \
+      geglu__f32_to_bf16_##V, geglu__f32_to_f16_##V,                                            \
       geglu__bf16_to_f32_##V, geglu__f16_to_f32_##V }
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -2073,12 +2182,13 @@ typedef struct geglu__source {
     const geglu__path *path;
     const geglu_layer_f32 *layer;
     const geglu_packed_f32 *packed;
-    float *gate_block; /* unpacked FFN: the current block of gate panels, packed in scratch, */
+    void *gate_block;  /* unpacked FFN: the current block of gate panels, packed in scratch, */
     float *gate_bias;  /* their biases, */
-    float *down_block; /* and the current block of W2 panels; NULL otherwise */
+    void *down_block;  /* and the current block of W2 panels; NULL otherwise */
     const float *b2;
     size_t d_model, d_ff;
     geglu_gelu gelu;
+    geglu_dtype type;  /* of the weights */
 } geglu__source;
 
 /* One tile on the best kernel that can take it: a microkernel computes whole tiles of
@@ -2087,7 +2197,7 @@ typedef struct geglu__source {
 static void geglu__run_tile(const geglu__path *path, const geglu__panel *p, const geglu__tile *t,
                             int gate) {
     const size_t width = gate ? p->width : 2 * p->width;
-    const geglu__tile_kernel kernel = gate ? path->gate_tile : path->down_tile;
+    const geglu__tile_kernel kernel = gate ? path->gate_tile[p->type] : path->down_tile[p->type];
     if (p->j_step == 1 && p->cols == width) {
         kernel(p, t);
     } else if (p->j_step == 1 && p->padded) {
@@ -2110,28 +2220,31 @@ static void geglu__run_tile(const geglu__path *path, const geglu__panel *p, cons
 /* The gate panel of d_ff columns [j0, j0 + width), in the block that starts at j_begin. */
 static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0, geglu__panel *p) {
     const geglu_layer_f32 *layer = s->layer;
-    const size_t width = s->path->width;
+    const size_t width = s->path->width, size = geglu__dtype_size(s->type);
+    p->type = s->type;
     p->width = width;
     p->cols = geglu__min(width, s->d_ff - j0);
     p->k_step = 2 * width;
     p->j_step = 1;
     p->padded = 1;
     if (s->packed) {
-        const float *bias = geglu__packed_array(s->packed, s->packed->gbias + j0 * 2);
-        p->w = geglu__packed_array(s->packed, s->packed->gate + j0 * 2 * s->d_model);
+        const float *bias =
+            (const float *)geglu__packed_array(s->packed, s->packed->gbias) + j0 * 2;
+        p->w = geglu__element_at(geglu__packed_array(s->packed, s->packed->gate),
+                                 j0 * 2 * s->d_model, size);
         p->bias_w = s->packed->has_b ? bias : NULL;
         p->bias_v = s->packed->has_c ? bias + width : NULL;
     } else if (s->gate_block) {
         size_t offset = j0 - j_begin;
-        p->w = s->gate_block + offset * 2 * s->d_model;
+        p->w = geglu__element_at(s->gate_block, offset * 2 * s->d_model, size);
         p->bias_w = layer->b ? s->gate_bias + offset * 2 : NULL;
         p->bias_v = layer->c ? s->gate_bias + offset * 2 + width : NULL;
     } else {
         int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
         /* with d_model == 0, W and V hold nothing: their pointers are not even offset */
         size_t offset = s->d_model == 0 ? 0 : in_out ? j0 : j0 * s->d_model;
-        p->w = geglu__advance(layer->w, offset);
-        p->v = geglu__advance(layer->v, offset);
+        p->w = geglu__element_at(layer->w, offset, size);
+        p->v = geglu__element_at(layer->v, offset, size);
         p->k_step = in_out ? s->d_ff : 1;
         p->j_step = in_out ? 1 : s->d_model;
         p->bias_w = geglu__advance(layer->b, j0);
@@ -2139,24 +2252,24 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
         p->padded = 0;
         return;
     }
-    p->v = p->w + width;
+    p->v = geglu__element_at(p->w, width, size);
 }
 
 static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, size_t j0,
                               geglu__panel *p) {
-    const size_t width = s->path->width, full = 2 * width;
+    const size_t width = s->path->width, full = 2 * width, size = geglu__dtype_size(s->type);
+    p->type = s->type;
     p->width = width;
     p->cols = geglu__min(full, s->d_model - j0);
     p->k_step = full;
     p->j_step = 1;
     p->padded = 1;
     if (s->packed)
-        p->w = geglu__packed_array(s->packed, s->packed->down +
-                                                  k0 * geglu__round_up(s->d_model, full) +
-                                                  j0 * depth);
+        p->w = geglu__element_at(geglu__packed_array(s->packed, s->packed->down),
+                                 k0 * geglu__round_up(s->d_model, full) + j0 * depth, size);
     else
-        p->w = s->down_block + j0 * depth;
-    p->v = p->w + width;
+        p->w = geglu__element_at(s->down_block, j0 * depth, size);
+    p->v = geglu__element_at(p->w, width, size);
     p->bias_w = s->b2 ? s->b2 + j0 : NULL;
     p->bias_v = s->b2 ? s->b2 + j0 + width : NULL;
 }
@@ -2289,14 +2402,14 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
 
 /* Where an FFN call keeps its scratch, in floats from the aligned start of the workspace: a
    block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS),
-   then for an unpacked layer the current block of gate panels and their biases, the current
-   block of W2 panels and b2, padded. */
+   then for an unpacked layer the current block of gate panels (of the weights' type) and their
+   biases, the current block of W2 panels and b2, padded. */
 typedef struct geglu__scratch {
     size_t tiled, gate_block, gate_bias, down_block, b2, bytes;
 } geglu__scratch;
 
 static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_ff, size_t tokens,
-                              int packed, geglu__scratch *s) {
+                              int packed, size_t weight_size, geglu__scratch *s) {
     const size_t align = GEGLU__ALIGN / sizeof(float), limit = SIZE_MAX / 16;
     const size_t width = path->width, full = 2 * width;
     size_t depth = geglu__min(d_ff, GEGLU__HIDDEN_BLOCK); /* rows of a block of H and of W2 */
@@ -2309,6 +2422,8 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
         padded > limit)
         return 0;
     if (packed) gate = down = padded = 0;
+    gate = (gate * weight_size + 3) / 4; /* in floats */
+    down = (down * weight_size + 3) / 4;
     /* no overflow below: each term is below SIZE_MAX / 16 */
     s->tiled = geglu__round_up(rows * depth, align);
     s->gate_block = s->tiled + geglu__round_up(tiled, align);
@@ -2430,6 +2545,7 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.d_model = layer->d_model;
     s.d_ff = layer->d_ff;
     s.gelu = layer->gelu;
+    s.type = layer->weight_type;
     return s;
 }
 
@@ -2448,11 +2564,13 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
 
 /* The bytes of an FFN call's scratch; 0 when it needs none or when x or y (tokens x d_model)
    would overflow, as the call then fails before it looks at the workspace. */
-static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tokens, int packed) {
+static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tokens, int packed,
+                                         geglu_dtype type) {
     geglu__range io;
     geglu__scratch scratch;
     if (tokens == 0 || d_ff == 0 || d_model == 0 || !geglu__float_range(NULL, tokens, d_model, &io) ||
-        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, d_model, d_ff, tokens, packed, &scratch))
+        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, d_model, d_ff, tokens, packed,
+                            geglu__dtype_size(type), &scratch))
         return 0;
     return scratch.bytes;
 }
@@ -2460,7 +2578,7 @@ static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tok
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK) return 0;
-    return geglu__ffn_workspace_bytes(layer->d_model, layer->d_ff, tokens, 0);
+    return geglu__ffn_workspace_bytes(layer->d_model, layer->d_ff, tokens, 0, layer->weight_type);
 }
 
 /* The rest of check 4 and checks 5 and 6 for an FFN call (the workspace's wrap-around is
@@ -2494,7 +2612,8 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
         return GEGLU_ERROR_SIZE_OVERFLOW; /* check 3 comes before check 4's NULL pointers */
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && layer->d_ff != 0 &&
-        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, layer->d_model, layer->d_ff, tokens, 0, &layout))
+        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, layer->d_model, layer->d_ff, tokens, 0,
+                            geglu__dtype_size(layer->weight_type), &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
@@ -2509,7 +2628,8 @@ GEGLU_API size_t geglu_packed_size_f32(const geglu_layer_f32 *layer) {
     geglu__range range[GEGLU__BUFFERS];
     struct geglu_packed_f32 head;
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK ||
-        !geglu__packed_layout(layer->d_model, layer->d_ff, GEGLU__PATH_IN_USE->width, &head))
+        !geglu__packed_layout(layer->d_model, layer->d_ff, GEGLU__PATH_IN_USE->width,
+                              geglu__dtype_size(layer->weight_type), &head))
         return 0;
     return head.bytes + (GEGLU__ALIGN - 1);
 }
@@ -2519,12 +2639,14 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     const geglu__path *path = GEGLU__PATH_IN_USE;
     geglu__range range[GEGLU__BUFFERS], space;
     struct geglu_packed_f32 head, *out;
-    float *base;
-    size_t j, k0, row_floats;
+    unsigned char *base;
+    float *b2;
+    size_t j, k0, row_weights, size;
     geglu_status status = geglu__check_layer(layer, 1, range);
     if (status != GEGLU_OK) return status;
     memset(&head, 0, sizeof head); /* every byte copied into the buffer is defined */
-    if (!geglu__packed_layout(layer->d_model, layer->d_ff, path->width, &head) ||
+    if (!geglu__packed_layout(layer->d_model, layer->d_ff, path->width,
+                              geglu__dtype_size(layer->weight_type), &head) ||
         geglu__wraps(buffer, buffer_size))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     if (geglu__missing(layer->w, range[GEGLU__W]) || geglu__missing(layer->v, range[GEGLU__V]) ||
@@ -2546,17 +2668,21 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     head.d_model = layer->d_model;
     head.d_ff = layer->d_ff;
     head.gelu = layer->gelu;
+    head.weight_type = layer->weight_type;
     head.has_b = layer->b != NULL;
     head.has_c = layer->c != NULL;
     head.has_b2 = layer->b2 != NULL;
     *out = head;
-    base = (float *)(void *)out;
-    geglu__pack_gate(layer, path->width, 0, layer->d_ff, base + head.gate, base + head.gbias);
-    row_floats = geglu__round_up(layer->d_model, 2 * path->width);
+    base = (unsigned char *)(void *)out;
+    size = geglu__dtype_size(layer->weight_type);
+    geglu__pack_gate(layer, path->width, 0, layer->d_ff, base + head.gate,
+                     (float *)(void *)(base + head.gbias));
+    row_weights = geglu__round_up(layer->d_model, 2 * path->width);
     for (k0 = 0; k0 < layer->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
         geglu__pack_down(layer, path->width, k0, geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0),
-                         base + head.down + k0 * row_floats);
-    for (j = 0; j < layer->d_model && layer->b2; j++) base[head.b2 + j] = layer->b2[j];
+                         base + head.down + k0 * row_weights * size);
+    b2 = (float *)(void *)(base + head.b2);
+    for (j = 0; j < layer->d_model && layer->b2; j++) b2[j] = layer->b2[j];
     *packed = out;
     return GEGLU_OK;
 }
@@ -2572,7 +2698,8 @@ static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const fl
     if (packed == NULL) return GEGLU_ERROR_NULL_POINTER;
     if (packed->magic != GEGLU__PACKED_MAGIC || packed->panel_width != GEGLU__PATH_IN_USE->width ||
         packed->hidden_block != GEGLU__HIDDEN_BLOCK ||
-        packed->tile_rows != GEGLU__PATH_IN_USE->tile_rows)
+        packed->tile_rows != GEGLU__PATH_IN_USE->tile_rows ||
+        !geglu__valid_dtype(packed->weight_type))
         return GEGLU_ERROR_INVALID_ARGUMENT;
     for (i = 0; i < GEGLU__BUFFERS; i++) range[i].bytes = 0;
     range[GEGLU__W].address = (uintptr_t)packed;
@@ -2592,11 +2719,13 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.path = GEGLU__PATH_IN_USE;
     s.layer = NULL;
     s.packed = packed;
-    s.gate_block = s.gate_bias = s.down_block = NULL;
-    s.b2 = packed->has_b2 ? geglu__packed_array(packed, packed->b2) : NULL;
+    s.gate_block = s.down_block = NULL;
+    s.gate_bias = NULL;
+    s.b2 = packed->has_b2 ? (const float *)geglu__packed_array(packed, packed->b2) : NULL;
     s.d_model = packed->d_model;
     s.d_ff = packed->d_ff;
     s.gelu = packed->gelu;
+    s.type = packed->weight_type;
     return s;
 }
 
@@ -2616,7 +2745,7 @@ GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, con
 GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
     if (geglu__check_packed(packed, NULL, 0, NULL, GEGLU__FFN, range) != GEGLU_OK) return 0;
-    return geglu__ffn_workspace_bytes(packed->d_model, packed->d_ff, tokens, 1);
+    return geglu__ffn_workspace_bytes(packed->d_model, packed->d_ff, tokens, 1, packed->weight_type);
 }
 
 GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, const float *x,
@@ -2632,7 +2761,8 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
         return GEGLU_ERROR_SIZE_OVERFLOW; /* check 3 comes before check 4's NULL pointers */
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
-        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, packed->d_model, packed->d_ff, tokens, 1, &layout))
+        !geglu__ffn_scratch(GEGLU__PATH_IN_USE, packed->d_model, packed->d_ff, tokens, 1,
+                            geglu__dtype_size(packed->weight_type), &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;

@@ -914,18 +914,19 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
    accumulator per output, increasing index, bias after): with FMA every path must match it bit
    for bit. */
 static void plain_row(const geglu_layer_f32 *l, const float *x, float *h, float *y) {
+    const float *w = (const float *)l->w, *v = (const float *)l->v, *w2 = (const float *)l->w2;
     size_t j, k;
     for (j = 0; j < l->d_ff; j++) {
         float a = 0.0f, u = 0.0f;
         for (k = 0; k < l->d_model; k++) {
-            a = MUL_ADD(x[k], l->w[k * l->d_ff + j], a);
-            u = MUL_ADD(x[k], l->v[k * l->d_ff + j], u);
+            a = MUL_ADD(x[k], w[k * l->d_ff + j], a);
+            u = MUL_ADD(x[k], v[k * l->d_ff + j], u);
         }
         SCALAR_PATH->gelu_mul(&h[j], &a, &u, 1, l->gelu);
     }
     for (k = 0; y && k < l->d_model; k++) {
         float acc = 0.0f;
-        for (j = 0; j < l->d_ff; j++) acc = MUL_ADD(h[j], l->w2[j * l->d_model + k], acc);
+        for (j = 0; j < l->d_ff; j++) acc = MUL_ADD(h[j], w2[j * l->d_model + k], acc);
         y[k] = acc;
     }
 }

@@ -92,8 +92,9 @@ static unsigned char *guard_bytes(const guard_region *g, size_t size, int at_end
 }
 
 /* The gate and the FFN, unpacked and packed, with every array (packed layer and workspaces
-   included) flush against a guard page, both layouts, all biases; the shapes cover full and
-   partial tiles and panels of every path. */
+   included) flush against a guard page, both layouts, all biases, each weight type (the 16-bit
+   weight arrays of odd length end half way into a float); the shapes cover full and partial
+   tiles and panels of every path. */
 static void test_layer_guarded(void **state) {
     static const size_t dims[] = {1, 3, 7, 17, 33};
     size_t a, b, i, tokens = 13;
@@ -104,8 +105,10 @@ static void test_layer_guarded(void **state) {
             for (layout = 0; layout < 2; layout++)
                 for (at_end = 0; at_end < 2; at_end++) {
                     size_t dm = dims[a], df = dims[b], ws_size;
+                    const geglu_dtype type = (geglu_dtype)((a + b + (size_t)layout) % 3);
                     guard_region r[9];
                     float *p[9];
+                    const void *weights[9];
                     size_t count[9];
                     geglu_layer_f32 layer;
                     count[0] = tokens * dm; /* x */
@@ -115,19 +118,39 @@ static void test_layer_guarded(void **state) {
                     count[7] = tokens * df; /* h */
                     count[8] = tokens * dm; /* y */
                     for (i = 0; i < 9; i++) {
+                        const int is_weight = i == 1 || i == 2 || i == 5;
+                        float *values = (float *)malloc(count[i] * sizeof(float) + 1);
                         size_t j;
-                        r[i] = guard_map(count[i] * sizeof(float));
-                        p[i] = guard_floats(&r[i], count[i], at_end);
-                        for (j = 0; j < count[i]; j++) p[i][j] = (float)((i * 7 + j * 13) % 11) / 8.0f - 0.6f;
+                        assert_non_null(values);
+                        for (j = 0; j < count[i]; j++)
+                            values[j] = (float)((i * 7 + j * 13) % 11) / 8.0f - 0.6f;
+                        if (is_weight && type != GEGLU_DTYPE_F32) {
+                            uint16_t *halves;
+                            r[i] = guard_map(count[i] * sizeof(uint16_t));
+                            halves = guard_halves(&r[i], count[i], at_end);
+                            assert_int_equal(type == GEGLU_DTYPE_BF16
+                                                 ? geglu_f32_to_bf16(halves, values, count[i])
+                                                 : geglu_f32_to_f16(halves, values, count[i]),
+                                             GEGLU_OK);
+                            p[i] = NULL;
+                            weights[i] = halves;
+                        } else {
+                            r[i] = guard_map(count[i] * sizeof(float));
+                            p[i] = guard_floats(&r[i], count[i], at_end);
+                            memcpy(p[i], values, count[i] * sizeof(float));
+                            weights[i] = p[i];
+                        }
+                        free(values);
                     }
                     memset(&layer, 0, sizeof layer);
                     layer.d_model = dm;
                     layer.d_ff = df;
-                    layer.w = p[1];
-                    layer.v = p[2];
+                    layer.w = weights[1];
+                    layer.v = weights[2];
                     layer.b = p[3];
                     layer.c = p[4];
-                    layer.w2 = p[5];
+                    layer.w2 = weights[5];
+                    layer.weight_type = type;
                     layer.b2 = p[6];
                     layer.layout = layout ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
                     layer.gelu = at_end ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;

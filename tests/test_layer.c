@@ -23,13 +23,41 @@ static double gamma_n(size_t n) {
     return (double)n * U_F32 / (1.0 - (double)n * U_F32);
 }
 
-/* A layer with its own storage; weights are kept in IN_OUT order, `layer` may view a transpose. */
+/* A layer with its own storage; weights are kept in IN_OUT order, `layer` may view a transpose.
+   With 16-bit weights, w, v and w2 hold their exact values as floats (the references use them)
+   and the *_typed arrays the 16-bit patterns the layer points to. */
 typedef struct test_layer {
     size_t d_model, d_ff;
     float *w, *v, *w2, *b, *c, *b2;    /* IN_OUT storage */
     float *wt, *vt, *w2t;              /* the same weights in OUT_IN order */
+    const void *w_typed, *v_typed, *w2_typed, *wt_typed, *vt_typed, *w2t_typed;
+    uint16_t *halves;                  /* the 16-bit arrays, or NULL */
     geglu_layer_f32 layer;
 } test_layer;
+
+static const geglu_dtype weight_types[] = {GEGLU_DTYPE_F32, GEGLU_DTYPE_BF16, GEGLU_DTYPE_F16};
+
+/* Rounds the floats to values of the type, in place: they widen back exactly. */
+static void quantize(float *p, size_t n, geglu_dtype type, uint16_t *scratch) {
+    if (type == GEGLU_DTYPE_F32) return;
+    if (type == GEGLU_DTYPE_BF16) {
+        assert_int_equal(geglu_f32_to_bf16(scratch, p, n), GEGLU_OK);
+        assert_int_equal(geglu_bf16_to_f32(p, scratch, n), GEGLU_OK);
+    } else {
+        assert_int_equal(geglu_f32_to_f16(scratch, p, n), GEGLU_OK);
+        assert_int_equal(geglu_f16_to_f32(p, scratch, n), GEGLU_OK);
+    }
+}
+
+/* The 16-bit patterns of floats that are values of the type, written to halves + at. */
+static const void *typed(const float *p, size_t n, geglu_dtype type, uint16_t *halves, size_t at) {
+    uint16_t *to;
+    if (type == GEGLU_DTYPE_F32) return p;
+    to = halves + at;
+    if (type == GEGLU_DTYPE_BF16) assert_int_equal(geglu_f32_to_bf16(to, p, n), GEGLU_OK);
+    else assert_int_equal(geglu_f32_to_f16(to, p, n), GEGLU_OK);
+    return to;
+}
 
 static float *random_array(test_rng *r, size_t n, float scale) {
     float *p = (float *)malloc((n ? n : 1) * sizeof(float));
@@ -49,27 +77,40 @@ static float *transpose(const float *m, size_t rows, size_t cols) {
 }
 
 static void make_layer(test_layer *t, test_rng *r, size_t d_model, size_t d_ff, int biases,
-                       geglu_gelu kind, geglu_layout layout) {
+                       geglu_gelu kind, geglu_layout layout, geglu_dtype type) {
     float ws = (float)(2.0 / sqrt((double)(d_model ? d_model : 1)));
+    size_t n = d_model * d_ff;
     t->d_model = d_model;
     t->d_ff = d_ff;
     t->w = random_array(r, d_model * d_ff, ws);
     t->v = random_array(r, d_model * d_ff, ws);
     t->w2 = random_array(r, d_ff * d_model, (float)(1.0 / sqrt((double)(d_ff ? d_ff : 1))));
+    t->halves = type == GEGLU_DTYPE_F32 ? NULL : (uint16_t *)malloc(6 * n * sizeof(uint16_t) + 2);
+    assert_true(type == GEGLU_DTYPE_F32 || t->halves != NULL);
+    quantize(t->w, n, type, t->halves);
+    quantize(t->v, n, type, t->halves);
+    quantize(t->w2, n, type, t->halves);
     t->b = random_array(r, d_ff, 1.0f);
     t->c = random_array(r, d_ff, 1.0f);
     t->b2 = random_array(r, d_model, 1.0f);
     t->wt = transpose(t->w, d_model, d_ff);
     t->vt = transpose(t->v, d_model, d_ff);
     t->w2t = transpose(t->w2, d_ff, d_model);
+    t->w_typed = typed(t->w, n, type, t->halves, 0);
+    t->v_typed = typed(t->v, n, type, t->halves, n);
+    t->w2_typed = typed(t->w2, n, type, t->halves, 2 * n);
+    t->wt_typed = typed(t->wt, n, type, t->halves, 3 * n);
+    t->vt_typed = typed(t->vt, n, type, t->halves, 4 * n);
+    t->w2t_typed = typed(t->w2t, n, type, t->halves, 5 * n);
     memset(&t->layer, 0, sizeof t->layer);
+    t->layer.weight_type = type;
     t->layer.d_model = d_model;
     t->layer.d_ff = d_ff;
     t->layer.gelu = kind;
     t->layer.layout = layout;
-    t->layer.w = layout == GEGLU_LAYOUT_IN_OUT ? t->w : t->wt;
-    t->layer.v = layout == GEGLU_LAYOUT_IN_OUT ? t->v : t->vt;
-    t->layer.w2 = layout == GEGLU_LAYOUT_IN_OUT ? t->w2 : t->w2t;
+    t->layer.w = layout == GEGLU_LAYOUT_IN_OUT ? t->w_typed : t->wt_typed;
+    t->layer.v = layout == GEGLU_LAYOUT_IN_OUT ? t->v_typed : t->vt_typed;
+    t->layer.w2 = layout == GEGLU_LAYOUT_IN_OUT ? t->w2_typed : t->w2t_typed;
     t->layer.b = (biases & 1) ? t->b : NULL;
     t->layer.c = (biases & 2) ? t->c : NULL;
     t->layer.b2 = (biases & 4) ? t->b2 : NULL;
@@ -85,6 +126,7 @@ static void free_layer(test_layer *t) {
     free(t->wt);
     free(t->vt);
     free(t->w2t);
+    free(t->halves);
 }
 
 /* Double-precision H and, per element, the bound on |H_computed - H| that geglu.h states. */
@@ -175,7 +217,7 @@ static void test_against_reference(void **state) {
         void *ws_other;
         geglu_layer_f32 other;
 
-        make_layer(&t, &r, d_model, d_ff, biases, kind, layout);
+        make_layer(&t, &r, d_model, d_ff, biases, kind, layout, weight_types[trial % 3]);
         x = guarded_alloc(tokens * d_model, misalign);
         h = guarded_alloc(tokens * d_ff, (misalign + 1) % 4);
         y = guarded_alloc(tokens * d_model, (misalign + 2) % 4);
@@ -202,9 +244,9 @@ static void test_against_reference(void **state) {
         /* The other layout, same weights transposed: bitwise the same results. */
         other = t.layer;
         other.layout = layout == GEGLU_LAYOUT_IN_OUT ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
-        other.w = other.layout == GEGLU_LAYOUT_IN_OUT ? t.w : t.wt;
-        other.v = other.layout == GEGLU_LAYOUT_IN_OUT ? t.v : t.vt;
-        other.w2 = other.layout == GEGLU_LAYOUT_IN_OUT ? t.w2 : t.w2t;
+        other.w = other.layout == GEGLU_LAYOUT_IN_OUT ? t.w_typed : t.wt_typed;
+        other.v = other.layout == GEGLU_LAYOUT_IN_OUT ? t.v_typed : t.vt_typed;
+        other.w2 = other.layout == GEGLU_LAYOUT_IN_OUT ? t.w2_typed : t.w2t_typed;
         h_other = (float *)malloc((tokens * d_ff + 1) * sizeof(float));
         y_other = (float *)malloc((tokens * d_model + 1) * sizeof(float));
         ws_other = malloc(geglu_ffn_workspace_size(&other, tokens) + 1);
@@ -254,7 +296,7 @@ static void test_order_of_operations(void **state) {
     double want[T * D], bound[T * D], far = 0.0;
     size_t i, j, k, n;
     (void)state;
-    make_layer(&t, &r, D, D, 0, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT);
+    make_layer(&t, &r, D, D, 0, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT, GEGLU_DTYPE_F32);
     for (i = 0; i < T * D; i++) x[i] = rng_uniform(&r, -2.0f, 2.0f);
     assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y, ws, sizeof ws), GEGLU_OK);
     reference_ffn(&t, x, T, want, bound);
@@ -373,6 +415,13 @@ static void test_errors(void **state) {
     bad = layer;
     bad.gelu = (geglu_gelu)INT_MAX;
     assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad = layer;
+    bad.weight_type = (geglu_dtype)3;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
+    bad.weight_type = (geglu_dtype)-1;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
     /* 3. sizes that overflow size_t */
     bad = layer;
     bad.d_model = SIZE_MAX / 2;
@@ -449,7 +498,7 @@ static void test_nonfinite_propagation(void **state) {
     static unsigned char ws[1 << 16];
     size_t i, j;
     (void)state;
-    make_layer(&t, &r, DM, DF, 7, GEGLU_GELU_TANH, GEGLU_LAYOUT_IN_OUT);
+    make_layer(&t, &r, DM, DF, 7, GEGLU_GELU_TANH, GEGLU_LAYOUT_IN_OUT, GEGLU_DTYPE_F32);
     for (i = 0; i < T * DM; i++) x[i] = rng_uniform(&r, -1.0f, 1.0f);
     assert_int_equal(geglu_gate_f32(&t.layer, x, T, h0), GEGLU_OK);
     assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y0, ws, sizeof ws), GEGLU_OK);
@@ -537,7 +586,7 @@ static void assert_same_bits(const char *what, const float *got, const float *wa
    buffers, a packed buffer and a workspace at odd byte addresses and of exactly the size asked. */
 static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, size_t tokens,
                                    int biases, geglu_gelu kind, geglu_layout layout,
-                                   size_t misalign) {
+                                   geglu_dtype type, size_t misalign) {
     test_layer t;
     guarded x, h, y, ws, pk;
     size_t i, ws_size, pk_size, pws_size;
@@ -545,7 +594,7 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
     double *want, *bound;
     const geglu_packed_f32 *packed = NULL;
 
-    make_layer(&t, r, d_model, d_ff, biases, kind, layout);
+    make_layer(&t, r, d_model, d_ff, biases, kind, layout, type);
     x = guarded_alloc(tokens * d_model, misalign);
     h = guarded_alloc(tokens * d_ff, (misalign + 1) % 4);
     y = guarded_alloc(tokens * d_model, (misalign + 2) % 4);
@@ -624,12 +673,13 @@ static void test_every_entry_point(void **state) {
             check_all_entry_points(&r, shape[0], shape[1], shape[2], (int)(trial % 8),
                                    trial % 3 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
                                    trial % 2 ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT,
-                                   trial % 4);
+                                   weight_types[trial / 3 % 3], trial % 4);
         }
     for (i = 0; i < sizeof large / sizeof large[0]; i++)
         check_all_entry_points(&r, large[i][0] / TEST_SWEEP_DIVISOR + 1, large[i][1], large[i][2],
                                (int)(7 - i % 8), i % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
-                               i % 3 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN, i % 4);
+                               i % 3 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN,
+                               weight_types[i % 3], i % 4);
 }
 
 /* The packed entry points: each check with its status, outputs untouched on error. */
@@ -652,6 +702,12 @@ static void test_packed_errors(void **state) {
     bad = layer;
     bad.gelu = (geglu_gelu)7;
     assert_int_equal(geglu_pack_f32(&bad, buffer, need, &packed), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad.gelu = layer.gelu;
+    bad.weight_type = (geglu_dtype)5;
+    assert_int_equal(geglu_packed_size_f32(&bad), 0);
+    assert_int_equal(geglu_pack_f32(&bad, buffer, need, &packed), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad.weight_type = GEGLU_DTYPE_BF16; /* 16-bit weights pack into fewer bytes */
+    assert_true(geglu_packed_size_f32(&bad) > 0 && geglu_packed_size_f32(&bad) < need);
     bad = layer;
     bad.d_ff = SIZE_MAX / 2;
     assert_int_equal(geglu_packed_size_f32(&bad), 0);
@@ -786,7 +842,7 @@ static void test_partitions_and_threads(void **state) {
         const geglu_packed_f32 *packed = NULL;
         int c;
         make_layer(&t, &r, d_model, d_ff, (int)(s * 3 % 8), s % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
-                   s % 2 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN);
+                   s % 2 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN, weight_types[s % 3]);
         x = random_array(&r, tokens * d_model, 2.0f);
         h0 = random_array(&r, tokens * d_ff, 1.0f);
         h = random_array(&r, tokens * d_ff, 1.0f);
@@ -894,7 +950,7 @@ static void test_nonfinite_everywhere(void **state) {
     static unsigned char ws[1 << 16];
     size_t target, s, pos, i, j;
     (void)state;
-    make_layer(&t, &r, NF_DM, NF_DF, 7, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT);
+    make_layer(&t, &r, NF_DM, NF_DF, 7, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT, GEGLU_DTYPE_F32);
     for (i = 0; i < NF_T * NF_DM; i++) x[i] = rng_uniform(&r, -1.0f, 1.0f);
     assert_int_equal(geglu_gate_f32(&t.layer, x, NF_T, h0), GEGLU_OK);
     assert_int_equal(geglu_ffn_f32(&t.layer, x, NF_T, y0, ws, sizeof ws), GEGLU_OK);

@@ -98,6 +98,13 @@ static int take_enum(fuzz_input *in) {
     return b >= 0xC0 ? invalid[b & 7] : b & 1;
 }
 
+/* A weight type: mostly f32, bf16, f16; from 0xF0 an invalid one (an exhausted input: f32). */
+static int take_dtype(fuzz_input *in) {
+    static const int invalid[4] = {3, -1, INT_MAX, 255};
+    uint8_t b = take_byte(in);
+    return b >= 0xF0 ? invalid[b & 3] : b % 3;
+}
+
 /* Float data. RAW: any bit pattern. NICE: k * 2^e with |k| < 128 and one e per buffer, small
    enough that no sum can overflow or lose precision to underflow. MIXED: nice values with NaN,
    infinities, -0, FLT_MAX and subnormals among them. */
@@ -261,6 +268,14 @@ static int overlap(span a, span b) {
 
 static int valid_gelu(int k) { return k == GEGLU_GELU_ERF || k == GEGLU_GELU_TANH; }
 static int valid_layout(int l) { return l == GEGLU_LAYOUT_IN_OUT || l == GEGLU_LAYOUT_OUT_IN; }
+static int valid_dtype(int t) { return t >= GEGLU_DTYPE_F32 && t <= GEGLU_DTYPE_F16; }
+
+/* rows x cols weights of the layer's type (4 bytes for an invalid one: it is refused first). */
+static span span_weights(const geglu_layer_f32 *l, const void *p, size_t rows, size_t cols) {
+    if (rows != 0 && cols > SIZE_MAX / rows) return span_elements(p, SIZE_MAX, 4);
+    return span_elements(p, rows * cols,
+                         l->weight_type == GEGLU_DTYPE_BF16 || l->weight_type == GEGLU_DTYPE_F16 ? 2 : 4);
+}
 
 /* ---- comparisons ------------------------------------------------------------------------------ */
 static int same_float(float a, float b) {
@@ -464,6 +479,10 @@ static void take_layer(fuzz_call *call, fuzz_input *in, fuzz_layer *f, int down)
     fill(in, f->w2, f->mode);
     fill(in, f->b2, f->mode);
     fill(in, f->x, f->mode);
+    /* Last, so that inputs made before 16-bit weights keep their meaning. The weights' places
+       hold rows x cols floats, room for as many 16-bit weights too; their patterns are the
+       floats' halves. */
+    l->weight_type = (geglu_dtype)take_dtype(in);
     l->w = f->w->p;
     l->v = f->v->p;
     l->b = f->b->p;
@@ -493,14 +512,16 @@ static geglu_status layer_oracle(const fuzz_layer *f, int down, span *ranges, in
     const void *p[8];
     int n = 0, i, overflows = workspace_overflows;
     if (f->null_layer) return GEGLU_ERROR_NULL_POINTER;
-    if (!valid_gelu((int)l->gelu) || !valid_layout((int)l->layout)) return GEGLU_ERROR_INVALID_ARGUMENT;
+    if (!valid_gelu((int)l->gelu) || !valid_layout((int)l->layout) ||
+        !valid_dtype((int)l->weight_type))
+        return GEGLU_ERROR_INVALID_ARGUMENT;
     p[n] = f->x->p, s[n++] = span_of(f->x->p, f->tokens, l->d_model);
-    p[n] = l->w, s[n++] = span_of(l->w, l->d_model, l->d_ff);
-    p[n] = l->v, s[n++] = span_of(l->v, l->d_model, l->d_ff);
+    p[n] = l->w, s[n++] = span_weights(l, l->w, l->d_model, l->d_ff);
+    p[n] = l->v, s[n++] = span_weights(l, l->v, l->d_model, l->d_ff);
     p[n] = l->b, s[n++] = span_of(l->b, l->b ? 1 : 0, l->d_ff);
     p[n] = l->c, s[n++] = span_of(l->c, l->c ? 1 : 0, l->d_ff);
     if (down) {
-        p[n] = l->w2, s[n++] = span_of(l->w2, l->d_ff, l->d_model);
+        p[n] = l->w2, s[n++] = span_weights(l, l->w2, l->d_ff, l->d_model);
         p[n] = l->b2, s[n++] = span_of(l->b2, l->b2 ? 1 : 0, l->d_model);
     }
     *out = span_of(f->out->p, f->tokens, down ? l->d_model : l->d_ff);
@@ -525,10 +546,22 @@ static int layer_fits(const fuzz_layer *f, int down) {
            (!down || (fits(f->w2) && (!f->layer.b2 || fits(f->b2))));
 }
 
-/* W(k, j) in either layout; for W2, k < d_ff and j < d_model. */
-static float weight(const geglu_layer_f32 *l, const float *w, size_t k, size_t j, size_t cols,
+/* W(k, j) in either layout and any weight type, widened by the formats' definitions; for W2,
+   k < d_ff and j < d_model. */
+static float weight(const geglu_layer_f32 *l, const void *w, size_t k, size_t j, size_t cols,
                     size_t inner) {
-    return l->layout == GEGLU_LAYOUT_IN_OUT ? w[k * cols + j] : w[j * inner + k];
+    size_t i = l->layout == GEGLU_LAYOUT_IN_OUT ? k * cols + j : j * inner + k;
+    uint16_t h, exponent, mantissa;
+    double magnitude;
+    if (l->weight_type == GEGLU_DTYPE_F32) return ((const float *)w)[i];
+    h = ((const uint16_t *)w)[i];
+    if (l->weight_type == GEGLU_DTYPE_BF16) return test_float((uint32_t)h << 16);
+    exponent = (uint16_t)((h >> 10) & 31);
+    mantissa = (uint16_t)(h & 1023);
+    magnitude = exponent == 31 ? (mantissa ? NAN : INFINITY)
+                : exponent == 0 ? ldexp(mantissa, -24)
+                                : ldexp(mantissa + 1024.0, exponent - 25);
+    return (float)((h & 0x8000) ? -magnitude : magnitude);
 }
 
 #define U_F32 (1.0 / 16777216.0)
@@ -660,9 +693,11 @@ static size_t checked_workspace_size(const fuzz_layer *f) {
     /* "0 when the layer is NULL, invalid or its sizes overflow": the layer's own arrays, and x
        and y (tokens x d_model). */
     zero = f->null_layer || !valid_gelu((int)l->gelu) || !valid_layout((int)l->layout) ||
-           span_of(l->w, l->d_model, l->d_ff).overflows || span_of(l->v, l->d_model, l->d_ff).overflows ||
+           !valid_dtype((int)l->weight_type) ||
+           span_weights(l, l->w, l->d_model, l->d_ff).overflows ||
+           span_weights(l, l->v, l->d_model, l->d_ff).overflows ||
            span_of(l->b, l->b ? 1 : 0, l->d_ff).overflows || span_of(l->c, l->c ? 1 : 0, l->d_ff).overflows ||
-           span_of(l->w2, l->d_ff, l->d_model).overflows ||
+           span_weights(l, l->w2, l->d_ff, l->d_model).overflows ||
            span_of(l->b2, l->b2 ? 1 : 0, l->d_model).overflows ||
            span_of(NULL, f->tokens, l->d_model).overflows || f->tokens == 0 || l->d_model == 0 ||
            l->d_ff == 0;
