@@ -143,11 +143,12 @@ int main(int argc, char **argv) {
         /* Both sums of d_ff (+ P) rounded terms: each within gamma(d_ff + P) * sum |h w2|. */
         for (i = 0; i < tokens && !failed; i++)
             for (k = 0; k < d_model; k++) {
+                const float *w2 = (const float *)whole.w2; /* float weights */
                 double sum_abs = fabs(whole.b2[k]), u = 1.0 / 16777216.0;
                 double n = (double)(d_ff + (size_t)ranks);
                 double diff = fabs((double)y[i * d_model + k] - y_one[i * d_model + k]);
                 for (j = 0; j < d_ff; j++)
-                    sum_abs += fabs((double)h[i * d_ff + j] * whole.w2[j * d_model + k]);
+                    sum_abs += fabs((double)h[i * d_ff + j] * w2[j * d_model + k]);
                 if (diff > worst) worst = diff;
                 if (diff > 2.0 * n * u / (1.0 - n * u) * sum_abs) {
                     fprintf(stderr, "mpi_ffn: y[%zu][%zu] = %.9g on %d ranks, %.9g in one process\n",
