@@ -1328,6 +1328,9 @@ typedef uint16_t geglu__element_f16;
     else kernel(p, t, gate, full);
 
 #define GEGLU__TILE_VECTOR(V, T)                                                                 \
+    /* geglu__run_tile's local tile holds the largest geometry: refuse to compile a larger one */ \
+    typedef char geglu__geometry_fits_##T##_##V[GEGLU__ROWS_##V <= GEGLU__MAX_TILE_ROWS &&       \
+                                                GEGLU__WIDTH_##V <= GEGLU__MAX_WIDTH ? 1 : -1];  \
     GEGLU__INLINE void geglu__tile_##T##_##V(const geglu__panel *p, const geglu__tile *t,        \
                                              int gate, size_t height) {                          \
         const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;            \
