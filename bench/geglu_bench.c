@@ -82,6 +82,7 @@ typedef struct options {
     size_t tokens[MAX_LIST], token_count;
     size_t sizes[MAX_LIST], size_count; /* element counts for the element-wise ops */
     int kinds;                          /* bit 0: erf, bit 1: tanh; 0: the default of each op */
+    unsigned weight_types;              /* bit t: geglu_dtype t */
     int threads, packed, unpacked, repeat, warmup, format, quick;
     unsigned long long seed;
     double spread; /* standard deviation of the element-wise inputs */
@@ -101,6 +102,7 @@ static void usage(FILE *to) {
             "  --gelu erf|tanh      GELU kind (default: both element-wise, tanh for layers)\n"
             "  --threads N          also time on N threads (needs a build with -fopenmp)\n"
             "  --packed, --unpacked only packed or only unpacked weights (default both)\n"
+            "  --weights LIST       weight types of the layers: f32, bf16, f16 (default f32)\n"
             "  --repeat N           timed samples per case, the median is reported (default 7)\n"
             "  --warmup N           untimed calls before the samples (default 1)\n"
             "  --seed N             seed of the random inputs (default 1)\n"
@@ -150,6 +152,8 @@ static size_t parse_counts(const char *text, size_t *out, size_t max) {
     return count;
 }
 
+static const char *const type_names[] = {"f32", "bf16", "f16"}; /* by geglu_dtype */
+
 /* Each comma-separated name must be one of `names`; returns the bit mask, or 0. */
 static unsigned parse_names(const char *text, const char *const *names, size_t name_count) {
     char buffer[256], *item, *next;
@@ -177,6 +181,7 @@ static int parse_options(int argc, char **argv, options *o) {
     int a, tokens_given = 0, sizes_given = 0;
     memset(o, 0, sizeof *o);
     o->ops = OP_GELU | OP_GELU_MUL | OP_FFN;
+    o->weight_types = 1u << GEGLU_DTYPE_F32;
     o->threads = 1;
     o->packed = o->unpacked = 1;
     o->repeat = 7;
@@ -212,7 +217,7 @@ static int parse_options(int argc, char **argv, options *o) {
                 strcmp(arg, "--gelu") == 0 || strcmp(arg, "--threads") == 0 ||
                 strcmp(arg, "--repeat") == 0 || strcmp(arg, "--warmup") == 0 ||
                 strcmp(arg, "--seed") == 0 || strcmp(arg, "--spread") == 0 ||
-                strcmp(arg, "--format") == 0 ||
+                strcmp(arg, "--format") == 0 || strcmp(arg, "--weights") == 0 ||
                 strcmp(arg, "--svg") == 0)
                 return fail_option("this option needs a value:", arg);
             return fail_option("unknown option", arg);
@@ -264,6 +269,9 @@ static int parse_options(int argc, char **argv, options *o) {
             if (f == 0 || (f & (f - 1)) != 0)
                 return fail_option("--format wants table, csv or json, not", value);
             o->format = f == 1 ? FORMAT_TABLE : f == 2 ? FORMAT_CSV : FORMAT_JSON;
+        } else if (strcmp(arg, "--weights") == 0) {
+            if ((o->weight_types = parse_names(value, type_names, 3)) == 0)
+                return fail_option("--weights wants f32, bf16 or f16 (a comma list), not", value);
         } else if (strcmp(arg, "--svg") == 0) {
             o->svg = value;
         } else {
@@ -533,20 +541,22 @@ static double measure_read_bandwidth(void) {
 /* One measured case. Element-wise cases have n and the ratios to the scalar path and libm;
    layer cases have a preset, tokens, and the ratios to unpacked weights and to one thread. */
 typedef struct record {
-    const char *op, *preset, *gelu, *path, *weights;
+    const char *op, *preset, *gelu, *path, *weights, *type; /* type: of the layer's weights */
     size_t d_model, d_ff, tokens, n;
     int threads, layer, wrong;
     timing t;
     double rate; /* G elements/s, or GFLOP/s */
     double gbs, peak_share, bw_share;
     double read_gbs; /* layers: the read bandwidth measured between the samples */
-    double ratio[2]; /* x scalar and x libm; or x unpacked and x one thread; 0: none */
+    double ratio[3]; /* x scalar and x libm; or x unpacked, x one thread and x the first weight
+                        type asked for (f32 by default); 0: none */
     long long ulp;
 } record;
 
 static record *records;
 static size_t record_count, record_capacity;
 static double machine_peak, machine_bandwidth, run_started;
+static const char *first_type_name; /* the weight type the others are compared with */
 
 static record *new_record(void) {
     if (record_count == record_capacity) {
@@ -614,47 +624,58 @@ static void print_table(double spread) {
         const record *r = &records[i];
         if (!r->layer) continue;
         if (!header) {
-            printf("layers: fp32; GFLOP/s counts 2 per multiply-add; GB/s: the weights read once "
-                   "per call (t5 weights stay in\nthe last-level cache, gemma's do not); peak: "
-                   "share of one core's measured peak; bw: share of the\nmemory read bandwidth "
-                   "measured between the samples on as many threads (median)\n\n");
-            printf("%-4s %-9s %6s %-4s %-7s %7s %-8s %10s %10s %10s %8s %7s %7s %7s %8s %8s\n",
-                   "op", "preset", "tokens", "gelu", "isa", "threads", "weights", "median ms",
-                   "min ms", "max ms", "GFLOP/s", "peak", "GB/s", "bw", "x unpkd", "x 1 thr");
+            char against[16];
+            printf("layers: fp32 activations and sums; weights of the type shown, widened exactly "
+                   "(--weights); GFLOP/s counts\n2 per multiply-add; GB/s: the weights read once "
+                   "per call (t5 weights stay in the last-level cache,\ngemma's do not); peak: "
+                   "share of one core's measured FMA peak; bw: share of the memory read\n"
+                   "bandwidth measured between the samples on as many threads (median); x %s: "
+                   "the same case with\n%s weights over this one\n\n",
+                   first_type_name, first_type_name);
+            snprintf(against, sizeof against, "x %s", first_type_name);
+            printf("%-4s %-9s %6s %-4s %-7s %7s %-8s %-4s %10s %10s %10s %8s %7s %7s %7s %8s %8s "
+                   "%8s\n",
+                   "op", "preset", "tokens", "gelu", "isa", "threads", "weights", "type",
+                   "median ms", "min ms", "max ms", "GFLOP/s", "peak", "GB/s", "bw", "x unpkd",
+                   "x 1 thr", against);
             header = 1;
         }
         if (r->wrong) {
-            printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s WRONG: %lld ULP from the plain order, not "
-                   "timed\n",
-                   r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights, r->ulp);
+            printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %-4s WRONG: %lld ULP from the plain order, "
+                   "not timed\n",
+                   r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights, r->type,
+                   r->ulp);
             continue;
         }
-        printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %10.3f %10.3f %10.3f %8.1f %6.1f%% %7.2f "
+        printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %-4s %10.3f %10.3f %10.3f %8.1f %6.1f%% %7.2f "
                "%6.1f%%",
-               r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights,
+               r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights, r->type,
                r->t.median * 1e3, r->t.min * 1e3, r->t.max * 1e3, r->rate, 100.0 * r->peak_share,
                r->gbs, 100.0 * r->bw_share);
         print_ratio(r->ratio[0]);
         print_ratio(r->ratio[1]);
+        print_ratio(r->ratio[2]);
         printf("\n");
     }
 }
 
 static void print_csv(void) {
     size_t i;
-    printf("op,preset,d_model,d_ff,tokens,n,gelu,path,threads,weights,correct,median_s,min_s,max_s,"
-           "rate,unit,gb_per_s,peak_share,bandwidth_share,read_gb_per_s,ratio_1,ratio_1_against,ratio_2,"
-           "ratio_2_against,max_ulp,machine_peak_gflops,machine_read_gb_per_s\n");
+    printf("op,preset,d_model,d_ff,tokens,n,gelu,path,threads,weights,weight_type,correct,median_s,"
+           "min_s,max_s,rate,unit,gb_per_s,peak_share,bandwidth_share,read_gb_per_s,ratio_1,"
+           "ratio_1_against,ratio_2,ratio_2_against,ratio_3,ratio_3_against,max_ulp,"
+           "machine_peak_gflops,machine_read_gb_per_s\n");
     for (i = 0; i < record_count; i++) {
         const record *r = &records[i];
-        printf("%s,%s,%zu,%zu,%zu,%zu,%s,%s,%d,%s,%s,%.9g,%.9g,%.9g,%.6g,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%s,"
-               "%.6g,%s,%lld,%.6g,%.6g\n",
+        printf("%s,%s,%zu,%zu,%zu,%zu,%s,%s,%d,%s,%s,%s,%.9g,%.9g,%.9g,%.6g,%s,%.6g,%.6g,%.6g,%.6g,"
+               "%.6g,%s,%.6g,%s,%.6g,%s,%lld,%.6g,%.6g\n",
                r->op, r->layer ? r->preset : "", r->d_model, r->d_ff, r->tokens, r->n, r->gelu,
-               r->path, r->threads, r->layer ? r->weights : "", r->wrong ? "no" : "yes",
-               r->t.median, r->t.min, r->t.max, r->rate, r->layer ? "GFLOP/s" : "Gelem/s", r->gbs,
-               r->peak_share, r->bw_share, r->read_gbs, r->ratio[0], r->layer ? "unpacked" : "scalar",
-               r->ratio[1], r->layer ? "one_thread" : "libm", r->ulp, machine_peak,
-               machine_bandwidth);
+               r->path, r->threads, r->layer ? r->weights : "", r->layer ? r->type : "",
+               r->wrong ? "no" : "yes", r->t.median, r->t.min, r->t.max, r->rate,
+               r->layer ? "GFLOP/s" : "Gelem/s", r->gbs, r->peak_share, r->bw_share, r->read_gbs,
+               r->ratio[0], r->layer ? "unpacked" : "scalar", r->ratio[1],
+               r->layer ? "one_thread" : "libm", r->ratio[2], r->layer ? first_type_name : "",
+               r->ulp, machine_peak, machine_bandwidth);
     }
 }
 
@@ -671,8 +692,8 @@ static void print_json(void) {
                r->ulp);
         if (r->layer)
             printf("\"preset\": \"%s\", \"d_model\": %zu, \"d_ff\": %zu, \"tokens\": %zu, "
-                   "\"weights\": \"%s\", ",
-                   r->preset, r->d_model, r->d_ff, r->tokens, r->weights);
+                   "\"weights\": \"%s\", \"weight_type\": \"%s\", ",
+                   r->preset, r->d_model, r->d_ff, r->tokens, r->weights, r->type);
         else
             printf("\"n\": %zu, ", r->n);
         if (r->wrong) {
@@ -685,8 +706,9 @@ static void print_json(void) {
                r->gbs);
         if (r->layer)
             printf(", \"peak_share\": %.6g, \"bandwidth_share\": %.6g, \"read_gb_per_s\": %.6g, "
-                   "\"x_unpacked\": %.6g, \"x_one_thread\": %.6g}",
-                   r->peak_share, r->bw_share, r->read_gbs, r->ratio[0], r->ratio[1]);
+                   "\"x_unpacked\": %.6g, \"x_one_thread\": %.6g, \"x_%s\": %.6g}",
+                   r->peak_share, r->bw_share, r->read_gbs, r->ratio[0], r->ratio[1],
+                   first_type_name, r->ratio[2]);
         else
             printf(", \"bandwidth_share\": %.6g, \"x_scalar\": %.6g, \"x_libm\": %.6g}", r->bw_share,
                    r->ratio[0], r->ratio[1]);
@@ -694,7 +716,15 @@ static void print_json(void) {
     printf("\n  ]\n}\n");
 }
 
-/* GFLOP/s against tokens (log scale), one line per preset, operation, weights and threads. */
+/* Whether two layer records belong to one line of the plot. */
+static int same_series(const record *a, const record *b) {
+    return a->layer && b->layer && strcmp(a->preset, b->preset) == 0 && a->d_model == b->d_model &&
+           strcmp(a->op, b->op) == 0 && strcmp(a->weights, b->weights) == 0 &&
+           strcmp(a->type, b->type) == 0 && a->threads == b->threads;
+}
+
+/* GFLOP/s against tokens (log scale), one line per preset, operation, weights, weight type and
+   threads. */
 static int write_svg(const char *path) {
     static const char *const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd",
                                           "#ff7f0e", "#8c564b", "#e377c2", "#17becf"};
@@ -748,24 +778,20 @@ static int write_svg(const char *path) {
         const record *r = &records[i];
         int seen = 0;
         if (!r->layer || r->wrong) continue;
-        for (j = 0; j < i && !seen; j++) /* one series per preset, op, weights and threads */
-            seen = records[j].layer && strcmp(records[j].preset, r->preset) == 0 &&
-                   records[j].d_model == r->d_model && strcmp(records[j].op, r->op) == 0 &&
-                   strcmp(records[j].weights, r->weights) == 0 && records[j].threads == r->threads;
+        for (j = 0; j < i && !seen; j++) /* one series per preset, op, weights, type, threads */
+            seen = same_series(&records[j], r);
         if (seen) continue;
         fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s points=\"",
                 colours[series % 8], strcmp(r->weights, "unpacked") == 0 ? " stroke-dasharray=\"4 3\"" : "");
         for (j = i; j < record_count; j++) {
             const record *s = &records[j];
-            if (s->layer && !s->wrong && strcmp(s->preset, r->preset) == 0 &&
-                s->d_model == r->d_model && strcmp(s->op, r->op) == 0 &&
-                strcmp(s->weights, r->weights) == 0 && s->threads == r->threads)
+            if (!s->wrong && same_series(s, r))
                 fprintf(f, "%.1f,%.1f ", left + width * log2((double)s->tokens / min_tokens) / x_span,
                         top + height - height * s->rate / max_rate);
         }
-        fprintf(f, "\"/>\n<text x=\"%g\" y=\"%g\" fill=\"%s\">%s %s, %s, %d thread%s</text>\n",
+        fprintf(f, "\"/>\n<text x=\"%g\" y=\"%g\" fill=\"%s\">%s %s, %s %s, %d thread%s</text>\n",
                 left + width + 12, top + 14 + 18 * (double)series, colours[series % 8], r->op,
-                r->preset, r->weights, r->threads, r->threads == 1 ? "" : "s");
+                r->preset, r->weights, r->type, r->threads, r->threads == 1 ? "" : "s");
         series++;
     }
     fprintf(f, "</svg>\n");
@@ -879,6 +905,7 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
         r->op = with_u ? "gelu-mul" : "gelu";
         r->preset = "-";
         r->weights = "-";
+        r->type = "-";
         r->gelu = kind == GEGLU_GELU_TANH ? "tanh" : "erf";
         r->path = c.p->name;
         r->n = n;
@@ -913,8 +940,9 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
 /* One row of H, and of Y when y is not NULL, in the order geglu.h's contract fixes (one float
    accumulator per output, increasing index, bias after): with FMA every path must match it bit
    for bit. */
-static void plain_row(const geglu_layer_f32 *l, const float *x, float *h, float *y) {
-    const float *w = (const float *)l->w, *v = (const float *)l->v, *w2 = (const float *)l->w2;
+static void plain_row(const geglu_layer_f32 *l, const float *const values[3], const float *x,
+                      float *h, float *y) {
+    const float *w = values[0], *v = values[1], *w2 = values[2];
     size_t j, k;
     for (j = 0; j < l->d_ff; j++) {
         float a = 0.0f, u = 0.0f;
@@ -932,8 +960,9 @@ static void plain_row(const geglu_layer_f32 *l, const float *x, float *h, float 
 }
 
 /* The largest ULP distance of the first and last output rows from the plain order (without FMA
-   the paths differ in rounding: then 0 when within a relative 1e-4 of the row's largest). */
-static long long check_layer(const layer_context *c) {
+   the paths differ in rounding: then 0 when within a relative 1e-4 of the row's largest).
+   values: W, V and W2 as floats, the layer's weights widened exactly. */
+static long long check_layer(const layer_context *c, const float *const values[3]) {
     const size_t width = c->ffn ? c->layer.d_model : c->layer.d_ff;
     float *h = alloc_floats(c->layer.d_ff), *y = alloc_floats(c->layer.d_model);
     size_t rows[2], i, j;
@@ -942,7 +971,7 @@ static long long check_layer(const layer_context *c) {
     rows[1] = c->tokens - 1;
     for (i = 0; i < 2; i++) {
         const float *want = c->ffn ? y : h, *got = c->out + rows[i] * width;
-        plain_row(&c->layer, c->x + rows[i] * c->layer.d_model, h, c->ffn ? y : NULL);
+        plain_row(&c->layer, values, c->x + rows[i] * c->layer.d_model, h, c->ffn ? y : NULL);
         d = max_ulp(got, want, width);
         if (!GEGLU_HAS_FMA && d != 0) {
             double largest = 0.0, diff = 0.0;
@@ -959,88 +988,164 @@ static long long check_layer(const layer_context *c) {
     return worst;
 }
 
+/* The timed record of r's case (op, preset, tokens, GELU, weight type) with these weights and
+   threads, or NULL. */
+static const record *same_case(const record *r, const char *weights, int threads) {
+    size_t i;
+    for (i = record_count; i-- > 0;) {
+        const record *s = &records[i];
+        if (s->layer && !s->wrong && s->tokens == r->tokens && s->threads == threads &&
+            strcmp(s->op, r->op) == 0 && strcmp(s->preset, r->preset) == 0 &&
+            strcmp(s->gelu, r->gelu) == 0 && strcmp(s->type, r->type) == 0 &&
+            strcmp(s->weights, weights) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+/* The layer's weights in every type asked for: the float weights rounded to bf16 or f16 (to
+   nearest even) and, for the plain order's check, those values widened back to floats. */
+typedef struct typed_layer {
+    geglu_layer_f32 layer;
+    const geglu_packed_f32 *packed;
+    void *packed_buffer, *arrays[3];
+    float *values[3];
+} typed_layer;
+
+static void make_typed_layer(typed_layer *l, const geglu_layer_f32 *f32, float *const floats[3],
+                             geglu_dtype type, const char *name) {
+    size_t weights = f32->d_model * f32->d_ff, i;
+    memset(l, 0, sizeof *l);
+    l->layer = *f32;
+    l->layer.weight_type = type;
+    for (i = 0; i < 3; i++) {
+        if (type == GEGLU_DTYPE_F32) {
+            l->values[i] = floats[i];
+            continue;
+        }
+        l->arrays[i] = malloc(weights * sizeof(uint16_t));
+        l->values[i] = alloc_floats(weights);
+        if (!l->arrays[i]) die("out of memory");
+        if (type == GEGLU_DTYPE_BF16) {
+            geglu_f32_to_bf16((uint16_t *)l->arrays[i], floats[i], weights);
+            geglu_bf16_to_f32(l->values[i], (const uint16_t *)l->arrays[i], weights);
+        } else {
+            geglu_f32_to_f16((uint16_t *)l->arrays[i], floats[i], weights);
+            geglu_f16_to_f32(l->values[i], (const uint16_t *)l->arrays[i], weights);
+        }
+    }
+    if (type != GEGLU_DTYPE_F32) {
+        l->layer.w = l->arrays[0];
+        l->layer.v = l->arrays[1];
+        l->layer.w2 = l->arrays[2];
+    }
+    l->packed = pack_layer(&l->layer, name, &l->packed_buffer);
+}
+
+static void free_typed_layer(typed_layer *l) {
+    size_t i;
+    for (i = 0; i < 3; i++)
+        if (l->arrays[i]) {
+            free(l->arrays[i]);
+            free(l->values[i]);
+        }
+    free(l->packed_buffer);
+}
+
 static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
     size_t weights = p->d_model * p->d_ff, max_tokens = 0, t;
-    float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights);
+    float *floats[3];
     float *x, *out;
-    void *packed_buffer;
+    typed_layer typed[3];
+    geglu_layer_f32 f32;
     layer_context c;
-    int op;
+    int op, type;
+    for (t = 0; t < 3; t++) floats[t] = alloc_floats(weights);
     for (t = 0; t < o->token_count; t++)
         if (o->tokens[t] > max_tokens) max_tokens = o->tokens[t];
     x = alloc_floats(max_tokens * p->d_model);
     out = alloc_floats(max_tokens * (p->d_model > p->d_ff ? p->d_model : p->d_ff));
-    random_layer(w, v, w2, weights, x, max_tokens * p->d_model);
+    random_layer(floats[0], floats[1], floats[2], weights, x, max_tokens * p->d_model);
+    memset(&f32, 0, sizeof f32);
+    f32.d_model = p->d_model;
+    f32.d_ff = p->d_ff;
+    f32.w = floats[0];
+    f32.v = floats[1];
+    f32.w2 = floats[2];
+    f32.gelu = kind;
+    for (type = 0; type < 3; type++)
+        if (o->weight_types & (1u << type))
+            make_typed_layer(&typed[type], &f32, floats, (geglu_dtype)type, p->name);
     memset(&c, 0, sizeof c);
-    c.layer.d_model = p->d_model;
-    c.layer.d_ff = p->d_ff;
-    c.layer.w = w;
-    c.layer.v = v;
-    c.layer.w2 = w2;
-    c.layer.gelu = kind;
     c.x = x;
     c.out = out;
-    c.packed = pack_layer(&c.layer, p->name, &packed_buffer);
     for (op = 0; op < 2; op++) {
         if (!(o->ops & (op ? OP_FFN : OP_GATE))) continue;
         c.ffn = op;
         for (t = 0; t < o->token_count; t++) {
-            const geglu_packed_f32 *packed = c.packed;
             double flops = 2.0 * (op ? 3.0 : 2.0) * (double)o->tokens[t] * (double)weights;
-            record *unpacked = NULL, *one_thread = NULL;
             int mode;
             c.tokens = o->tokens[t];
             for (mode = 0; mode < 3; mode++) { /* unpacked, packed, packed on N threads */
-                record *r;
+                size_t first_type = SIZE_MAX; /* the record of the first weight type */
                 if ((mode == 0 && !o->unpacked) || (mode > 0 && !o->packed) ||
                     (mode == 2 && o->threads == 1))
                     continue;
-                r = new_record();
-                r->op = op ? "ffn" : "gate";
-                r->preset = p->name;
-                r->d_model = p->d_model;
-                r->d_ff = p->d_ff;
-                r->tokens = c.tokens;
-                r->gelu = kind == GEGLU_GELU_TANH ? "tanh" : "erf";
-                r->path = geglu_isa();
-                r->threads = mode == 2 ? o->threads : 1;
-                r->weights = mode ? "packed" : "unpacked";
-                r->layer = 1;
-                c.packed = mode ? packed : NULL;
-                set_threads(r->threads);
-                alloc_workspace(&c);
-                progress(r->op, p->name, c.tokens, r->weights);
-                run_layer(&c);
-                r->ulp = check_layer(&c);
-                r->wrong = r->ulp != 0;
-                if (!r->wrong) {
-                    /* The memory's speed on a shared machine drifts by a third within
-                       seconds: the bandwidth share is against reads timed in between. */
-                    interleaved reads;
-                    reads.fn = run_read;
-                    reads.context = &read_buffer;
-                    r->t = measure(run_layer, &c, o->warmup, o->repeat, 0.02, &reads);
-                    r->read_gbs = read_gbs(reads.t.median);
-                    r->rate = flops / r->t.median * 1e-9;
-                    r->gbs = (op ? 3.0 : 2.0) * (double)weights * sizeof(float) / r->t.median * 1e-9;
-                    r->peak_share = r->rate / machine_peak;
-                    r->bw_share = r->gbs / r->read_gbs;
-                    if (mode == 0) unpacked = r;
-                    if (mode == 1) one_thread = r;
-                    r->ratio[0] = unpacked && !unpacked->wrong ? unpacked->t.median / r->t.median : 0.0;
-                    r->ratio[1] = mode == 0 ? 0.0
-                                  : one_thread ? one_thread->t.median / r->t.median : 0.0;
+                for (type = 0; type < 3; type++) {
+                    const size_t weight_bytes = type == GEGLU_DTYPE_F32 ? 4 : 2;
+                    record *r;
+                    if (!(o->weight_types & (1u << type))) continue;
+                    r = new_record();
+                    r->op = op ? "ffn" : "gate";
+                    r->preset = p->name;
+                    r->d_model = p->d_model;
+                    r->d_ff = p->d_ff;
+                    r->tokens = c.tokens;
+                    r->gelu = kind == GEGLU_GELU_TANH ? "tanh" : "erf";
+                    r->path = geglu_isa();
+                    r->threads = mode == 2 ? o->threads : 1;
+                    r->weights = mode ? "packed" : "unpacked";
+                    r->type = type_names[type];
+                    r->layer = 1;
+                    c.layer = typed[type].layer;
+                    c.packed = mode ? typed[type].packed : NULL;
+                    set_threads(r->threads);
+                    alloc_workspace(&c);
+                    progress(r->op, p->name, c.tokens, r->weights);
+                    run_layer(&c);
+                    r->ulp = check_layer(&c, (const float *const *)typed[type].values);
+                    r->wrong = r->ulp != 0;
+                    if (!r->wrong) {
+                        /* The memory's speed on a shared machine drifts by a third within
+                           seconds: the bandwidth share is against reads timed in between. */
+                        interleaved reads;
+                        const record *unpacked, *one_thread;
+                        reads.fn = run_read;
+                        reads.context = &read_buffer;
+                        r->t = measure(run_layer, &c, o->warmup, o->repeat, 0.02, &reads);
+                        r->read_gbs = read_gbs(reads.t.median);
+                        r->rate = flops / r->t.median * 1e-9;
+                        r->gbs = (op ? 3.0 : 2.0) * (double)weights * (double)weight_bytes /
+                                 r->t.median * 1e-9;
+                        r->peak_share = r->rate / machine_peak;
+                        r->bw_share = r->gbs / r->read_gbs;
+                        unpacked = same_case(r, "unpacked", 1);
+                        one_thread = same_case(r, "packed", 1);
+                        r->ratio[0] = unpacked ? unpacked->t.median / r->t.median : 0.0;
+                        r->ratio[1] = mode && one_thread ? one_thread->t.median / r->t.median : 0.0;
+                        if (first_type != SIZE_MAX && !records[first_type].wrong)
+                            r->ratio[2] = records[first_type].t.median / r->t.median;
+                    }
+                    if (first_type == SIZE_MAX) first_type = (size_t)(r - records);
+                    free(c.workspace);
+                    set_threads(1);
                 }
-                free(c.workspace);
-                c.packed = packed;
-                set_threads(1);
             }
         }
     }
-    free(packed_buffer);
-    free(w);
-    free(v);
-    free(w2);
+    for (type = 0; type < 3; type++)
+        if (o->weight_types & (1u << type)) free_typed_layer(&typed[type]);
+    for (t = 0; t < 3; t++) free(floats[t]);
     free(x);
     free(out);
 }
@@ -1054,6 +1159,8 @@ int main(int argc, char **argv) {
     seed_random(o.seed);
     set_threads(1);
     choose_machine_loops();
+    for (k = 0; !(o.weight_types & (1u << k)); k++) continue;
+    first_type_name = type_names[k];
     machine_peak = measure_peak_gflops();
     alloc_read_buffer(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);
     machine_bandwidth = measure_read_bandwidth();

@@ -47,6 +47,8 @@ refuse "--spread wants" --spread 0
 refuse "--spread wants" --spread 3x
 refuse "--format wants" --format xml
 refuse "--format wants" --format csv,json
+refuse "--weights wants" --weights f64
+refuse "--weights wants" --weights bf16,
 
 small="--d-model 24 --d-ff 40 --tokens 1,5 --n 100 --repeat 1 --warmup 0"
 accept "$tmp/help" --help
@@ -67,6 +69,12 @@ d = json.load(open(sys.argv[1]))
 r = d["results"]
 assert len(r) == 2 and all(x["weights"] == "packed" and x["correct"] for x in r), r' "$tmp/json" ||
     { echo "FAILED: json"; failures=$((failures + 1)); }
+accept "$tmp/types" $small --op ffn --packed --weights bf16,f16 --format json
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+assert [x["weight_type"] for x in r] == ["bf16", "f16"] * 2 and all(x["correct"] for x in r), r
+assert all(x["x_bf16"] > 0 for x in r if x["weight_type"] == "f16"), r' "$tmp/types" ||
+    { echo "FAILED: --weights bf16,f16: $(cat "$tmp/types")"; failures=$((failures + 1)); }
 python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$tmp/plot.svg" ||
     { echo "FAILED: svg is not well-formed XML"; failures=$((failures + 1)); }
 if command -v rsvg-convert >/dev/null 2>&1; then
