@@ -43,7 +43,8 @@
  *     the optional biases b, c, b2 may always be NULL, meaning "no bias".
  *   - Checks, in this order, each with its status:
  *       1. layer is NULL                                       GEGLU_ERROR_NULL_POINTER
- *       2. unknown geglu_gelu, geglu_layout or geglu_dtype     GEGLU_ERROR_INVALID_ARGUMENT
+ *       2. unknown geglu_gelu, geglu_layout, geglu_dtype or    GEGLU_ERROR_INVALID_ARGUMENT
+ *          geglu_precision
  *       3. a buffer's size in bytes overflows size_t, or the   GEGLU_ERROR_SIZE_OVERFLOW
  *          buffer would wrap around the address space
  *       4. a required pointer is NULL                          GEGLU_ERROR_NULL_POINTER
@@ -143,7 +144,12 @@
  *   activation by the same FMA in the same order, so the results are bitwise those of float
  *   weights holding the same values, with the same bound; a packed layer keeps the 16-bit
  *   weights (half the bytes). Activations, biases, H, Y and every sum stay float.
- *   An unknown weight_type is GEGLU_ERROR_INVALID_ARGUMENT (check 2).
+ *   precision GEGLU_PRECISION_BF16 (1) trades accuracy for speed with bf16 weights: x, and H
+ *   before the down projection, are rounded to bf16 (nearest even) and the terms summed as
+ *   bf16 dot products take them, in pairs, k + 1 before k (ACCURACY below); results stay
+ *   bitwise the same on every path, packed or not. f32 and f16 weights compute exactly at
+ *   either precision. An unknown weight_type or precision is GEGLU_ERROR_INVALID_ARGUMENT
+ *   (check 2).
  *
  * ACCURACY (docs/ACCURACY.md derives each claim and gives the measured figures)
  *   GELU is evaluated by a float core per kind, the same operations in the same order on every
@@ -160,7 +166,9 @@
  *   has FMA; the bias is added after the sum. The error of each pre-activation is then at most
  *   gamma(d_model + 1) * (sum |x_k * w_k| + |bias|), with u = 2^-24 and
  *   gamma(n) = n*u / (1 - n*u); the FFN's output carries the same bound over d_ff on top of
- *   the error that the gate passes through W2 (tests/test_layer.c checks this bound).
+ *   the error that the gate passes through W2 (tests/test_layer.c checks this bound). With
+ *   bf16 products each bound becomes (2^-8 + gamma(n + 1) * (1 + 2^-8)) * (sum |x_k * w_k| +
+ *   |bias|), and H's error grows by 2^-8 of H before it passes through W2.
  *   Blocking never changes that order (a sum split across blocks continues in the output), so
  *   where GEGLU_HAS_FMA is 1 every path, packed or not, gives bitwise identical results.
  *   Denormals-are-zero / flush-to-zero modes set by the caller change subnormal results.
@@ -224,6 +232,10 @@ typedef enum geglu_layout {
    patterns). Activations, biases and every sum stay float. */
 typedef enum geglu_dtype { GEGLU_DTYPE_F32 = 0, GEGLU_DTYPE_BF16 = 1, GEGLU_DTYPE_F16 = 2 } geglu_dtype;
 
+/* How the products of bf16 weights are taken: exactly with the float activations (F32), or
+   with the activations rounded to bf16 first, in pairs of terms, as bf16 dot products (BF16). */
+typedef enum geglu_precision { GEGLU_PRECISION_F32 = 0, GEGLU_PRECISION_BF16 = 1 } geglu_precision;
+
 /* One GeGLU feed-forward layer; a zeroed struct plus sizes and weight pointers is valid. */
 typedef struct geglu_layer_f32 {
     size_t d_model, d_ff;
@@ -234,6 +246,7 @@ typedef struct geglu_layer_f32 {
     geglu_gelu gelu;
     geglu_layout layout;
     geglu_dtype weight_type; /* 0: float */
+    geglu_precision precision; /* 0: exact products; BF16 applies to bf16 weights only */
 } geglu_layer_f32;
 
 GEGLU_API const char *geglu_status_string(geglu_status status);
@@ -508,6 +521,16 @@ static int geglu__valid_dtype(geglu_dtype type) {
     return type == GEGLU_DTYPE_F32 || type == GEGLU_DTYPE_BF16 || type == GEGLU_DTYPE_F16;
 }
 
+static int geglu__valid_precision(geglu_precision precision) {
+    return precision == GEGLU_PRECISION_F32 || precision == GEGLU_PRECISION_BF16;
+}
+
+/* Whether the products round their left operand to bf16 and go in pairs of terms: only bf16
+   weights have bf16 dot products; the other types compute exactly at either precision. */
+static int geglu__bf16_products(geglu_dtype type, geglu_precision precision) {
+    return type == GEGLU_DTYPE_BF16 && precision == GEGLU_PRECISION_BF16;
+}
+
 /* Bytes per weight of a valid type. */
 static size_t geglu__dtype_size(geglu_dtype type) {
     return type == GEGLU_DTYPE_F32 ? sizeof(float) : sizeof(uint16_t);
@@ -533,6 +556,7 @@ static geglu_status geglu__check_layer(const geglu_layer_f32 *layer, int uses_do
     int ok = 1;
     if (layer == NULL) return GEGLU_ERROR_NULL_POINTER;
     if (!geglu__valid_gelu(layer->gelu) || !geglu__valid_dtype(layer->weight_type) ||
+        !geglu__valid_precision(layer->precision) ||
         (layer->layout != GEGLU_LAYOUT_IN_OUT && layer->layout != GEGLU_LAYOUT_OUT_IN))
         return GEGLU_ERROR_INVALID_ARGUMENT;
     d_model = layer->d_model;
@@ -1170,7 +1194,9 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
      sums     each starts at 0, or at its output's value when t->accumulate is set (otherwise the
               output is not read: it may hold NaN), takes one FMA per term, k = 0, 1, ...,
               t->depth - 1, of the term of x and the weight widened exactly to float, then its
-              column's bias;
+              column's bias; when t->bf16_products is set, the term of x is rounded to bf16
+              first and the terms go in pairs as a bf16 dot product takes them: k + 1 before k
+              for each even k, and a last odd term after adding +0 (the pair's zero half);
      output   gate: out[r * ldo + j] = GELU(w sum) * (v sum), j < p->width, GELU per t->gelu;
               down: out[r * ldo + j] = w sum, out[r * ldo + p->width + j] = v sum;
               nothing else of out is written.
@@ -1197,6 +1223,7 @@ typedef struct geglu__tile {
     float *out;
     size_t ldo;
     int accumulate; /* continue the sums already in out instead of starting from 0 */
+    int bf16_products; /* round the left terms to bf16 and take the terms in pairs */
     geglu_gelu gelu;
 } geglu__tile;
 
@@ -1221,6 +1248,11 @@ static float geglu__weight(const void *array, size_t i, geglu_dtype type) {
     return geglu__f32_from_f16(((const uint16_t *)array)[i]);
 }
 
+/* x rounded to the nearest bf16 value (even on ties; NaN stays NaN), as a float. */
+static float geglu__bf16_rounded(float x) {
+    return geglu__f32_from_bf16(geglu__bf16_from_f32(x));
+}
+
 static size_t geglu__min(size_t a, size_t b) {
     return a < b ? a : b;
 }
@@ -1239,13 +1271,20 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
         for (j = 0; j < n_w; j++) acc_w[j] = t->accumulate ? out[j] : 0.0f;
         for (j = 0; j < n_v; j++) acc_v[j] = t->accumulate ? out[p->width + j] : 0.0f;
         for (k = 0; k < t->depth; k++) {
-            const float x = a[k * a_step];
+            size_t term = k;
+            float x;
+            if (t->bf16_products) {
+                term = (k ^ 1) < t->depth ? k ^ 1 : k;
+                for (j = 0; j < n_w && term == k; j++) acc_w[j] += 0.0f;
+                for (j = 0; j < n_v && term == k; j++) acc_v[j] += 0.0f;
+            }
+            x = t->bf16_products ? geglu__bf16_rounded(a[term * a_step]) : a[term * a_step];
             for (j = 0; j < n_w; j++)
-                acc_w[j] = GEGLU__FMAF(x, geglu__weight(p->w, k * p->k_step + j * p->j_step, p->type),
-                                       acc_w[j]);
+                acc_w[j] = GEGLU__FMAF(
+                    x, geglu__weight(p->w, term * p->k_step + j * p->j_step, p->type), acc_w[j]);
             for (j = 0; j < n_v; j++)
-                acc_v[j] = GEGLU__FMAF(x, geglu__weight(p->v, k * p->k_step + j * p->j_step, p->type),
-                                       acc_v[j]);
+                acc_v[j] = GEGLU__FMAF(
+                    x, geglu__weight(p->v, term * p->k_step + j * p->j_step, p->type), acc_v[j]);
         }
         if (p->bias_w)
             for (j = 0; j < n_w; j++) acc_w[j] += p->bias_w[j];
@@ -1312,6 +1351,24 @@ typedef uint16_t geglu__element_f16;
         const geglu__broadcast_##V x = geglu__broadcast_load_##V(tiled + (r));                   \
         GEGLU__TILE_FMA(V, r, x)                                                                 \
     }
+/* With bf16 products: term `term` of row r, rounded to bf16. */
+#define GEGLU__TILE_STEP_ROUNDED(V, r)                                                           \
+    if ((r) < height) {                                                                          \
+        const float rounded = geglu__bf16_rounded(                                               \
+            t->a_tiled ? t->a_tiled[term * GEGLU__ROWS_##V + (r)] : a##r[term]);                  \
+        const geglu__broadcast_##V x = geglu__broadcast_load_##V(&rounded);                      \
+        GEGLU__TILE_FMA(V, r, x)                                                                 \
+    }
+#define GEGLU__TILE_ADD_ZERO(V, r)                                                               \
+    w##r = geglu__half_add_##V(w##r, geglu__half_zero_##V());                                    \
+    v##r = geglu__half_add_##V(v##r, geglu__half_zero_##V());
+/* One term of every row with bf16 products, at w + offset and v + offset. */
+#define GEGLU__TILE_TERM_ROUNDED(V, T, offset)                                                   \
+    {                                                                                            \
+        const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w + (offset));               \
+        const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v + (offset));               \
+        GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP_ROUNDED, V)                                         \
+    }
 #define GEGLU__TILE_FINISH(V, r)                                                                 \
     if ((r) < rows) {                                                                            \
         if (p->bias_w) w##r = geglu__half_add_##V(w##r, bias_w);                                 \
@@ -1344,9 +1401,21 @@ typedef uint16_t geglu__element_f16;
         const size_t ld_sums = gate ? GEGLU__WIDTH_##V : ldo;                                    \
         const size_t v_offset = gate ? GEGLU__ROWS_##V * GEGLU__WIDTH_##V : GEGLU__WIDTH_##V;    \
         geglu__half_##V bias_w = geglu__half_zero_##V(), bias_v = geglu__half_zero_##V();        \
-        size_t k, r;                                                                             \
+        size_t k, r, term;                                                                       \
         GEGLU__EACH_ROW_##V(GEGLU__TILE_START, V)                                                \
-        if (t->a_tiled) {                                                                        \
+        if (t->bf16_products) { /* the contract's order: k + 1, then k */                        \
+            for (k = 0; k + 1 < t->depth; k += 2, w += 2 * step, v += 2 * step) {                \
+                term = k + 1;                                                                    \
+                GEGLU__TILE_TERM_ROUNDED(V, T, step)                                             \
+                term = k;                                                                        \
+                GEGLU__TILE_TERM_ROUNDED(V, T, 0)                                                \
+            }                                                                                    \
+            if (k < t->depth) {                                                                  \
+                GEGLU__EACH_ROW_##V(GEGLU__TILE_ADD_ZERO, V)                                     \
+                term = k;                                                                        \
+                GEGLU__TILE_TERM_ROUNDED(V, T, 0)                                                \
+            }                                                                                    \
+        } else if (t->a_tiled) {                                                                 \
             const float *tiled = t->a_tiled;                                                     \
             for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {     \
                 const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w);                  \
@@ -1408,6 +1477,7 @@ struct geglu_packed_f32 {
     size_t gate, gbias, down, b2; /* offsets, in bytes from the start of the struct */
     geglu_gelu gelu;
     geglu_dtype weight_type;
+    geglu_precision precision;
     int has_b, has_c, has_b2;
 };
 
@@ -2192,6 +2262,7 @@ typedef struct geglu__source {
     size_t d_model, d_ff;
     geglu_gelu gelu;
     geglu_dtype type;  /* of the weights */
+    int bf16_products; /* see geglu__bf16_products */
 } geglu__source;
 
 /* One tile on the best kernel that can take it: a microkernel computes whole tiles of
@@ -2316,6 +2387,7 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const floa
     t.tile_rows = s->path->tile_rows;
     t.ldo = ldo;
     t.accumulate = 0;
+    t.bf16_products = s->bf16_products;
     t.gelu = s->gelu;
     if (s->gate_block)
         geglu__pack_gate(s->layer, width, j_begin, j_end, s->gate_block, s->gate_bias);
@@ -2347,6 +2419,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     t.tile_rows = s->path->tile_rows;
     t.ldo = s->d_model;
     t.accumulate = k0 != 0;
+    t.bf16_products = s->bf16_products;
     t.gelu = s->gelu;
     if (!s->packed) geglu__pack_down(s->layer, s->path->width, k0, depth, s->down_block);
     GEGLU__OMP(for schedule(static))
@@ -2549,6 +2622,7 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.d_ff = layer->d_ff;
     s.gelu = layer->gelu;
     s.type = layer->weight_type;
+    s.bf16_products = geglu__bf16_products(layer->weight_type, layer->precision);
     return s;
 }
 
@@ -2672,6 +2746,7 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     head.d_ff = layer->d_ff;
     head.gelu = layer->gelu;
     head.weight_type = layer->weight_type;
+    head.precision = layer->precision;
     head.has_b = layer->b != NULL;
     head.has_c = layer->c != NULL;
     head.has_b2 = layer->b2 != NULL;
@@ -2729,6 +2804,7 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.d_ff = packed->d_ff;
     s.gelu = packed->gelu;
     s.type = packed->weight_type;
+    s.bf16_products = geglu__bf16_products(packed->weight_type, packed->precision);
     return s;
 }
 

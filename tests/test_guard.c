@@ -151,6 +151,7 @@ static void test_layer_guarded(void **state) {
                     layer.c = p[4];
                     layer.w2 = weights[5];
                     layer.weight_type = type;
+                    layer.precision = (dm + tokens) % 2 ? GEGLU_PRECISION_BF16 : GEGLU_PRECISION_F32;
                     layer.b2 = p[6];
                     layer.layout = layout ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
                     layer.gelu = at_end ? GEGLU_GELU_TANH : GEGLU_GELU_ERF;

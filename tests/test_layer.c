@@ -35,7 +35,24 @@ typedef struct test_layer {
     geglu_layer_f32 layer;
 } test_layer;
 
-static const geglu_dtype weight_types[] = {GEGLU_DTYPE_F32, GEGLU_DTYPE_BF16, GEGLU_DTYPE_F16};
+/* The weights' type and the precision of their products; BF16 changes only bf16 weights. */
+typedef struct weights_kind {
+    geglu_dtype type;
+    geglu_precision precision;
+} weights_kind;
+static const weights_kind weight_kinds[] = {
+    {GEGLU_DTYPE_F32, GEGLU_PRECISION_F32},  {GEGLU_DTYPE_BF16, GEGLU_PRECISION_F32},
+    {GEGLU_DTYPE_F16, GEGLU_PRECISION_F32},  {GEGLU_DTYPE_BF16, GEGLU_PRECISION_BF16},
+    {GEGLU_DTYPE_F16, GEGLU_PRECISION_BF16}, {GEGLU_DTYPE_F32, GEGLU_PRECISION_BF16}};
+#define KINDS (sizeof weight_kinds / sizeof weight_kinds[0])
+static const weights_kind f32_weights = {GEGLU_DTYPE_F32, GEGLU_PRECISION_F32};
+
+#define U_BF16 (1.0 / 256.0) /* unit roundoff of bf16 (8 significant bits), 2^-8 */
+
+/* Whether the layer's products round their left operand to bf16, in pairs of terms. */
+static int bf16_products(const geglu_layer_f32 *l) {
+    return l->weight_type == GEGLU_DTYPE_BF16 && l->precision == GEGLU_PRECISION_BF16;
+}
 
 /* Rounds the floats to values of the type, in place: they widen back exactly. */
 static void quantize(float *p, size_t n, geglu_dtype type, uint16_t *scratch) {
@@ -77,7 +94,8 @@ static float *transpose(const float *m, size_t rows, size_t cols) {
 }
 
 static void make_layer(test_layer *t, test_rng *r, size_t d_model, size_t d_ff, int biases,
-                       geglu_gelu kind, geglu_layout layout, geglu_dtype type) {
+                       geglu_gelu kind, geglu_layout layout, weights_kind weights) {
+    const geglu_dtype type = weights.type;
     float ws = (float)(2.0 / sqrt((double)(d_model ? d_model : 1)));
     size_t n = d_model * d_ff;
     t->d_model = d_model;
@@ -104,6 +122,7 @@ static void make_layer(test_layer *t, test_rng *r, size_t d_model, size_t d_ff, 
     t->w2t_typed = typed(t->w2t, n, type, t->halves, 5 * n);
     memset(&t->layer, 0, sizeof t->layer);
     t->layer.weight_type = type;
+    t->layer.precision = weights.precision;
     t->layer.d_model = d_model;
     t->layer.d_ff = d_ff;
     t->layer.gelu = kind;
@@ -134,7 +153,9 @@ static void reference_gate(const test_layer *t, const float *x, size_t tokens, d
                            double *h_bound) {
     const geglu_layer_f32 *l = &t->layer;
     size_t i, j, k;
-    double g = gamma_n(t->d_model + 1);
+    /* bf16 products: each term of x is off by 2^-8 relative before the sum's own error */
+    double g = bf16_products(l) ? U_BF16 + gamma_n(t->d_model + 1) * (1.0 + U_BF16)
+                                : gamma_n(t->d_model + 1);
     for (i = 0; i < tokens; i++) {
         for (j = 0; j < t->d_ff; j++) {
             double a = l->b ? l->b[j] : 0.0, u = l->c ? l->c[j] : 0.0;
@@ -170,10 +191,12 @@ static void reference_ffn(const test_layer *t, const float *x, size_t tokens, do
             double b2 = t->layer.b2 ? t->layer.b2[n] : 0.0;
             double acc = b2, abs_sum = fabs(b2), passed = 0.0;
             for (j = 0; j < d_ff; j++) {
-                double w2 = t->w2[j * d_model + n];
+                double w2 = t->w2[j * d_model + n], e = hb[i * d_ff + j];
+                /* bf16 products round H to bf16: 2^-8 of the computed H more */
+                if (bf16_products(&t->layer)) e = e * (1.0 + U_BF16) + U_BF16 * fabs(h[i * d_ff + j]);
                 acc += h[i * d_ff + j] * w2;
-                abs_sum += (fabs(h[i * d_ff + j]) + hb[i * d_ff + j]) * fabs(w2);
-                passed += hb[i * d_ff + j] * fabs(w2);
+                abs_sum += (fabs(h[i * d_ff + j]) + e) * fabs(w2);
+                passed += e * fabs(w2);
             }
             y[i * d_model + n] = acc;
             y_bound[i * d_model + n] = g * abs_sum + passed + 1e-44;
@@ -217,7 +240,7 @@ static void test_against_reference(void **state) {
         void *ws_other;
         geglu_layer_f32 other;
 
-        make_layer(&t, &r, d_model, d_ff, biases, kind, layout, weight_types[trial % 3]);
+        make_layer(&t, &r, d_model, d_ff, biases, kind, layout, weight_kinds[trial % KINDS]);
         x = guarded_alloc(tokens * d_model, misalign);
         h = guarded_alloc(tokens * d_ff, (misalign + 1) % 4);
         y = guarded_alloc(tokens * d_model, (misalign + 2) % 4);
@@ -296,7 +319,7 @@ static void test_order_of_operations(void **state) {
     double want[T * D], bound[T * D], far = 0.0;
     size_t i, j, k, n;
     (void)state;
-    make_layer(&t, &r, D, D, 0, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT, GEGLU_DTYPE_F32);
+    make_layer(&t, &r, D, D, 0, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT, f32_weights);
     for (i = 0; i < T * D; i++) x[i] = rng_uniform(&r, -2.0f, 2.0f);
     assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y, ws, sizeof ws), GEGLU_OK);
     reference_ffn(&t, x, T, want, bound);
@@ -422,6 +445,13 @@ static void test_errors(void **state) {
     assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
     bad.weight_type = (geglu_dtype)-1;
     assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad = layer;
+    bad.precision = (geglu_precision)2;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
+    bad.precision = (geglu_precision)-1;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
     /* 3. sizes that overflow size_t */
     bad = layer;
     bad.d_model = SIZE_MAX / 2;
@@ -498,7 +528,7 @@ static void test_nonfinite_propagation(void **state) {
     static unsigned char ws[1 << 16];
     size_t i, j;
     (void)state;
-    make_layer(&t, &r, DM, DF, 7, GEGLU_GELU_TANH, GEGLU_LAYOUT_IN_OUT, GEGLU_DTYPE_F32);
+    make_layer(&t, &r, DM, DF, 7, GEGLU_GELU_TANH, GEGLU_LAYOUT_IN_OUT, f32_weights);
     for (i = 0; i < T * DM; i++) x[i] = rng_uniform(&r, -1.0f, 1.0f);
     assert_int_equal(geglu_gate_f32(&t.layer, x, T, h0), GEGLU_OK);
     assert_int_equal(geglu_ffn_f32(&t.layer, x, T, y0, ws, sizeof ws), GEGLU_OK);
@@ -541,17 +571,34 @@ static void test_nonfinite_propagation(void **state) {
 
 /* The gate and FFN as geglu.h's contract defines their arithmetic, written plainly: one float
    accumulator per output, FMA per term in increasing order, bias after, GELU(a) * u rounded as
-   the scalar path rounds it. With FMA every path must reproduce it bit for bit. */
+   the scalar path rounds it. With FMA every path must reproduce it bit for bit.
+   With bf16 products each term of the left operand is rounded to bf16 (as geglu_f32_to_bf16
+   rounds) and the terms go as a bf16 dot product (vdpbf16ps) takes them: 1, 0, 3, 2, ..., and
+   an odd last one after adding +0. */
+static float plain_dot(const float *a, const float *w, size_t w_step, size_t n, int bf16) {
+    float acc = 0.0f;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        size_t term = bf16 && (k ^ 1) < n ? k ^ 1 : k;
+        float left = a[term];
+        if (bf16) {
+            uint16_t half;
+            if (term == k) acc += 0.0f;
+            assert_int_equal(geglu_f32_to_bf16(&half, &left, 1), GEGLU_OK);
+            assert_int_equal(geglu_bf16_to_f32(&left, &half, 1), GEGLU_OK);
+        }
+        acc = GEGLU__FMAF(left, w[term * w_step], acc);
+    }
+    return acc;
+}
+
 static void plain_gate(const test_layer *t, const float *x, size_t tokens, float *h) {
     const geglu_layer_f32 *l = &t->layer;
-    size_t i, j, k;
+    size_t i, j;
     for (i = 0; i < tokens; i++)
         for (j = 0; j < t->d_ff; j++) {
-            float a = 0.0f, u = 0.0f;
-            for (k = 0; k < t->d_model; k++) {
-                a = GEGLU__FMAF(x[i * t->d_model + k], t->w[k * t->d_ff + j], a);
-                u = GEGLU__FMAF(x[i * t->d_model + k], t->v[k * t->d_ff + j], u);
-            }
+            float a = plain_dot(x + i * t->d_model, t->w + j, t->d_ff, t->d_model, bf16_products(l));
+            float u = plain_dot(x + i * t->d_model, t->v + j, t->d_ff, t->d_model, bf16_products(l));
             if (l->b) a += l->b[j];
             if (l->c) u += l->c[j];
             geglu__gelu_mul_f32_scalar(&h[i * t->d_ff + j], &a, &u, 1, l->gelu);
@@ -559,15 +606,14 @@ static void plain_gate(const test_layer *t, const float *x, size_t tokens, float
 }
 
 static void plain_ffn(const test_layer *t, const float *x, size_t tokens, float *y) {
-    size_t i, j, n;
+    size_t i, n;
     float *h = (float *)malloc((tokens * t->d_ff + 1) * sizeof(float));
     assert_non_null(h);
     plain_gate(t, x, tokens, h);
     for (i = 0; i < tokens; i++)
         for (n = 0; n < t->d_model; n++) {
-            float acc = 0.0f;
-            for (j = 0; j < t->d_ff; j++)
-                acc = GEGLU__FMAF(h[i * t->d_ff + j], t->w2[j * t->d_model + n], acc);
+            float acc = plain_dot(h + i * t->d_ff, t->w2 + n, t->d_model, t->d_ff,
+                                  bf16_products(&t->layer));
             y[i * t->d_model + n] = t->layer.b2 ? acc + t->layer.b2[n] : acc;
         }
     free(h);
@@ -586,7 +632,7 @@ static void assert_same_bits(const char *what, const float *got, const float *wa
    buffers, a packed buffer and a workspace at odd byte addresses and of exactly the size asked. */
 static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, size_t tokens,
                                    int biases, geglu_gelu kind, geglu_layout layout,
-                                   geglu_dtype type, size_t misalign) {
+                                   weights_kind type, size_t misalign) {
     test_layer t;
     guarded x, h, y, ws, pk;
     size_t i, ws_size, pk_size, pws_size;
@@ -673,13 +719,13 @@ static void test_every_entry_point(void **state) {
             check_all_entry_points(&r, shape[0], shape[1], shape[2], (int)(trial % 8),
                                    trial % 3 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
                                    trial % 2 ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT,
-                                   weight_types[trial / 3 % 3], trial % 4);
+                                   weight_kinds[trial / 3 % KINDS], trial % 4);
         }
     for (i = 0; i < sizeof large / sizeof large[0]; i++)
         check_all_entry_points(&r, large[i][0] / TEST_SWEEP_DIVISOR + 1, large[i][1], large[i][2],
                                (int)(7 - i % 8), i % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
                                i % 3 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN,
-                               weight_types[i % 3], i % 4);
+                               weight_kinds[i % KINDS], i % 4);
 }
 
 /* The packed entry points: each check with its status, outputs untouched on error. */
@@ -706,6 +752,11 @@ static void test_packed_errors(void **state) {
     bad.weight_type = (geglu_dtype)5;
     assert_int_equal(geglu_packed_size_f32(&bad), 0);
     assert_int_equal(geglu_pack_f32(&bad, buffer, need, &packed), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad.weight_type = GEGLU_DTYPE_F32;
+    bad.precision = (geglu_precision)3;
+    assert_int_equal(geglu_packed_size_f32(&bad), 0);
+    assert_int_equal(geglu_pack_f32(&bad, buffer, need, &packed), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad.precision = GEGLU_PRECISION_F32;
     bad.weight_type = GEGLU_DTYPE_BF16; /* 16-bit weights pack into fewer bytes */
     assert_true(geglu_packed_size_f32(&bad) > 0 && geglu_packed_size_f32(&bad) < need);
     bad = layer;
@@ -842,7 +893,7 @@ static void test_partitions_and_threads(void **state) {
         const geglu_packed_f32 *packed = NULL;
         int c;
         make_layer(&t, &r, d_model, d_ff, (int)(s * 3 % 8), s % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
-                   s % 2 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN, weight_types[s % 3]);
+                   s % 2 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN, weight_kinds[s % KINDS]);
         x = random_array(&r, tokens * d_model, 2.0f);
         h0 = random_array(&r, tokens * d_ff, 1.0f);
         h = random_array(&r, tokens * d_ff, 1.0f);
@@ -950,7 +1001,7 @@ static void test_nonfinite_everywhere(void **state) {
     static unsigned char ws[1 << 16];
     size_t target, s, pos, i, j;
     (void)state;
-    make_layer(&t, &r, NF_DM, NF_DF, 7, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT, GEGLU_DTYPE_F32);
+    make_layer(&t, &r, NF_DM, NF_DF, 7, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT, f32_weights);
     for (i = 0; i < NF_T * NF_DM; i++) x[i] = rng_uniform(&r, -1.0f, 1.0f);
     assert_int_equal(geglu_gate_f32(&t.layer, x, NF_T, h0), GEGLU_OK);
     assert_int_equal(geglu_ffn_f32(&t.layer, x, NF_T, y0, ws, sizeof ws), GEGLU_OK);

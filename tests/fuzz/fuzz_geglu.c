@@ -105,6 +105,13 @@ static int take_dtype(fuzz_input *in) {
     return b >= 0xF0 ? invalid[b & 3] : b % 3;
 }
 
+/* A precision: mostly F32 or BF16; from 0xF0 an invalid one (an exhausted input: F32). */
+static int take_precision(fuzz_input *in) {
+    static const int invalid[4] = {2, -1, INT_MAX, 255};
+    uint8_t b = take_byte(in);
+    return b >= 0xF0 ? invalid[b & 3] : b & 1;
+}
+
 /* Float data. RAW: any bit pattern. NICE: k * 2^e with |k| < 128 and one e per buffer, small
    enough that no sum can overflow or lose precision to underflow. MIXED: nice values with NaN,
    infinities, -0, FLT_MAX and subnormals among them. */
@@ -269,6 +276,7 @@ static int overlap(span a, span b) {
 static int valid_gelu(int k) { return k == GEGLU_GELU_ERF || k == GEGLU_GELU_TANH; }
 static int valid_layout(int l) { return l == GEGLU_LAYOUT_IN_OUT || l == GEGLU_LAYOUT_OUT_IN; }
 static int valid_dtype(int t) { return t >= GEGLU_DTYPE_F32 && t <= GEGLU_DTYPE_F16; }
+static int valid_precision(int p) { return p == GEGLU_PRECISION_F32 || p == GEGLU_PRECISION_BF16; }
 
 /* rows x cols weights of the layer's type (4 bytes for an invalid one: it is refused first). */
 static span span_weights(const geglu_layer_f32 *l, const void *p, size_t rows, size_t cols) {
@@ -481,8 +489,9 @@ static void take_layer(fuzz_call *call, fuzz_input *in, fuzz_layer *f, int down)
     fill(in, f->x, f->mode);
     /* Last, so that inputs made before 16-bit weights keep their meaning. The weights' places
        hold rows x cols floats, room for as many 16-bit weights too; their patterns are the
-       floats' halves. */
+       floats' halves. The precision comes after them, for the same reason. */
     l->weight_type = (geglu_dtype)take_dtype(in);
+    l->precision = (geglu_precision)take_precision(in);
     l->w = f->w->p;
     l->v = f->v->p;
     l->b = f->b->p;
@@ -513,7 +522,7 @@ static geglu_status layer_oracle(const fuzz_layer *f, int down, span *ranges, in
     int n = 0, i, overflows = workspace_overflows;
     if (f->null_layer) return GEGLU_ERROR_NULL_POINTER;
     if (!valid_gelu((int)l->gelu) || !valid_layout((int)l->layout) ||
-        !valid_dtype((int)l->weight_type))
+        !valid_dtype((int)l->weight_type) || !valid_precision((int)l->precision))
         return GEGLU_ERROR_INVALID_ARGUMENT;
     p[n] = f->x->p, s[n++] = span_of(f->x->p, f->tokens, l->d_model);
     p[n] = l->w, s[n++] = span_weights(l, l->w, l->d_model, l->d_ff);
@@ -569,14 +578,27 @@ static float weight(const geglu_layer_f32 *l, const void *w, size_t k, size_t j,
 #define GELU_MUL_ERROR (1.0 / 4194304.0) /* 2 ULP of a normal GELU(a)*u */
 #define UNDERFLOW (1.0 / 1427247692705959881058285969449495136382746624.0) /* 2^-150 */
 
+#define U_BF16 (1.0 / 256.0)
+
 static double gamma_n(size_t n) { return (double)n * U_F32 / (1.0 - (double)n * U_F32); }
+
+/* Whether the products round their left operand to bf16 (tests/test_layer.c derives the bound:
+   2^-8 relative on each term of x before the sum's error, and on H before the second sum). */
+static int bf16_products(const geglu_layer_f32 *l) {
+    return l->weight_type == GEGLU_DTYPE_BF16 && l->precision == GEGLU_PRECISION_BF16;
+}
+
+/* The sum's bound factor over n terms (and a bias). */
+static double sum_factor(const geglu_layer_f32 *l, size_t n) {
+    return bf16_products(l) ? U_BF16 + gamma_n(n) * (1.0 + U_BF16) : gamma_n(n);
+}
 
 /* One token's H in double, its bound, and per element whether every input is nice / any is NaN.
    The bound is tests/test_layer.c's, plus UNDERFLOW per rounding for subnormal results. */
 static void reference_gate_row(const geglu_layer_f32 *l, const float *x, double *h, double *bound,
                                int *is_nice, int *has_nan) {
     size_t j, k, dm = l->d_model, dff = l->d_ff;
-    double g = gamma_n(dm + 1);
+    double g = sum_factor(l, dm + 1);
     for (j = 0; j < dff; j++) {
         double a = l->b ? l->b[j] : 0.0, u = l->c ? l->c[j] : 0.0;
         double a_abs = fabs(a), u_abs = fabs(u), ga, e_a, e_u, first;
@@ -626,7 +648,7 @@ static void check_gate(const geglu_layer_f32 *l, const float *x, size_t tokens, 
 
 static void check_ffn(const geglu_layer_f32 *l, const float *x, size_t tokens, const float *y) {
     size_t t, j, n, dm = l->d_model, dff = l->d_ff;
-    double g = gamma_n(dff + 1);
+    double g = sum_factor(l, dff + 1);
     if (dm == 0) return; /* Y has no element; H is not computed at all */
     if (tokens && dff > MAX_DIM) fail("d_ff %zu: a successful call with buffers in the arena?", dff);
     for (t = 0; t < tokens; t++) {
@@ -640,9 +662,11 @@ static void check_ffn(const geglu_layer_f32 *l, const float *x, size_t tokens, c
                 float w2 = weight(l, l->w2, j, n, dm, dff);
                 ok &= nice(w2);
                 nan |= h_nan[j] || isnan(w2);
+                double e = bf16_products(l) ? h_bound[j] * (1.0 + U_BF16) + U_BF16 * fabs(h_ref[j])
+                                            : h_bound[j];
                 acc += h_ref[j] * w2;
-                abs_sum += (fabs(h_ref[j]) + h_bound[j]) * fabs((double)w2);
-                passed += h_bound[j] * fabs((double)w2);
+                abs_sum += (fabs(h_ref[j]) + e) * fabs((double)w2);
+                passed += e * fabs((double)w2);
             }
             check_value("y", t, n, y[t * dm + n], acc,
                         g * abs_sum + passed + (double)(dff + 1) * UNDERFLOW, ok, nan);
@@ -693,7 +717,7 @@ static size_t checked_workspace_size(const fuzz_layer *f) {
     /* "0 when the layer is NULL, invalid or its sizes overflow": the layer's own arrays, and x
        and y (tokens x d_model). */
     zero = f->null_layer || !valid_gelu((int)l->gelu) || !valid_layout((int)l->layout) ||
-           !valid_dtype((int)l->weight_type) ||
+           !valid_dtype((int)l->weight_type) || !valid_precision((int)l->precision) ||
            span_weights(l, l->w, l->d_model, l->d_ff).overflows ||
            span_weights(l, l->v, l->d_model, l->d_ff).overflows ||
            span_of(l->b, l->b ? 1 : 0, l->d_ff).overflows || span_of(l->c, l->c ? 1 : 0, l->d_ff).overflows ||
