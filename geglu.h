@@ -1376,6 +1376,15 @@ typedef uint16_t geglu__element_f16;
         geglu__half_store_##V(sums + (r) * ld_sums, w##r);                                       \
         geglu__half_store_##V(sums + (r) * ld_sums + v_offset, v##r);                            \
     }
+/* A few rows stream their panels from memory, and the hardware prefetchers alone keep too few
+   of its lines in flight: each step asks for the panel row GEGLU__PANEL_AHEAD bytes further on
+   (docs/PERFORMANCE.md, "Decoding"). Through an integer, as the address may lie past the end. */
+#define GEGLU__PANEL_AHEAD 4096
+#define GEGLU__PREFETCH_PANEL(p, row_bytes)                                                      \
+    do {                                                                                         \
+        GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD), 0);                 \
+        if ((row_bytes) > 64) GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD + 64), 0); \
+    } while (0)
 /* Rows from t->rows up to `height` repeat the last row and are dropped: a short tile costs
    time, never a branch in the loop. */
 #define GEGLU__TILE_HEIGHTS(kernel, full, gate)                                                  \
@@ -1423,8 +1432,10 @@ typedef uint16_t geglu__element_f16;
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP_TILED, V)                                   \
             }                                                                                    \
         } else {                                                                                 \
+            const int stream = height <= GEGLU__DECODE_ROWS && step == 2 * GEGLU__WIDTH_##V;     \
             for (k = 0; k < t->depth; k++, w += step, v += step) {                               \
                 const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w);                  \
+                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
                 const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v);                  \
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP, V)                                         \
             }                                                                                    \
