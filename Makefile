@@ -37,12 +37,14 @@ HEADER  := geglu.h
 # times thinner there (the plain build of the same path runs it whole).
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
             -DTEST_SWEEP_DIVISOR=8
-VARIANTS := native avx2 avx512 scalar baseline \
+VARIANTS := native avx2 avx512 avx512bf16 scalar baseline \
             gcc-asan-avx2 gcc-asan-avx512 gcc-asan-scalar clang-asan-avx2 clang-asan-avx512 clang-asan-scalar \
             valgrind-avx2 valgrind-scalar nehalem-baseline nehalem-scalar omp clang-omp
 FLAGS_native   := -march=native
 FLAGS_avx2     := -march=x86-64-v3 -DEXPECT_ISA='"avx2"'
 FLAGS_avx512   := -march=x86-64-v4 -DEXPECT_ISA='"avx512"'
+# AVX-512 with AVX512_BF16: the pair microkernels (vdpbf16ps) for bf16 products.
+FLAGS_avx512bf16 := -march=x86-64-v4 -mavx512bf16 -DEXPECT_ISA='"avx512"' -DEXPECT_PAIR_TILES
 FLAGS_scalar   := -march=native -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"'
 FLAGS_baseline := -DEXPECT_ISA='"scalar"'
 # OpenMP: the same suite with the library's threads (and the tests' own, for the partitions).
@@ -61,6 +63,7 @@ CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
 cpu_has = $(if $(strip $(foreach f,$(1),$(if $(filter $(f),$(CPU_FLAGS)),,missing))),,yes)
 RUN_avx2   := $(call cpu_has,avx2 fma)
 RUN_avx512 := $(call cpu_has,avx512f avx512bw avx512cd avx512dq avx512vl avx2 fma)
+RUN_avx512bf16 := $(call cpu_has,avx512f avx512bw avx512cd avx512dq avx512vl avx2 fma avx512_bf16)
 RUN_native := yes
 RUN_scalar := yes
 RUN_baseline := yes

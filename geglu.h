@@ -24,6 +24,9 @@
  *   GEGLU_NO_AVX512       do not use AVX-512 even when the compiler targets it
  *   GEGLU_NO_AVX2         do not use AVX2+FMA even when the compiler targets it
  *   GEGLU_NO_NEON         do not use NEON even when the compiler targets it
+ *   GEGLU_NO_AVX512_BF16  do not use vdpbf16ps for bf16 products even when the compiler
+ *                         targets AVX512_BF16 (it is used where the target has no AMX: on
+ *                         Sapphire and Emerald Rapids it runs at half the FMAs' FLOPs)
  *   -fopenmp (_OPENMP)    the gate, the FFN (packed or not) and long element-wise calls share
  *                         their work among OpenMP's threads; the results are bitwise the same
  *                         for any number of threads. Without it the library is single-threaded.
@@ -147,7 +150,9 @@
  *   precision GEGLU_PRECISION_BF16 (1) trades accuracy for speed with bf16 weights: x, and H
  *   before the down projection, are rounded to bf16 (nearest even) and the terms summed as
  *   bf16 dot products take them, in pairs, k + 1 before k (ACCURACY below); results stay
- *   bitwise the same on every path, packed or not. f32 and f16 weights compute exactly at
+ *   bitwise the same on every path, packed or not, except that vdpbf16ps (used for packed
+ *   layers where the target has AVX512_BF16 and no AMX) treats subnormal terms and sums as
+ *   zero. f32 and f16 weights compute exactly at
  *   either precision. An unknown weight_type or precision is GEGLU_ERROR_INVALID_ARGUMENT
  *   (check 2).
  *
@@ -1200,8 +1205,12 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
      output   gate: out[r * ldo + j] = GELU(w sum) * (v sum), j < p->width, GELU per t->gelu;
               down: out[r * ldo + j] = w sum, out[r * ldo + p->width + j] = v sum;
               nothing else of out is written.
+   A path with bf16 dot products has pair microkernels for pair panels (p->pairs, packed bf16
+   layers with bf16 products): the same contract with t->bf16_products set, the left operand
+   from t->a (rounded as they go) or from t->a_pairs, already rounded and paired.
    The portable tile below is the reference and takes any panel (any j_step, fewer valid
-   columns); GEGLU__TILE_VECTOR makes every vector microkernel from one template. */
+   columns, not pairs); GEGLU__TILE_VECTOR makes every vector microkernel from one template,
+   GEGLU__PAIR_TILE_VECTOR every pair microkernel. */
 
 /* A panel: column j of a half is at w[k * k_step + j * j_step] (v likewise) for depth index k,
    in elements of `type`. */
@@ -1213,17 +1222,23 @@ typedef struct geglu__panel {
     size_t width;                 /* columns per half */
     size_t cols;                  /* valid output columns: <= width for the gate, 2 x for W2 */
     int padded;                   /* zero-filled to the full width: full-width loads are safe */
+    int pairs; /* bf16 rows k, k + 1 (k even) interleaved: column j of pair q of a half at
+                  w[q * k_step + 2 j + (k odd)], for the pair microkernels */
 } geglu__panel;
 
 /* A tile: rows of the left operand a (x or H) times one panel, written to out. */
 typedef struct geglu__tile {
     const float *a;       /* row r at a + r * lda; or, when a_tiled is set, ... */
-    const float *a_tiled; /* ... element (r, k) at a_tiled[k * tile_rows + r] */
+    const float *a_tiled; /* ... element (r, k) at a_tiled[k * tile_rows + r]; or, for pair
+                             panels, a_pairs is set: ... */
+    const uint32_t *a_pairs; /* ... terms 2q and 2q + 1 of row r as bf16 (2q in the low half)
+                                at a_pairs[q * tile_rows + r] */
     size_t lda, rows, depth, tile_rows;
     float *out;
     size_t ldo;
     int accumulate; /* continue the sums already in out instead of starting from 0 */
     int bf16_products; /* round the left terms to bf16 and take the terms in pairs */
+    int a_rounded;     /* with bf16_products: the left terms are bf16 values already */
     geglu_gelu gelu;
 } geglu__tile;
 
@@ -1253,6 +1268,13 @@ static float geglu__bf16_rounded(float x) {
     return geglu__f32_from_bf16(geglu__bf16_from_f32(x));
 }
 
+/* Terms 2q and 2q + 1 of the n floats at a, rounded to bf16, as a bf16 dot product takes them
+   (2q in the low half; a missing last term is +0). */
+static uint32_t geglu__bf16_pair(const float *a, size_t q, size_t n) {
+    const uint32_t low = geglu__bf16_from_f32(a[2 * q]);
+    return 2 * q + 1 < n ? low | (uint32_t)geglu__bf16_from_f32(a[2 * q + 1]) << 16 : low;
+}
+
 static size_t geglu__min(size_t a, size_t b) {
     return a < b ? a : b;
 }
@@ -1278,7 +1300,8 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
                 for (j = 0; j < n_w && term == k; j++) acc_w[j] += 0.0f;
                 for (j = 0; j < n_v && term == k; j++) acc_v[j] += 0.0f;
             }
-            x = t->bf16_products ? geglu__bf16_rounded(a[term * a_step]) : a[term * a_step];
+            x = t->bf16_products && !t->a_rounded ? geglu__bf16_rounded(a[term * a_step])
+                                                  : a[term * a_step];
             for (j = 0; j < n_w; j++)
                 acc_w[j] = GEGLU__FMAF(
                     x, geglu__weight(p->w, term * p->k_step + j * p->j_step, p->type), acc_w[j]);
@@ -1362,12 +1385,37 @@ typedef uint16_t geglu__element_f16;
 #define GEGLU__TILE_ADD_ZERO(V, r)                                                               \
     w##r = geglu__half_add_##V(w##r, geglu__half_zero_##V());                                    \
     v##r = geglu__half_add_##V(v##r, geglu__half_zero_##V());
+/* With bf16 products on a left operand rounded already: term `term` of row r as it is. */
+#define GEGLU__TILE_STEP_TERM(V, r)                                                              \
+    if ((r) < height) {                                                                          \
+        const geglu__broadcast_##V x = geglu__broadcast_load_##V(a##r + term);                   \
+        GEGLU__TILE_FMA(V, r, x)                                                                 \
+    }
+#define GEGLU__TILE_STEP_TILED_TERM(V, r)                                                        \
+    if ((r) < height) {                                                                          \
+        const geglu__broadcast_##V x = geglu__broadcast_load_##V(tiled + term * GEGLU__ROWS_##V + (r)); \
+        GEGLU__TILE_FMA(V, r, x)                                                                 \
+    }
 /* One term of every row with bf16 products, at w + offset and v + offset. */
-#define GEGLU__TILE_TERM_ROUNDED(V, T, offset)                                                   \
+#define GEGLU__TILE_TERM(V, T, offset, STEP)                                                     \
     {                                                                                            \
         const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w + (offset));               \
         const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v + (offset));               \
-        GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP_ROUNDED, V)                                         \
+        GEGLU__EACH_ROW_##V(STEP, V)                                                             \
+    }
+/* The terms of every row in the bf16 products' order, each step by STEP: k + 1, then k. */
+#define GEGLU__TILE_PAIR_ORDER(V, T, STEP)                                                       \
+    for (k = 0; k + 1 < t->depth; k += 2, w += 2 * step, v += 2 * step) {                        \
+        if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * 2 * step);                              \
+        term = k + 1;                                                                            \
+        GEGLU__TILE_TERM(V, T, step, STEP)                                                       \
+        term = k;                                                                                \
+        GEGLU__TILE_TERM(V, T, 0, STEP)                                                          \
+    }                                                                                            \
+    if (k < t->depth) {                                                                          \
+        GEGLU__EACH_ROW_##V(GEGLU__TILE_ADD_ZERO, V)                                             \
+        term = k;                                                                                \
+        GEGLU__TILE_TERM(V, T, 0, STEP)                                                          \
     }
 #define GEGLU__TILE_FINISH(V, r)                                                                 \
     if ((r) < rows) {                                                                            \
@@ -1393,37 +1441,50 @@ typedef uint16_t geglu__element_f16;
     else if (t->rows <= (full) / 3 * 2) kernel(p, t, gate, (full) / 3 * 2);                      \
     else kernel(p, t, gate, full);
 
+/* The declarations every microkernel starts with: its sums (per row r, w##r and v##r, started),
+   the panel's halves w and v of element type T, and where the sums go at the end. */
+#define GEGLU__TILE_PROLOGUE(V, T)                                                               \
+    const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;                \
+    const geglu__element_##T *w = (const geglu__element_##T *)p->w;                              \
+    const geglu__element_##T *v = (const geglu__element_##T *)p->v;                              \
+    float *out = t->out;                                                                         \
+    /* the gate's sums, w rows then v rows, for GELU(w) * v (zeroed: rows past t->rows are not  \
+       written, and a compiler cannot see that they are not read either) */                     \
+    float local[2 * GEGLU__ROWS_##V * GEGLU__WIDTH_##V] = {0};                                   \
+    float *sums = gate ? local : out;                                                            \
+    const size_t ld_sums = gate ? GEGLU__WIDTH_##V : ldo;                                        \
+    const size_t v_offset = gate ? GEGLU__ROWS_##V * GEGLU__WIDTH_##V : GEGLU__WIDTH_##V;        \
+    geglu__half_##V bias_w = geglu__half_zero_##V(), bias_v = geglu__half_zero_##V();            \
+    size_t k, r;                                                                                 \
+    GEGLU__EACH_ROW_##V(GEGLU__TILE_START, V)
+
+/* The biases, then the sums to out: the gate's through GELU(w sum) * (v sum). */
+#define GEGLU__TILE_EPILOGUE(V)                                                                  \
+    if (p->bias_w) bias_w = geglu__half_load_##V(p->bias_w);                                     \
+    if (p->bias_v) bias_v = geglu__half_load_##V(p->bias_v);                                     \
+    GEGLU__EACH_ROW_##V(GEGLU__TILE_FINISH, V)                                                   \
+    if (gate) {                                                                                  \
+        geglu__gelu_mul_f32_##V(local, local, local + v_offset, rows * GEGLU__WIDTH_##V, t->gelu); \
+        for (r = 0; r < rows; r++)                                                               \
+            geglu__half_store_##V(out + r * ldo, geglu__half_load_##V(local + r * GEGLU__WIDTH_##V)); \
+    }
+
 #define GEGLU__TILE_VECTOR(V, T)                                                                 \
     /* geglu__run_tile's local tile holds the largest geometry: refuse to compile a larger one */ \
     typedef char geglu__geometry_fits_##T##_##V[GEGLU__ROWS_##V <= GEGLU__MAX_TILE_ROWS &&       \
                                                 GEGLU__WIDTH_##V <= GEGLU__MAX_WIDTH ? 1 : -1];  \
     GEGLU__INLINE void geglu__tile_##T##_##V(const geglu__panel *p, const geglu__tile *t,        \
                                              int gate, size_t height) {                          \
-        const size_t rows = t->rows, last = rows - 1, step = p->k_step, ldo = t->ldo;            \
-        const geglu__element_##T *w = (const geglu__element_##T *)p->w;                          \
-        const geglu__element_##T *v = (const geglu__element_##T *)p->v;                         \
-        float *out = t->out;                                                                     \
-        /* the gate's sums, w rows then v rows, for GELU(w) * v (zeroed: rows past t->rows are \
-           not written, and a compiler cannot see that they are not read either) */             \
-        float local[2 * GEGLU__ROWS_##V * GEGLU__WIDTH_##V] = {0};                               \
-        float *sums = gate ? local : out;                                                        \
-        const size_t ld_sums = gate ? GEGLU__WIDTH_##V : ldo;                                    \
-        const size_t v_offset = gate ? GEGLU__ROWS_##V * GEGLU__WIDTH_##V : GEGLU__WIDTH_##V;    \
-        geglu__half_##V bias_w = geglu__half_zero_##V(), bias_v = geglu__half_zero_##V();        \
-        size_t k, r, term;                                                                       \
-        GEGLU__EACH_ROW_##V(GEGLU__TILE_START, V)                                                \
-        if (t->bf16_products) { /* the contract's order: k + 1, then k */                        \
-            for (k = 0; k + 1 < t->depth; k += 2, w += 2 * step, v += 2 * step) {                \
-                term = k + 1;                                                                    \
-                GEGLU__TILE_TERM_ROUNDED(V, T, step)                                             \
-                term = k;                                                                        \
-                GEGLU__TILE_TERM_ROUNDED(V, T, 0)                                                \
-            }                                                                                    \
-            if (k < t->depth) {                                                                  \
-                GEGLU__EACH_ROW_##V(GEGLU__TILE_ADD_ZERO, V)                                     \
-                term = k;                                                                        \
-                GEGLU__TILE_TERM_ROUNDED(V, T, 0)                                                \
-            }                                                                                    \
+        GEGLU__TILE_PROLOGUE(V, T)                                                               \
+        const int stream = height <= GEGLU__DECODE_ROWS && step == 2 * GEGLU__WIDTH_##V;         \
+        size_t term;                                                                             \
+        if (t->bf16_products && !t->a_rounded) { /* the contract's order: k + 1, then k */       \
+            GEGLU__TILE_PAIR_ORDER(V, T, GEGLU__TILE_STEP_ROUNDED)                               \
+        } else if (t->bf16_products && t->a_tiled) {                                             \
+            const float *tiled = t->a_tiled;                                                     \
+            GEGLU__TILE_PAIR_ORDER(V, T, GEGLU__TILE_STEP_TILED_TERM)                            \
+        } else if (t->bf16_products) {                                                           \
+            GEGLU__TILE_PAIR_ORDER(V, T, GEGLU__TILE_STEP_TERM)                                  \
         } else if (t->a_tiled) {                                                                 \
             const float *tiled = t->a_tiled;                                                     \
             for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {     \
@@ -1432,7 +1493,6 @@ typedef uint16_t geglu__element_f16;
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP_TILED, V)                                   \
             }                                                                                    \
         } else {                                                                                 \
-            const int stream = height <= GEGLU__DECODE_ROWS && step == 2 * GEGLU__WIDTH_##V;     \
             for (k = 0; k < t->depth; k++, w += step, v += step) {                               \
                 const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w);                  \
                 if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
@@ -1440,15 +1500,7 @@ typedef uint16_t geglu__element_f16;
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP, V)                                         \
             }                                                                                    \
         }                                                                                        \
-        if (p->bias_w) bias_w = geglu__half_load_##V(p->bias_w);                                 \
-        if (p->bias_v) bias_v = geglu__half_load_##V(p->bias_v);                                 \
-        GEGLU__EACH_ROW_##V(GEGLU__TILE_FINISH, V)                                               \
-        if (gate) {                                                                              \
-            geglu__gelu_mul_f32_##V(local, local, local + v_offset, rows * GEGLU__WIDTH_##V,     \
-                                    t->gelu);                                                    \
-            for (r = 0; r < rows; r++)                                                           \
-                geglu__half_store_##V(out + r * ldo, geglu__half_load_##V(local + r * GEGLU__WIDTH_##V)); \
-        }                                                                                        \
+        GEGLU__TILE_EPILOGUE(V)                                                                  \
     }                                                                                            \
                                                                                                  \
     GEGLU__PRIVATE void geglu__gate_tile_##T##_##V(const geglu__panel *p, const geglu__tile *t) { \
@@ -1457,6 +1509,61 @@ typedef uint16_t geglu__element_f16;
                                                                                                  \
     GEGLU__PRIVATE void geglu__down_tile_##T##_##V(const geglu__panel *p, const geglu__tile *t) { \
         GEGLU__TILE_HEIGHTS(geglu__tile_##T##_##V, GEGLU__ROWS_##V, 0)                            \
+    }
+
+/* ---- portable core: the pair microkernels, for paths with bf16 dot products -----------------
+   GEGLU__PAIR_TILE_VECTOR(V) defines geglu__gate_pair_tile_V and geglu__down_pair_tile_V for
+   pair panels: per step a pair of panel rows, one broadcast of the row's pair of bf16 terms and
+   two dot products (acc + w_odd x_odd, then + w_even x_even, rounded after each: the contract's
+   order with bf16 products). The left operand comes paired and tiled (t->a_pairs) or as floats,
+   rounded and paired as they go (a few rows, or a caller's x or H). Besides the operations of
+   GEGLU__TILE_VECTOR, a path with dot products provides:
+     geglu__pairs_V                     a register of GEGLU__WIDTH_V pairs of bf16 values
+     geglu__pairs_load_V(p), geglu__pairs_broadcast_V(pair)
+     geglu__half_dot_V(acc, w, x)       acc + w_odd x_odd + w_even x_even, per lane, as above */
+#define GEGLU__PAIR_DOT(V, r, x)                                                                 \
+    w##r = geglu__half_dot_##V(w##r, panel_w, x);                                                \
+    v##r = geglu__half_dot_##V(v##r, panel_v, x);
+#define GEGLU__PAIR_STEP(V, r)                                                                   \
+    if ((r) < height) {                                                                          \
+        const geglu__pairs_##V x = geglu__pairs_broadcast_##V(geglu__bf16_pair(a##r, k, t->depth)); \
+        GEGLU__PAIR_DOT(V, r, x)                                                                 \
+    }
+#define GEGLU__PAIR_STEP_TILED(V, r)                                                             \
+    if ((r) < height) {                                                                          \
+        const geglu__pairs_##V x = geglu__pairs_broadcast_##V(tiled[r]);                         \
+        GEGLU__PAIR_DOT(V, r, x)                                                                 \
+    }
+#define GEGLU__PAIR_TILE_VECTOR(V)                                                               \
+    GEGLU__INLINE void geglu__pair_tile_##V(const geglu__panel *p, const geglu__tile *t,         \
+                                            int gate, size_t height) {                           \
+        GEGLU__TILE_PROLOGUE(V, bf16)                                                            \
+        const size_t pairs = (t->depth + 1) / 2;                                                 \
+        if (t->a_pairs) {                                                                        \
+            const uint32_t *tiled = t->a_pairs;                                                  \
+            for (k = 0; k < pairs; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {        \
+                const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
+                const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
+                GEGLU__EACH_ROW_##V(GEGLU__PAIR_STEP_TILED, V)                                   \
+            }                                                                                    \
+        } else {                                                                                 \
+            const int stream = height <= GEGLU__DECODE_ROWS;                                     \
+            for (k = 0; k < pairs; k++, w += step, v += step) {                                  \
+                const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
+                const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
+                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
+                GEGLU__EACH_ROW_##V(GEGLU__PAIR_STEP, V)                                         \
+            }                                                                                    \
+        }                                                                                        \
+        GEGLU__TILE_EPILOGUE(V)                                                                  \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__gate_pair_tile_##V(const geglu__panel *p, const geglu__tile *t) { \
+        GEGLU__TILE_HEIGHTS(geglu__pair_tile_##V, GEGLU__ROWS_##V, 1)                             \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__down_pair_tile_##V(const geglu__panel *p, const geglu__tile *t) { \
+        GEGLU__TILE_HEIGHTS(geglu__pair_tile_##V, GEGLU__ROWS_##V, 0)                             \
     }
 
 /* ---- portable core: packed layers ------------------------------------------------------------ */
@@ -1489,6 +1596,7 @@ struct geglu_packed_f32 {
     geglu_gelu gelu;
     geglu_dtype weight_type;
     geglu_precision precision;
+    int pairs; /* pair panels (see geglu__panel), for the path's bf16 dot products */
     int has_b, has_c, has_b2;
 };
 
@@ -1499,17 +1607,18 @@ static size_t geglu__round_up(size_t n, size_t multiple) {
 #define GEGLU__HEADER_BYTES \
     ((sizeof(struct geglu_packed_f32) + GEGLU__ALIGN - 1) / GEGLU__ALIGN * GEGLU__ALIGN)
 
-/* Offsets of the packed arrays for these sizes, panel width and bytes per weight; 0 when the
-   total overflows size_t. */
+/* Offsets of the packed arrays for these sizes, panel width, bytes per weight and panels (pair
+   panels have an even number of rows); 0 when the total overflows size_t. */
 static int geglu__packed_layout(size_t d_model, size_t d_ff, size_t width, size_t weight_size,
-                                struct geglu_packed_f32 *p) {
+                                int pairs, struct geglu_packed_f32 *p) {
     const size_t limit = SIZE_MAX / 8, full = 2 * width;
     size_t gate_groups, down_groups, gate, down;
     if (d_model > limit || d_ff > limit) return 0;
     gate_groups = geglu__round_up(d_ff, width) / width;
     down_groups = geglu__round_up(d_model, full) / full;
-    if (!geglu__mul_size(gate_groups * full, d_model, &gate) ||
-        !geglu__mul_size(down_groups * full, d_ff, &down) || gate > limit / 4 || down > limit / 4)
+    if (!geglu__mul_size(gate_groups * full, geglu__round_up(d_model, pairs ? 2 : 1), &gate) ||
+        !geglu__mul_size(down_groups * full, geglu__round_up(d_ff, pairs ? 2 : 1), &down) ||
+        gate > limit / 4 || down > limit / 4)
         return 0;
     /* no overflow below: each term is below SIZE_MAX / 8 */
     p->gate = GEGLU__HEADER_BYTES;
@@ -1531,26 +1640,33 @@ static void geglu__copy_weight(void *to, size_t to_index, const void *from, size
            size);
 }
 
+/* Where weight k of column c (c < 2 width: both halves) of a panel lies, from the panel's start:
+   row after row, or in pair panels pair after pair, the two rows of a pair interleaved. */
+static size_t geglu__panel_offset(size_t k, size_t c, size_t width, int pairs) {
+    return pairs ? k / 2 * 4 * width + 2 * c + k % 2 : k * 2 * width + c;
+}
+
 /* The gate panels of d_ff columns [j_begin, j_end) and their biases, zero-padded, as the packed
-   layout has them: panel g at gate + g * 2 * width * d_model weights, its biases at bias + g * 2 *
-   width. The layer's rows are read whole, as they lie in memory. */
+   layout has them: panel g at gate + g * 2 * width * (d_model, even for pairs) weights, its
+   biases at bias + g * 2 * width. IN_OUT rows are read whole, as they lie in memory. */
 static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t j_begin,
-                             size_t j_end, void *gate, float *bias) {
+                             size_t j_end, int pairs, void *gate, float *bias) {
     const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
-    const size_t panel = full * d_model, size = geglu__dtype_size(layer->weight_type);
+    const size_t panel = full * geglu__round_up(d_model, pairs ? 2 : 1);
+    const size_t size = geglu__dtype_size(layer->weight_type);
     unsigned char *to_gate = (unsigned char *)gate;
     size_t j, k, g;
     GEGLU__OMP(for schedule(static))
     for (j = j_begin; j < j_end; j += width) {
         size_t cols = geglu__min(width, j_end - j);
         float *b = bias + (j - j_begin) * 2;
-        if (cols < width) memset(to_gate + (j - j_begin) / width * panel * size, 0, panel * size);
+        if (cols < width || pairs) memset(to_gate + (j - j_begin) / width * panel * size, 0, panel * size);
         for (g = 0; g < width; g++) {
             b[g] = g < cols && layer->b ? layer->b[j + g] : 0.0f;
             b[width + g] = g < cols && layer->c ? layer->c[j + g] : 0.0f;
         }
     }
-    if (layer->layout == GEGLU_LAYOUT_IN_OUT) {
+    if (layer->layout == GEGLU_LAYOUT_IN_OUT && !pairs) {
         GEGLU__OMP(for schedule(static))
         for (k = 0; k < d_model; k++)
             for (j = j_begin; j < j_end; j += width) {
@@ -1562,24 +1678,28 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
     } else {
         GEGLU__OMP(for schedule(static))
         for (j = j_begin; j < j_end; j++) {
-            size_t to = (j - j_begin) / width * panel + (j - j_begin) % width;
+            size_t at = (j - j_begin) / width * panel, c = (j - j_begin) % width;
             for (k = 0; k < d_model; k++) {
-                geglu__copy_weight(gate, to + k * full, layer->w, j * d_model + k, size);
-                geglu__copy_weight(gate, to + k * full + width, layer->v, j * d_model + k, size);
+                size_t from = layer->layout == GEGLU_LAYOUT_IN_OUT ? k * d_ff + j : j * d_model + k;
+                geglu__copy_weight(gate, at + geglu__panel_offset(k, c, width, pairs), layer->w, from, size);
+                geglu__copy_weight(gate, at + geglu__panel_offset(k, width + c, width, pairs), layer->v,
+                                   from, size);
             }
         }
     }
 }
 
 /* The W2 panels of the d_ff block [k0, k0 + depth), as the packed layout has them: the panel
-   of d_model columns [j, j + 2 x width) at down + j * depth weights, zero-padded. */
+   of d_model columns [j, j + 2 x width) at down + j * (depth, even for pairs) weights,
+   zero-padded. */
 static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t k0, size_t depth,
-                             void *down) {
+                             int pairs, void *down) {
     const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
     const size_t padded = geglu__round_up(d_model, full), size = geglu__dtype_size(layer->weight_type);
+    const size_t rows = geglu__round_up(depth, pairs ? 2 : 1);
     unsigned char *to_down = (unsigned char *)down;
     size_t j, k;
-    if (layer->layout == GEGLU_LAYOUT_IN_OUT) {
+    if (layer->layout == GEGLU_LAYOUT_IN_OUT && !pairs) {
         GEGLU__OMP(for schedule(static))
         for (k = 0; k < depth; k++)
             for (j = 0; j < d_model; j += full) {
@@ -1591,10 +1711,13 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t 
     } else {
         GEGLU__OMP(for schedule(static))
         for (j = 0; j < padded; j++) {
-            size_t to = (j - j % full) * depth + j % full;
-            for (k = 0; k < depth; k++) {
-                if (j < d_model) geglu__copy_weight(down, to + k * full, layer->w2, j * d_ff + k0 + k, size);
-                else memset(to_down + (to + k * full) * size, 0, size);
+            size_t at = (j - j % full) * rows;
+            for (k = 0; k < rows; k++) {
+                size_t to = at + geglu__panel_offset(k, j % full, width, pairs);
+                size_t from = layer->layout == GEGLU_LAYOUT_IN_OUT ? (k0 + k) * d_model + j
+                                                                   : j * d_ff + k0 + k;
+                if (j < d_model && k < depth) geglu__copy_weight(down, to, layer->w2, from, size);
+                else memset(to_down + to * size, 0, size);
             }
         }
     }
@@ -1978,6 +2101,27 @@ GEGLU__INLINE __m512 geglu__half_widen_f16_avx512(const uint16_t *p) {
 GEGLU__TILE_VECTOR(avx512, f32)
 GEGLU__TILE_VECTOR(avx512, bf16)
 GEGLU__TILE_VECTOR(avx512, f16)
+
+/* ---- AVX-512 pair microkernel: vdpbf16ps, where the compiler targets AVX512_BF16 ------------ */
+/* Not on CPUs with AMX: there (Sapphire and Emerald Rapids) vdpbf16ps runs at half the FMAs'
+   rate, half their FLOPs (docs/PERFORMANCE.md, "bf16 dot products"), and the FMA microkernels
+   take the same sums faster. */
+#if defined(__AVX512BF16__) && !defined(__AMX_BF16__) && !defined(GEGLU_NO_AVX512_BF16)
+typedef __m512i geglu__pairs_avx512;
+GEGLU__INLINE __m512i geglu__pairs_load_avx512(const uint16_t *p) {
+    return _mm512_loadu_si512((const void *)p);
+}
+GEGLU__INLINE __m512i geglu__pairs_broadcast_avx512(uint32_t pair) {
+    return _mm512_set1_epi32((int)pair);
+}
+GEGLU__INLINE __m512 geglu__half_dot_avx512(__m512 acc, __m512i w, __m512i x) {
+    return _mm512_dpbf16_ps(acc, (__m512bh)w, (__m512bh)x);
+}
+GEGLU__PAIR_TILE_VECTOR(avx512)
+#define GEGLU__PAIR_TILES_avx512 geglu__gate_pair_tile_avx512, geglu__down_pair_tile_avx512
+#else
+#define GEGLU__PAIR_TILES_avx512 NULL, NULL
+#endif
 #endif /* GEGLU__AVX512 */
 
 /* ============================================================================================ */
@@ -2223,6 +2367,7 @@ typedef struct geglu__path {
     geglu__gelu_mul_kernel gelu_mul;
     size_t tile_rows, width; /* the microkernels' tile: rows, and columns per half of a panel */
     geglu__tile_kernel gate_tile[3], down_tile[3]; /* per weight type (geglu_dtype) */
+    geglu__tile_kernel gate_pair_tile, down_pair_tile; /* bf16 dot products, or NULL: none */
     geglu__narrow_kernel f32_to_bf16, f32_to_f16;
     geglu__widen_kernel bf16_to_f32, f16_to_f32;
 } geglu__path;
@@ -2231,12 +2376,16 @@ typedef struct geglu__path {
     { #V, geglu__gelu_f32_##V, geglu__gelu_mul_f32_##V, GEGLU__ROWS_##V, GEGLU__WIDTH_##V,       \
       { geglu__gate_tile_f32_##V, geglu__gate_tile_bf16_##V, geglu__gate_tile_f16_##V },        \
       { geglu__down_tile_f32_##V, geglu__down_tile_bf16_##V, geglu__down_tile_f16_##V },        \
+      GEGLU__PAIR_TILES_##V,                                                                     \
       geglu__f32_to_bf16_##V, geglu__f32_to_f16_##V,                                            \
       geglu__bf16_to_f32_##V, geglu__f16_to_f32_##V }
 
 #if defined(__GNUC__) || defined(__clang__)
 __attribute__((unused))
 #endif
+#define GEGLU__PAIR_TILES_scalar NULL, NULL
+#define GEGLU__PAIR_TILES_avx2 NULL, NULL
+#define GEGLU__PAIR_TILES_neon NULL, NULL
 static const geglu__path geglu__paths[] = {
     GEGLU__PATH(scalar),
 #if defined(GEGLU__NEON)
@@ -2274,6 +2423,8 @@ typedef struct geglu__source {
     geglu_gelu gelu;
     geglu_dtype type;  /* of the weights */
     int bf16_products; /* see geglu__bf16_products */
+    int pairs;         /* a packed layer of pair panels */
+    int a_rounded;     /* bf16 products of the FFN: it rounds x and H before the products */
 } geglu__source;
 
 /* One tile on the best kernel that can take it: a microkernel computes whole tiles of
@@ -2282,7 +2433,9 @@ typedef struct geglu__source {
 static void geglu__run_tile(const geglu__path *path, const geglu__panel *p, const geglu__tile *t,
                             int gate) {
     const size_t width = gate ? p->width : 2 * p->width;
-    const geglu__tile_kernel kernel = gate ? path->gate_tile[p->type] : path->down_tile[p->type];
+    const geglu__tile_kernel kernel = p->pairs ? (gate ? path->gate_pair_tile : path->down_pair_tile)
+                                      : gate   ? path->gate_tile[p->type]
+                                               : path->down_tile[p->type];
     if (p->j_step == 1 && p->cols == width) {
         kernel(p, t);
     } else if (p->j_step == 1 && p->padded) {
@@ -2312,11 +2465,13 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
     p->k_step = 2 * width;
     p->j_step = 1;
     p->padded = 1;
+    p->pairs = s->pairs;
     if (s->packed) {
         const float *bias =
             (const float *)geglu__packed_array(s->packed, s->packed->gbias) + j0 * 2;
         p->w = geglu__element_at(geglu__packed_array(s->packed, s->packed->gate),
-                                 j0 * 2 * s->d_model, size);
+                                 j0 * 2 * geglu__round_up(s->d_model, s->pairs ? 2 : 1), size);
+        p->k_step = s->pairs ? 4 * width : 2 * width;
         p->bias_w = s->packed->has_b ? bias : NULL;
         p->bias_v = s->packed->has_c ? bias + width : NULL;
     } else if (s->gate_block) {
@@ -2337,7 +2492,7 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
         p->padded = 0;
         return;
     }
-    p->v = geglu__element_at(p->w, width, size);
+    p->v = geglu__element_at(p->w, p->pairs ? 2 * width : width, size);
 }
 
 static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, size_t j0,
@@ -2346,15 +2501,18 @@ static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, s
     p->type = s->type;
     p->width = width;
     p->cols = geglu__min(full, s->d_model - j0);
-    p->k_step = full;
+    p->k_step = s->pairs ? 2 * full : full;
     p->j_step = 1;
     p->padded = 1;
+    p->pairs = s->pairs;
     if (s->packed)
         p->w = geglu__element_at(geglu__packed_array(s->packed, s->packed->down),
-                                 k0 * geglu__round_up(s->d_model, full) + j0 * depth, size);
+                                 k0 * geglu__round_up(s->d_model, full) +
+                                     j0 * geglu__round_up(depth, s->pairs ? 2 : 1),
+                                 size);
     else
         p->w = geglu__element_at(s->down_block, j0 * depth, size);
-    p->v = geglu__element_at(p->w, width, size);
+    p->v = geglu__element_at(p->w, s->pairs ? full : width, size);
     p->bias_w = s->b2 ? s->b2 + j0 : NULL;
     p->bias_v = s->b2 ? s->b2 + j0 + width : NULL;
 }
@@ -2363,14 +2521,39 @@ static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, s
    microkernel reads one stream instead of one per row (and no two rows a multiple of 4 KiB
    apart fight over the same cache sets); a short last tile repeats its last row. */
 static void geglu__tile_rows(const float *x, size_t rows, size_t cols, size_t tile_rows,
-                             float *tiled) {
+                             int round, float *tiled) {
     size_t i, r, k;
     GEGLU__OMP(for schedule(static))
     for (i = 0; i < rows; i += tile_rows)
         for (r = 0; r < tile_rows; r++) {
             const float *row = x + geglu__min(i + r, rows - 1) * cols;
             float *to = tiled + i * cols + r;
-            for (k = 0; k < cols; k++) to[k * tile_rows] = row[k];
+            for (k = 0; k < cols; k++) to[k * tile_rows] = round ? geglu__bf16_rounded(row[k]) : row[k];
+        }
+}
+
+/* Rows [0, rows) of `from` (cols floats each, ld_from apart) rounded to bf16 values into `to`
+   (ld_to apart; `to` may be `from`). */
+static void geglu__round_rows(const float *from, size_t rows, size_t cols, size_t ld_from,
+                              float *to, size_t ld_to) {
+    size_t i, k;
+    GEGLU__OMP(for schedule(static))
+    for (i = 0; i < rows; i++)
+        for (k = 0; k < cols; k++) to[i * ld_to + k] = geglu__bf16_rounded(from[i * ld_from + k]);
+}
+
+/* The same for pair microkernels: rows [0, rows) of x (ld floats apart, cols each), rounded to
+   bf16 and paired as geglu__bf16_pair pairs them, tile_rows rows at a time. */
+static void geglu__tile_pairs(const float *x, size_t rows, size_t cols, size_t ld,
+                              size_t tile_rows, uint32_t *tiled) {
+    const size_t pairs = (cols + 1) / 2;
+    size_t i, r, q;
+    GEGLU__OMP(for schedule(static))
+    for (i = 0; i < rows; i += tile_rows)
+        for (r = 0; r < tile_rows; r++) {
+            const float *row = x + geglu__min(i + r, rows - 1) * ld;
+            uint32_t *to = tiled + i * pairs + r;
+            for (q = 0; q < pairs; q++) to[q * tile_rows] = geglu__bf16_pair(row, q, cols);
         }
 }
 
@@ -2385,9 +2568,10 @@ static size_t geglu__tile_height(size_t remaining, size_t tile_rows, int tiled) 
 
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
    into out (ldo floats between rows): each panel is loaded once for all the rows. x_tiled,
-   when not NULL, holds the same rows as geglu__tile_rows leaves them. Called by every thread
-   of a team (or by one thread alone), which share the panels among them. */
-static void geglu__gate_block(const geglu__source *s, const float *x, const float *x_tiled,
+   when not NULL, holds the same rows as geglu__tile_rows leaves them (geglu__tile_pairs for
+   pair panels). Called by every thread of a team (or by one thread alone), which share the
+   panels among them. */
+static void geglu__gate_block(const geglu__source *s, const float *x, const void *x_tiled,
                               size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
     const size_t width = s->path->width;
     geglu__panel p;
@@ -2399,15 +2583,18 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const floa
     t.ldo = ldo;
     t.accumulate = 0;
     t.bf16_products = s->bf16_products;
+    t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
     if (s->gate_block)
-        geglu__pack_gate(s->layer, width, j_begin, j_end, s->gate_block, s->gate_bias);
+        geglu__pack_gate(s->layer, width, j_begin, j_end, 0, s->gate_block, s->gate_bias);
     GEGLU__OMP(for schedule(static))
     for (j = j_begin; j < j_end; j += width) {
         geglu__gate_panel(s, j_begin, j, &p);
         for (i = 0; i < rows; i += t.rows) {
             t.a = geglu__advance(x, i * s->d_model);
-            t.a_tiled = x_tiled ? x_tiled + i * s->d_model : NULL;
+            t.a_tiled = x_tiled && !s->pairs ? (const float *)x_tiled + i * s->d_model : NULL;
+            t.a_pairs = x_tiled && s->pairs ? (const uint32_t *)x_tiled + i * ((s->d_model + 1) / 2)
+                                            : NULL;
             t.rows = geglu__tile_height(rows - i, t.tile_rows, x_tiled != NULL);
             t.out = out + i * ldo + (j - j_begin);
             geglu__run_tile(s->path, &p, &t, 1);
@@ -2417,29 +2604,34 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const floa
 
 /* Y (+)= H W2 over the d_ff rows [k0, k0 + depth) of W2 and the d_model columns [j_begin,
    j_end), for `rows` tokens: the first block starts the sums, the others continue them, the
-   last adds b2. Shared among a team's threads as geglu__gate_block is. */
+   last adds b2. h_pairs, when not NULL, holds the same rows of H as geglu__tile_pairs leaves
+   them. Shared among a team's threads as geglu__gate_block is. */
 static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh, size_t rows,
-                              size_t k0, size_t depth, size_t j_begin, size_t j_end, float *y) {
+                              size_t k0, size_t depth, size_t j_begin, size_t j_end, float *y,
+                              const uint32_t *h_pairs) {
     const size_t full = 2 * s->path->width;
     geglu__panel p;
     geglu__tile t;
     size_t i, j;
     t.lda = ldh;
     t.a_tiled = NULL;
+    t.a_pairs = NULL;
     t.depth = depth;
     t.tile_rows = s->path->tile_rows;
     t.ldo = s->d_model;
     t.accumulate = k0 != 0;
     t.bf16_products = s->bf16_products;
+    t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
-    if (!s->packed) geglu__pack_down(s->layer, s->path->width, k0, depth, s->down_block);
+    if (!s->packed) geglu__pack_down(s->layer, s->path->width, k0, depth, 0, s->down_block);
     GEGLU__OMP(for schedule(static))
     for (j = j_begin; j < j_end; j += full) {
         geglu__down_panel(s, k0, depth, j, &p);
         if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
         for (i = 0; i < rows; i += t.rows) {
             t.a = h + i * ldh;
-            t.rows = geglu__tile_height(rows - i, t.tile_rows, 0);
+            t.a_pairs = h_pairs ? h_pairs + i * ((depth + 1) / 2) : NULL;
+            t.rows = geglu__tile_height(rows - i, t.tile_rows, h_pairs != NULL);
             t.out = y + i * s->d_model + j;
             geglu__run_tile(s->path, &p, &t, 0);
         }
@@ -2463,7 +2655,7 @@ static void geglu__gate(const geglu__source *s, const float *x, size_t tokens, f
 /* The FFN a block of tokens and a block of d_ff at a time: the block of H goes from the gate
    to the down projection through `hidden` while it is still in cache. */
 static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, float *y,
-                       float *hidden, float *x_tiled) {
+                       float *hidden, float *x_tiled, uint32_t *h_pairs) {
     GEGLU__OMP(parallel)
     {
         size_t t0, k0, j, ldh = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff);
@@ -2471,38 +2663,53 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
             size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
             const float *x_rows = geglu__advance(x, t0 * s->d_model);
             float *y_rows = y + t0 * s->d_model, *tiled = rows > GEGLU__DECODE_ROWS ? x_tiled : NULL;
+            uint32_t *pairs = tiled && s->pairs ? h_pairs : NULL; /* H rounded and paired */
             if (s->d_ff == 0) { /* an empty sum: Y = b2 */
                 GEGLU__OMP(for schedule(static))
                 for (j = 0; j < rows * s->d_model; j++)
                     y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
+            } else if (tiled && s->pairs) {
+                geglu__tile_pairs(x_rows, rows, s->d_model, s->d_model, s->path->tile_rows,
+                                  (uint32_t *)(void *)tiled);
             } else if (tiled) {
-                geglu__tile_rows(x_rows, rows, s->d_model, s->path->tile_rows, tiled);
+                geglu__tile_rows(x_rows, rows, s->d_model, s->path->tile_rows, s->a_rounded, tiled);
+            } else if (s->a_rounded) {
+                geglu__round_rows(x_rows, rows, s->d_model, s->d_model, x_tiled, s->d_model);
+                x_rows = x_tiled;
             }
             for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
                 size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
                 geglu__gate_block(s, x_rows, tiled, rows, k0, k0 + depth, hidden, ldh);
-                geglu__down_block(s, hidden, ldh, rows, k0, depth, 0, s->d_model, y_rows);
+                if (pairs) geglu__tile_pairs(hidden, rows, depth, ldh, s->path->tile_rows, pairs);
+                if (s->a_rounded) geglu__round_rows(hidden, rows, depth, ldh, hidden, ldh);
+                geglu__down_block(s, hidden, ldh, rows, k0, depth, 0, s->d_model, y_rows, pairs);
             }
         }
     }
 }
 
 /* Where an FFN call keeps its scratch, in floats from the aligned start of the workspace: a
-   block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS),
-   then for an unpacked layer the current block of gate panels (of the weights' type) and their
-   biases, the current block of W2 panels and b2, padded. */
+   block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS; for
+   pair panels, paired, then the block of H paired), then for an unpacked layer the current
+   block of gate panels (of the weights' type) and their biases, the current block of W2 panels
+   and b2, padded. With bf16 products on the FMA microkernels (`rounded`), x is rounded into the
+   tiled region however few its rows. */
 typedef struct geglu__scratch {
-    size_t tiled, gate_block, gate_bias, down_block, b2, bytes;
+    size_t tiled, h_pairs, gate_block, gate_bias, down_block, b2, bytes;
 } geglu__scratch;
 
 static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_ff, size_t tokens,
-                              int packed, size_t weight_size, geglu__scratch *s) {
+                              int packed, size_t weight_size, int pairs, int rounded,
+                              geglu__scratch *s) {
     const size_t align = GEGLU__ALIGN / sizeof(float), limit = SIZE_MAX / 16;
     const size_t width = path->width, full = 2 * width;
     size_t depth = geglu__min(d_ff, GEGLU__HIDDEN_BLOCK); /* rows of a block of H and of W2 */
     size_t rows = geglu__min(tokens, GEGLU__TOKEN_BLOCK), padded = geglu__round_up(d_model, full);
     size_t tiled, gate, down, floats;
-    if (!geglu__mul_size(rows > GEGLU__DECODE_ROWS ? geglu__round_up(rows, path->tile_rows) : 0,
+    /* x tiled, or for bf16 products rounded in place of the caller's rows */
+    if (!geglu__mul_size(rows > GEGLU__DECODE_ROWS ? geglu__round_up(rows, path->tile_rows)
+                         : rounded              ? rows
+                                                : 0,
                          d_model, &tiled) ||
         !geglu__mul_size(geglu__round_up(depth, width) * 2, d_model, &gate) ||
         !geglu__mul_size(depth, padded, &down) || tiled > limit || gate > limit || down > limit ||
@@ -2513,7 +2720,10 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
     down = (down * weight_size + 3) / 4;
     /* no overflow below: each term is below SIZE_MAX / 16 */
     s->tiled = geglu__round_up(rows * depth, align);
-    s->gate_block = s->tiled + geglu__round_up(tiled, align);
+    s->h_pairs = s->tiled + geglu__round_up(tiled, align);
+    s->gate_block = s->h_pairs; /* H paired: one uint32_t per pair, tiled like x */
+    if (pairs && tiled)
+        s->gate_block += geglu__round_up(geglu__round_up(rows, path->tile_rows) * ((depth + 1) / 2), align);
     s->gate_bias = s->gate_block + geglu__round_up(gate, align);
     s->down_block = s->gate_bias + (packed ? 0 : geglu__round_up(2 * depth + full, align));
     s->b2 = s->down_block + geglu__round_up(down, align);
@@ -2634,6 +2844,8 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.gelu = layer->gelu;
     s.type = layer->weight_type;
     s.bf16_products = geglu__bf16_products(layer->weight_type, layer->precision);
+    s.pairs = 0;
+    s.a_rounded = 0;
     return s;
 }
 
@@ -2653,12 +2865,12 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
 /* The bytes of an FFN call's scratch; 0 when it needs none or when x or y (tokens x d_model)
    would overflow, as the call then fails before it looks at the workspace. */
 static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tokens, int packed,
-                                         geglu_dtype type) {
+                                         geglu_dtype type, int pairs, int rounded) {
     geglu__range io;
     geglu__scratch scratch;
     if (tokens == 0 || d_ff == 0 || d_model == 0 || !geglu__float_range(NULL, tokens, d_model, &io) ||
         !geglu__ffn_scratch(GEGLU__PATH_IN_USE, d_model, d_ff, tokens, packed,
-                            geglu__dtype_size(type), &scratch))
+                            geglu__dtype_size(type), pairs, rounded, &scratch))
         return 0;
     return scratch.bytes;
 }
@@ -2666,7 +2878,8 @@ static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tok
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK) return 0;
-    return geglu__ffn_workspace_bytes(layer->d_model, layer->d_ff, tokens, 0, layer->weight_type);
+    return geglu__ffn_workspace_bytes(layer->d_model, layer->d_ff, tokens, 0, layer->weight_type, 0,
+                                      geglu__bf16_products(layer->weight_type, layer->precision));
 }
 
 /* The rest of check 4 and checks 5 and 6 for an FFN call (the workspace's wrap-around is
@@ -2692,7 +2905,7 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
                                      float *y, void *workspace, size_t workspace_size) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    geglu__scratch layout = {0, 0, 0, 0, 0, 0};
+    geglu__scratch layout = {0, 0, 0, 0, 0, 0, 0};
     float *scratch = NULL;
     geglu_status status = geglu__check_call(layer, x, tokens, y, 1, range);
     if ((status == GEGLU_OK || (status == GEGLU_ERROR_NULL_POINTER && layer != NULL)) &&
@@ -2701,23 +2914,32 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && layer->d_ff != 0 &&
         !geglu__ffn_scratch(GEGLU__PATH_IN_USE, layer->d_model, layer->d_ff, tokens, 0,
-                            geglu__dtype_size(layer->weight_type), &layout))
+                            geglu__dtype_size(layer->weight_type), 0,
+                            geglu__bf16_products(layer->weight_type, layer->precision), &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
     source = geglu__layer_source(layer, scratch, &layout);
-    geglu__ffn(&source, x, tokens, y, scratch, scratch ? scratch + layout.tiled : NULL);
+    source.a_rounded = source.bf16_products;
+    geglu__ffn(&source, x, tokens, y, scratch, scratch ? scratch + layout.tiled : NULL, NULL);
     return GEGLU_OK;
 }
 
 /* ---- packed layers ---------------------------------------------------------------------------- */
+
+/* Whether a valid layer packs into pair panels: bf16 products on a path with dot products. */
+static int geglu__packs_pairs(const geglu_layer_f32 *layer) {
+    return geglu__bf16_products(layer->weight_type, layer->precision) &&
+           GEGLU__PATH_IN_USE->gate_pair_tile != NULL;
+}
 
 GEGLU_API size_t geglu_packed_size_f32(const geglu_layer_f32 *layer) {
     geglu__range range[GEGLU__BUFFERS];
     struct geglu_packed_f32 head;
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK ||
         !geglu__packed_layout(layer->d_model, layer->d_ff, GEGLU__PATH_IN_USE->width,
-                              geglu__dtype_size(layer->weight_type), &head))
+                              geglu__dtype_size(layer->weight_type), geglu__packs_pairs(layer),
+                              &head))
         return 0;
     return head.bytes + (GEGLU__ALIGN - 1);
 }
@@ -2734,7 +2956,8 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     if (status != GEGLU_OK) return status;
     memset(&head, 0, sizeof head); /* every byte copied into the buffer is defined */
     if (!geglu__packed_layout(layer->d_model, layer->d_ff, path->width,
-                              geglu__dtype_size(layer->weight_type), &head) ||
+                              geglu__dtype_size(layer->weight_type), geglu__packs_pairs(layer),
+                              &head) ||
         geglu__wraps(buffer, buffer_size))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     if (geglu__missing(layer->w, range[GEGLU__W]) || geglu__missing(layer->v, range[GEGLU__V]) ||
@@ -2758,18 +2981,19 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     head.gelu = layer->gelu;
     head.weight_type = layer->weight_type;
     head.precision = layer->precision;
+    head.pairs = geglu__packs_pairs(layer);
     head.has_b = layer->b != NULL;
     head.has_c = layer->c != NULL;
     head.has_b2 = layer->b2 != NULL;
     *out = head;
     base = (unsigned char *)(void *)out;
     size = geglu__dtype_size(layer->weight_type);
-    geglu__pack_gate(layer, path->width, 0, layer->d_ff, base + head.gate,
+    geglu__pack_gate(layer, path->width, 0, layer->d_ff, head.pairs, base + head.gate,
                      (float *)(void *)(base + head.gbias));
     row_weights = geglu__round_up(layer->d_model, 2 * path->width);
     for (k0 = 0; k0 < layer->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
         geglu__pack_down(layer, path->width, k0, geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0),
-                         base + head.down + k0 * row_weights * size);
+                         head.pairs, base + head.down + k0 * row_weights * size);
     b2 = (float *)(void *)(base + head.b2);
     for (j = 0; j < layer->d_model && layer->b2; j++) b2[j] = layer->b2[j];
     *packed = out;
@@ -2788,7 +3012,8 @@ static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const fl
     if (packed->magic != GEGLU__PACKED_MAGIC || packed->panel_width != GEGLU__PATH_IN_USE->width ||
         packed->hidden_block != GEGLU__HIDDEN_BLOCK ||
         packed->tile_rows != GEGLU__PATH_IN_USE->tile_rows ||
-        !geglu__valid_dtype(packed->weight_type))
+        !geglu__valid_dtype(packed->weight_type) ||
+        (packed->pairs && GEGLU__PATH_IN_USE->gate_pair_tile == NULL))
         return GEGLU_ERROR_INVALID_ARGUMENT;
     for (i = 0; i < GEGLU__BUFFERS; i++) range[i].bytes = 0;
     range[GEGLU__W].address = (uintptr_t)packed;
@@ -2816,7 +3041,14 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.gelu = packed->gelu;
     s.type = packed->weight_type;
     s.bf16_products = geglu__bf16_products(packed->weight_type, packed->precision);
+    s.pairs = packed->pairs;
+    s.a_rounded = 0;
     return s;
+}
+
+/* Whether a packed layer's FFN rounds x and H before its products: bf16 products on FMAs. */
+static int geglu__packed_rounds(const geglu_packed_f32 *packed) {
+    return geglu__bf16_products(packed->weight_type, packed->precision) && !packed->pairs;
 }
 
 GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, const float *x,
@@ -2835,7 +3067,8 @@ GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, con
 GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
     if (geglu__check_packed(packed, NULL, 0, NULL, GEGLU__FFN, range) != GEGLU_OK) return 0;
-    return geglu__ffn_workspace_bytes(packed->d_model, packed->d_ff, tokens, 1, packed->weight_type);
+    return geglu__ffn_workspace_bytes(packed->d_model, packed->d_ff, tokens, 1, packed->weight_type,
+                                      packed->pairs, geglu__packed_rounds(packed));
 }
 
 GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, const float *x,
@@ -2843,7 +3076,7 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
                                             size_t workspace_size) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    geglu__scratch layout = {0, 0, 0, 0, 0, 0};
+    geglu__scratch layout = {0, 0, 0, 0, 0, 0, 0};
     float *scratch = NULL;
     geglu_status status = geglu__check_packed(packed, x, tokens, y, GEGLU__FFN, range);
     if ((status == GEGLU_OK || (status == GEGLU_ERROR_NULL_POINTER && packed != NULL)) &&
@@ -2852,12 +3085,15 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
         !geglu__ffn_scratch(GEGLU__PATH_IN_USE, packed->d_model, packed->d_ff, tokens, 1,
-                            geglu__dtype_size(packed->weight_type), &layout))
+                            geglu__dtype_size(packed->weight_type), packed->pairs,
+                            geglu__packed_rounds(packed), &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
     if (status != GEGLU_OK || range[GEGLU__OUT].bytes == 0) return status;
     source = geglu__packed_source(packed);
-    geglu__ffn(&source, x, tokens, y, scratch, scratch ? scratch + layout.tiled : NULL);
+    source.a_rounded = geglu__packed_rounds(packed);
+    geglu__ffn(&source, x, tokens, y, scratch, scratch ? scratch + layout.tiled : NULL,
+               scratch ? (uint32_t *)(void *)(scratch + layout.h_pairs) : NULL);
     return GEGLU_OK;
 }
 
@@ -2919,7 +3155,7 @@ GEGLU_API geglu_status geglu_down_packed_part_f32(const geglu_packed_f32 *packed
         for (k0 = 0; k0 < packed->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
             geglu__down_block(&source, h + t0 * packed->d_ff + k0, packed->d_ff, rows, k0,
                               geglu__min(GEGLU__HIDDEN_BLOCK, packed->d_ff - k0), begin, end,
-                              y_rows);
+                              y_rows, NULL);
     }
     return GEGLU_OK;
 }

@@ -728,6 +728,40 @@ static void test_every_entry_point(void **state) {
                                weight_kinds[i % KINDS], i % 4);
 }
 
+/* A bf16 layer with bf16 products packs into pair panels exactly where the path has bf16 dot
+   products (the builds that expect them say so), and no other layer does; pair panels have an
+   even number of rows, so an odd d_model packs into more bytes. */
+static void test_pair_panels(void **state) {
+    static const weights_kind bf16_products_kind = {GEGLU_DTYPE_BF16, GEGLU_PRECISION_BF16};
+    const int has_pairs = GEGLU__PATH_IN_USE->gate_pair_tile != NULL;
+    test_rng r = {77};
+    size_t i;
+    (void)state;
+#if defined(EXPECT_PAIR_TILES)
+    assert_true(has_pairs);
+#endif
+    for (i = 0; i < KINDS + 1; i++) {
+        const weights_kind kind = i < KINDS ? weight_kinds[i] : bf16_products_kind;
+        test_layer t;
+        geglu_layer_f32 exact;
+        size_t size;
+        void *buffer;
+        const geglu_packed_f32 *packed = NULL;
+        make_layer(&t, &r, 7, 9, 7, GEGLU_GELU_TANH, GEGLU_LAYOUT_OUT_IN, kind);
+        size = geglu_packed_size_f32(&t.layer);
+        buffer = malloc(size);
+        assert_non_null(buffer);
+        assert_int_equal(geglu_pack_f32(&t.layer, buffer, size, &packed), GEGLU_OK);
+        assert_int_equal(packed->pairs, has_pairs && bf16_products(&t.layer));
+        exact = t.layer;
+        exact.precision = GEGLU_PRECISION_F32;
+        if (packed->pairs) assert_true(size > geglu_packed_size_f32(&exact));
+        else assert_int_equal(size, geglu_packed_size_f32(&exact));
+        free(buffer);
+        free_layer(&t);
+    }
+}
+
 /* The packed entry points: each check with its status, outputs untouched on error. */
 static void test_packed_errors(void **state) {
     enum { DM = 5, DF = 9, T = 3 };
@@ -1046,6 +1080,7 @@ static void test_nonfinite_everywhere(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gelu_slope_bound),
+        cmocka_unit_test(test_pair_panels),
         cmocka_unit_test(test_against_reference),
         cmocka_unit_test(test_order_of_operations),
         cmocka_unit_test(test_degenerate_sizes),
