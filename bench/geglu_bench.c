@@ -83,6 +83,7 @@ typedef struct options {
     size_t sizes[MAX_LIST], size_count; /* element counts for the element-wise ops */
     int kinds;                          /* bit 0: erf, bit 1: tanh; 0: the default of each op */
     unsigned weight_types;              /* bit t: geglu_dtype t */
+    unsigned precisions;                /* bit p: geglu_precision p */
     int threads, packed, unpacked, repeat, warmup, format, quick;
     unsigned long long seed;
     double spread; /* standard deviation of the element-wise inputs */
@@ -103,6 +104,7 @@ static void usage(FILE *to) {
             "  --threads N          also time on N threads (needs a build with -fopenmp)\n"
             "  --packed, --unpacked only packed or only unpacked weights (default both)\n"
             "  --weights LIST       weight types of the layers: f32, bf16, f16 (default f32)\n"
+            "  --precision LIST     products of bf16 weights: f32 (exact), bf16 (default f32)\n"
             "  --repeat N           timed samples per case, the median is reported (default 7)\n"
             "  --warmup N           untimed calls before the samples (default 1)\n"
             "  --seed N             seed of the random inputs (default 1)\n"
@@ -153,6 +155,7 @@ static size_t parse_counts(const char *text, size_t *out, size_t max) {
 }
 
 static const char *const type_names[] = {"f32", "bf16", "f16"}; /* by geglu_dtype */
+static const char *const precision_names[] = {"f32", "bf16"};   /* by geglu_precision */
 
 /* Each comma-separated name must be one of `names`; returns the bit mask, or 0. */
 static unsigned parse_names(const char *text, const char *const *names, size_t name_count) {
@@ -182,6 +185,7 @@ static int parse_options(int argc, char **argv, options *o) {
     memset(o, 0, sizeof *o);
     o->ops = OP_GELU | OP_GELU_MUL | OP_FFN;
     o->weight_types = 1u << GEGLU_DTYPE_F32;
+    o->precisions = 1u << GEGLU_PRECISION_F32;
     o->threads = 1;
     o->packed = o->unpacked = 1;
     o->repeat = 7;
@@ -218,6 +222,7 @@ static int parse_options(int argc, char **argv, options *o) {
                 strcmp(arg, "--repeat") == 0 || strcmp(arg, "--warmup") == 0 ||
                 strcmp(arg, "--seed") == 0 || strcmp(arg, "--spread") == 0 ||
                 strcmp(arg, "--format") == 0 || strcmp(arg, "--weights") == 0 ||
+                strcmp(arg, "--precision") == 0 ||
                 strcmp(arg, "--svg") == 0)
                 return fail_option("this option needs a value:", arg);
             return fail_option("unknown option", arg);
@@ -272,6 +277,9 @@ static int parse_options(int argc, char **argv, options *o) {
         } else if (strcmp(arg, "--weights") == 0) {
             if ((o->weight_types = parse_names(value, type_names, 3)) == 0)
                 return fail_option("--weights wants f32, bf16 or f16 (a comma list), not", value);
+        } else if (strcmp(arg, "--precision") == 0) {
+            if ((o->precisions = parse_names(value, precision_names, 2)) == 0)
+                return fail_option("--precision wants f32 or bf16 (a comma list), not", value);
         } else if (strcmp(arg, "--svg") == 0) {
             o->svg = value;
         } else {
@@ -322,6 +330,8 @@ static int parse_options(int argc, char **argv, options *o) {
         o->sizes[1] = o->quick ? (size_t)1 << 22 : (size_t)1 << 24;
     }
     if (o->quick && o->repeat == 7) o->repeat = 3;
+    if (!(o->precisions & (1u << GEGLU_PRECISION_F32)) && !(o->weight_types & (1u << GEGLU_DTYPE_BF16)))
+        return fail_option("--precision bf16 applies to bf16 weights: add bf16 to --weights", NULL);
     return 0;
 }
 
@@ -494,6 +504,31 @@ static double measure_peak_gflops(void) {
     return 12.0 * 2.0 * machine->lanes * (double)iterations / t.min * 1e-9; /* the best: a peak */
 }
 
+/* The bf16 dot-product peak (vdpbf16ps: 32 multiply-adds per instruction), where the compiler
+   targets AVX512_BF16, by twelve chains as the FMA peak; 0 elsewhere. */
+#if defined(__AVX512BF16__)
+static void run_dot_peak(void *arg) {
+    const long iterations = *(const long *)arg;
+    const __m512i w = _mm512_set1_epi32(0x3f803f80), x = _mm512_set1_epi32(0x33803380);
+    __m512 acc[12], total = _mm512_setzero_ps();
+    long i;
+    int r;
+    for (r = 0; r < 12; r++) acc[r] = _mm512_set1_ps((float)r);
+    for (i = 0; i < iterations; i++)
+        for (r = 0; r < 12; r++) acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)w, (__m512bh)x);
+    for (r = 0; r < 12; r++) total = _mm512_add_ps(total, acc[r]);
+    sink = _mm512_cvtss_f32(total);
+}
+
+static double measure_dot_peak_gflops(void) {
+    long iterations = 1L << 19;
+    timing t = measure(run_dot_peak, &iterations, 1, 9, 0.02, NULL);
+    return 12.0 * 64.0 * (double)iterations / t.min * 1e-9;
+}
+#else
+static double measure_dot_peak_gflops(void) { return 0.0; }
+#endif
+
 typedef struct read_context {
     const float *data;
     size_t n;
@@ -541,7 +576,7 @@ static double measure_read_bandwidth(void) {
 /* One measured case. Element-wise cases have n and the ratios to the scalar path and libm;
    layer cases have a preset, tokens, and the ratios to unpacked weights and to one thread. */
 typedef struct record {
-    const char *op, *preset, *gelu, *path, *weights, *type; /* type: of the layer's weights */
+    const char *op, *preset, *gelu, *path, *weights, *type, *precision; /* of the weights */
     size_t d_model, d_ff, tokens, n;
     int threads, layer, wrong;
     timing t;
@@ -556,6 +591,7 @@ typedef struct record {
 static record *records;
 static size_t record_count, record_capacity;
 static double machine_peak, machine_bandwidth, run_started;
+static double dot_peak; /* bf16 dot products, GFLOP/s; 0: not compiled */
 static const char *first_type_name; /* the weight type the others are compared with */
 
 static record *new_record(void) {
@@ -619,6 +655,10 @@ static void print_table(double spread) {
            machine_peak, machine->isa, machine_bandwidth);
     if (strcmp(machine->isa, geglu_isa()) != 0)
         printf("  (measured with the scalar loops: this build has none for %s)\n", geglu_isa());
+    if (dot_peak > 0.0)
+        printf("  bf16 dot-product peak %.1f GFLOP/s (vdpbf16ps, measured); bf16 products use %s\n",
+               dot_peak, GEGLU__PATH_IN_USE->gate_pair_tile ? "it (peak: of this one)"
+                                                           : "FMAs here (this CPU has AMX)");
     header = 0;
     for (i = 0; i < record_count; i++) {
         const record *r = &records[i];
@@ -626,30 +666,32 @@ static void print_table(double spread) {
         if (!header) {
             char against[16];
             printf("layers: fp32 activations and sums; weights of the type shown, widened exactly "
-                   "(--weights); GFLOP/s counts\n2 per multiply-add; GB/s: the weights read once "
+                   "(--weights),\nprec: products exact (f32) or of bf16-rounded activations (bf16, "
+                   "--precision); GFLOP/s counts\n2 per multiply-add; GB/s: the weights read once "
                    "per call (t5 weights stay in the last-level cache,\ngemma's do not); peak: "
                    "share of one core's measured FMA peak; bw: share of the memory read\n"
                    "bandwidth measured between the samples on as many threads (median); x %s: "
                    "the same case with\n%s weights over this one\n\n",
                    first_type_name, first_type_name);
             snprintf(against, sizeof against, "x %s", first_type_name);
-            printf("%-4s %-9s %6s %-4s %-7s %7s %-8s %-4s %10s %10s %10s %8s %7s %7s %7s %8s %8s "
-                   "%8s\n",
-                   "op", "preset", "tokens", "gelu", "isa", "threads", "weights", "type",
+            printf("%-4s %-9s %6s %-4s %-7s %7s %-8s %-4s %-4s %10s %10s %10s %8s %7s %7s %7s %8s "
+                   "%8s %8s\n",
+                   "op", "preset", "tokens", "gelu", "isa", "threads", "weights", "type", "prec",
                    "median ms", "min ms", "max ms", "GFLOP/s", "peak", "GB/s", "bw", "x unpkd",
                    "x 1 thr", against);
             header = 1;
         }
         if (r->wrong) {
-            printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %-4s WRONG: %lld ULP from the plain order, "
-                   "not timed\n",
+            printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %-4s %-4s WRONG: %lld ULP from the plain "
+                   "order, not timed\n",
                    r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights, r->type,
-                   r->ulp);
+                   r->precision, r->ulp);
             continue;
         }
-        printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %-4s %10.3f %10.3f %10.3f %8.1f %6.1f%% %7.2f "
-               "%6.1f%%",
+        printf("%-4s %-9s %6zu %-4s %-7s %7d %-8s %-4s %-4s %10.3f %10.3f %10.3f %8.1f %6.1f%% "
+               "%7.2f %6.1f%%",
                r->op, r->preset, r->tokens, r->gelu, r->path, r->threads, r->weights, r->type,
+               r->precision,
                r->t.median * 1e3, r->t.min * 1e3, r->t.max * 1e3, r->rate, 100.0 * r->peak_share,
                r->gbs, 100.0 * r->bw_share);
         print_ratio(r->ratio[0]);
@@ -661,29 +703,30 @@ static void print_table(double spread) {
 
 static void print_csv(void) {
     size_t i;
-    printf("op,preset,d_model,d_ff,tokens,n,gelu,path,threads,weights,weight_type,correct,median_s,"
+    printf("op,preset,d_model,d_ff,tokens,n,gelu,path,threads,weights,weight_type,precision,correct,median_s,"
            "min_s,max_s,rate,unit,gb_per_s,peak_share,bandwidth_share,read_gb_per_s,ratio_1,"
            "ratio_1_against,ratio_2,ratio_2_against,ratio_3,ratio_3_against,max_ulp,"
-           "machine_peak_gflops,machine_read_gb_per_s\n");
+           "machine_peak_gflops,machine_read_gb_per_s,machine_bf16_dot_peak_gflops\n");
     for (i = 0; i < record_count; i++) {
         const record *r = &records[i];
-        printf("%s,%s,%zu,%zu,%zu,%zu,%s,%s,%d,%s,%s,%s,%.9g,%.9g,%.9g,%.6g,%s,%.6g,%.6g,%.6g,%.6g,"
-               "%.6g,%s,%.6g,%s,%.6g,%s,%lld,%.6g,%.6g\n",
+        printf("%s,%s,%zu,%zu,%zu,%zu,%s,%s,%d,%s,%s,%s,%s,%.9g,%.9g,%.9g,%.6g,%s,%.6g,%.6g,%.6g,%.6g,"
+               "%.6g,%s,%.6g,%s,%.6g,%s,%lld,%.6g,%.6g,%.6g\n",
                r->op, r->layer ? r->preset : "", r->d_model, r->d_ff, r->tokens, r->n, r->gelu,
                r->path, r->threads, r->layer ? r->weights : "", r->layer ? r->type : "",
+               r->layer ? r->precision : "",
                r->wrong ? "no" : "yes", r->t.median, r->t.min, r->t.max, r->rate,
                r->layer ? "GFLOP/s" : "Gelem/s", r->gbs, r->peak_share, r->bw_share, r->read_gbs,
                r->ratio[0], r->layer ? "unpacked" : "scalar", r->ratio[1],
                r->layer ? "one_thread" : "libm", r->ratio[2], r->layer ? first_type_name : "",
-               r->ulp, machine_peak, machine_bandwidth);
+               r->ulp, machine_peak, machine_bandwidth, dot_peak);
     }
 }
 
 static void print_json(void) {
     size_t i;
     printf("{\n  \"version\": \"%s\",\n  \"isa\": \"%s\",\n  \"machine\": {\"peak_gflops\": %.6g, "
-           "\"read_gb_per_s\": %.6g},\n  \"results\": [",
-           GEGLU_VERSION_STRING, geglu_isa(), machine_peak, machine_bandwidth);
+           "\"read_gb_per_s\": %.6g, \"bf16_dot_peak_gflops\": %.6g},\n  \"results\": [",
+           GEGLU_VERSION_STRING, geglu_isa(), machine_peak, machine_bandwidth, dot_peak);
     for (i = 0; i < record_count; i++) {
         const record *r = &records[i];
         printf("%s\n    {\"op\": \"%s\", \"gelu\": \"%s\", \"path\": \"%s\", \"threads\": %d, "
@@ -692,8 +735,8 @@ static void print_json(void) {
                r->ulp);
         if (r->layer)
             printf("\"preset\": \"%s\", \"d_model\": %zu, \"d_ff\": %zu, \"tokens\": %zu, "
-                   "\"weights\": \"%s\", \"weight_type\": \"%s\", ",
-                   r->preset, r->d_model, r->d_ff, r->tokens, r->weights, r->type);
+                   "\"weights\": \"%s\", \"weight_type\": \"%s\", \"precision\": \"%s\", ",
+                   r->preset, r->d_model, r->d_ff, r->tokens, r->weights, r->type, r->precision);
         else
             printf("\"n\": %zu, ", r->n);
         if (r->wrong) {
@@ -720,7 +763,8 @@ static void print_json(void) {
 static int same_series(const record *a, const record *b) {
     return a->layer && b->layer && strcmp(a->preset, b->preset) == 0 && a->d_model == b->d_model &&
            strcmp(a->op, b->op) == 0 && strcmp(a->weights, b->weights) == 0 &&
-           strcmp(a->type, b->type) == 0 && a->threads == b->threads;
+           strcmp(a->type, b->type) == 0 && strcmp(a->precision, b->precision) == 0 &&
+           a->threads == b->threads;
 }
 
 /* GFLOP/s against tokens (log scale), one line per preset, operation, weights, weight type and
@@ -789,9 +833,11 @@ static int write_svg(const char *path) {
                 fprintf(f, "%.1f,%.1f ", left + width * log2((double)s->tokens / min_tokens) / x_span,
                         top + height - height * s->rate / max_rate);
         }
-        fprintf(f, "\"/>\n<text x=\"%g\" y=\"%g\" fill=\"%s\">%s %s, %s %s, %d thread%s</text>\n",
+        fprintf(f, "\"/>\n<text x=\"%g\" y=\"%g\" fill=\"%s\">%s %s, %s %s%s, %d thread%s</text>\n",
                 left + width + 12, top + 14 + 18 * (double)series, colours[series % 8], r->op,
-                r->preset, r->weights, r->type, r->threads, r->threads == 1 ? "" : "s");
+                r->preset, r->weights, r->type,
+                strcmp(r->precision, "bf16") == 0 ? " (bf16 products)" : "", r->threads,
+                r->threads == 1 ? "" : "s");
         series++;
     }
     fprintf(f, "</svg>\n");
@@ -906,6 +952,7 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
         r->preset = "-";
         r->weights = "-";
         r->type = "-";
+        r->precision = "-";
         r->gelu = kind == GEGLU_GELU_TANH ? "tanh" : "erf";
         r->path = c.p->name;
         r->n = n;
@@ -940,23 +987,36 @@ static void bench_elementwise(const options *o, size_t n, int with_u, geglu_gelu
 /* One row of H, and of Y when y is not NULL, in the order geglu.h's contract fixes (one float
    accumulator per output, increasing index, bias after): with FMA every path must match it bit
    for bit. */
+static float plain_dot(const float *a, const float *w, size_t w_step, size_t n, int bf16) {
+    float acc = 0.0f;
+    size_t k;
+    for (k = 0; k < n; k++) {
+        /* bf16 products: a rounded to bf16, terms in pairs, 2q + 1 before 2q, an odd last
+           term after +0 (geglu.h's contract) */
+        size_t term = bf16 && (k ^ 1) < n ? k ^ 1 : k;
+        float left = a[term];
+        if (bf16) {
+            uint16_t half;
+            if (term == k) acc += 0.0f;
+            geglu_f32_to_bf16(&half, &left, 1);
+            geglu_bf16_to_f32(&left, &half, 1);
+        }
+        acc = MUL_ADD(left, w[term * w_step], acc);
+    }
+    return acc;
+}
+
 static void plain_row(const geglu_layer_f32 *l, const float *const values[3], const float *x,
                       float *h, float *y) {
     const float *w = values[0], *v = values[1], *w2 = values[2];
+    const int bf16 = l->weight_type == GEGLU_DTYPE_BF16 && l->precision == GEGLU_PRECISION_BF16;
     size_t j, k;
     for (j = 0; j < l->d_ff; j++) {
-        float a = 0.0f, u = 0.0f;
-        for (k = 0; k < l->d_model; k++) {
-            a = MUL_ADD(x[k], w[k * l->d_ff + j], a);
-            u = MUL_ADD(x[k], v[k * l->d_ff + j], u);
-        }
+        float a = plain_dot(x, w + j, l->d_ff, l->d_model, bf16);
+        float u = plain_dot(x, v + j, l->d_ff, l->d_model, bf16);
         SCALAR_PATH->gelu_mul(&h[j], &a, &u, 1, l->gelu);
     }
-    for (k = 0; y && k < l->d_model; k++) {
-        float acc = 0.0f;
-        for (j = 0; j < l->d_ff; j++) acc = MUL_ADD(h[j], w2[j * l->d_model + k], acc);
-        y[k] = acc;
-    }
+    for (k = 0; y && k < l->d_model; k++) y[k] = plain_dot(h, w2 + k, l->d_model, l->d_ff, bf16);
 }
 
 /* The largest ULP distance of the first and last output rows from the plain order (without FMA
@@ -997,7 +1057,7 @@ static const record *same_case(const record *r, const char *weights, int threads
         if (s->layer && !s->wrong && s->tokens == r->tokens && s->threads == threads &&
             strcmp(s->op, r->op) == 0 && strcmp(s->preset, r->preset) == 0 &&
             strcmp(s->gelu, r->gelu) == 0 && strcmp(s->type, r->type) == 0 &&
-            strcmp(s->weights, weights) == 0)
+            strcmp(s->precision, r->precision) == 0 && strcmp(s->weights, weights) == 0)
             return s;
     }
     return NULL;
@@ -1013,11 +1073,12 @@ typedef struct typed_layer {
 } typed_layer;
 
 static void make_typed_layer(typed_layer *l, const geglu_layer_f32 *f32, float *const floats[3],
-                             geglu_dtype type, const char *name) {
+                             geglu_dtype type, geglu_precision precision, const char *name) {
     size_t weights = f32->d_model * f32->d_ff, i;
     memset(l, 0, sizeof *l);
     l->layer = *f32;
     l->layer.weight_type = type;
+    l->layer.precision = precision;
     for (i = 0; i < 3; i++) {
         if (type == GEGLU_DTYPE_F32) {
             l->values[i] = floats[i];
@@ -1052,11 +1113,22 @@ static void free_typed_layer(typed_layer *l) {
     free(l->packed_buffer);
 }
 
+/* The weights a layer case can have: a type, and for bf16 also bf16 products. */
+#define KINDS 4
+static const geglu_dtype kind_type[KINDS] = {GEGLU_DTYPE_F32, GEGLU_DTYPE_BF16, GEGLU_DTYPE_F16,
+                                             GEGLU_DTYPE_BF16};
+static const geglu_precision kind_precision[KINDS] = {GEGLU_PRECISION_F32, GEGLU_PRECISION_F32,
+                                                      GEGLU_PRECISION_F32, GEGLU_PRECISION_BF16};
+
+static int kind_wanted(const options *o, int k) {
+    return (o->weight_types & (1u << kind_type[k])) && (o->precisions & (1u << kind_precision[k]));
+}
+
 static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
     size_t weights = p->d_model * p->d_ff, max_tokens = 0, t;
     float *floats[3];
     float *x, *out;
-    typed_layer typed[3];
+    typed_layer typed[KINDS];
     geglu_layer_f32 f32;
     layer_context c;
     int op, type;
@@ -1073,9 +1145,10 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
     f32.v = floats[1];
     f32.w2 = floats[2];
     f32.gelu = kind;
-    for (type = 0; type < 3; type++)
-        if (o->weight_types & (1u << type))
-            make_typed_layer(&typed[type], &f32, floats, (geglu_dtype)type, p->name);
+    for (type = 0; type < KINDS; type++)
+        if (kind_wanted(o, type))
+            make_typed_layer(&typed[type], &f32, floats, kind_type[type], kind_precision[type],
+                             p->name);
     memset(&c, 0, sizeof c);
     c.x = x;
     c.out = out;
@@ -1091,10 +1164,10 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                 if ((mode == 0 && !o->unpacked) || (mode > 0 && !o->packed) ||
                     (mode == 2 && o->threads == 1))
                     continue;
-                for (type = 0; type < 3; type++) {
-                    const size_t weight_bytes = type == GEGLU_DTYPE_F32 ? 4 : 2;
+                for (type = 0; type < KINDS; type++) { /* here: a kind of weights */
+                    const size_t weight_bytes = kind_type[type] == GEGLU_DTYPE_F32 ? 4 : 2;
                     record *r;
-                    if (!(o->weight_types & (1u << type))) continue;
+                    if (!kind_wanted(o, type)) continue;
                     r = new_record();
                     r->op = op ? "ffn" : "gate";
                     r->preset = p->name;
@@ -1105,7 +1178,8 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                     r->path = geglu_isa();
                     r->threads = mode == 2 ? o->threads : 1;
                     r->weights = mode ? "packed" : "unpacked";
-                    r->type = type_names[type];
+                    r->type = type_names[kind_type[type]];
+                    r->precision = precision_names[kind_precision[type]];
                     r->layer = 1;
                     c.layer = typed[type].layer;
                     c.packed = mode ? typed[type].packed : NULL;
@@ -1127,7 +1201,11 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                         r->rate = flops / r->t.median * 1e-9;
                         r->gbs = (op ? 3.0 : 2.0) * (double)weights * (double)weight_bytes /
                                  r->t.median * 1e-9;
-                        r->peak_share = r->rate / machine_peak;
+                        /* bf16 products on dot products: against their own peak */
+                        r->peak_share = r->rate / (kind_precision[type] == GEGLU_PRECISION_BF16 &&
+                                                           GEGLU__PATH_IN_USE->gate_pair_tile
+                                                       ? dot_peak
+                                                       : machine_peak);
                         r->bw_share = r->gbs / r->read_gbs;
                         unpacked = same_case(r, "unpacked", 1);
                         one_thread = same_case(r, "packed", 1);
@@ -1143,8 +1221,8 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
             }
         }
     }
-    for (type = 0; type < 3; type++)
-        if (o->weight_types & (1u << type)) free_typed_layer(&typed[type]);
+    for (type = 0; type < KINDS; type++)
+        if (kind_wanted(o, type)) free_typed_layer(&typed[type]);
     for (t = 0; t < 3; t++) free(floats[t]);
     free(x);
     free(out);
@@ -1159,9 +1237,10 @@ int main(int argc, char **argv) {
     seed_random(o.seed);
     set_threads(1);
     choose_machine_loops();
-    for (k = 0; !(o.weight_types & (1u << k)); k++) continue;
-    first_type_name = type_names[k];
+    for (k = 0; !kind_wanted(&o, k); k++) continue;
+    first_type_name = type_names[kind_type[k]];
     machine_peak = measure_peak_gflops();
+    dot_peak = measure_dot_peak_gflops();
     alloc_read_buffer(o.quick ? (size_t)1 << 26 : (size_t)1 << 28);
     machine_bandwidth = measure_read_bandwidth();
     for (i = 0; i < o.size_count; i++)

@@ -49,6 +49,8 @@ refuse "--format wants" --format xml
 refuse "--format wants" --format csv,json
 refuse "--weights wants" --weights f64
 refuse "--weights wants" --weights bf16,
+refuse "--precision wants" --precision f64
+refuse "applies to bf16 weights" --precision bf16
 
 small="--d-model 24 --d-ff 40 --tokens 1,5 --n 100 --repeat 1 --warmup 0"
 accept "$tmp/help" --help
@@ -75,6 +77,11 @@ r = json.load(open(sys.argv[1]))["results"]
 assert [x["weight_type"] for x in r] == ["bf16", "f16"] * 2 and all(x["correct"] for x in r), r
 assert all(x["x_bf16"] > 0 for x in r if x["weight_type"] == "f16"), r' "$tmp/types" ||
     { echo "FAILED: --weights bf16,f16: $(cat "$tmp/types")"; failures=$((failures + 1)); }
+accept "$tmp/precisions" $small --op ffn --packed --weights bf16 --precision f32,bf16 --format json
+python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+assert [x["precision"] for x in r] == ["f32", "bf16"] * 2 and all(x["correct"] for x in r), r' \
+    "$tmp/precisions" || { echo "FAILED: --precision f32,bf16: $(cat "$tmp/precisions")"; failures=$((failures + 1)); }
 python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$tmp/plot.svg" ||
     { echo "FAILED: svg is not well-formed XML"; failures=$((failures + 1)); }
 if command -v rsvg-convert >/dev/null 2>&1; then
