@@ -38,7 +38,8 @@ HEADER  := geglu.h
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
             -DTEST_SWEEP_DIVISOR=8
 VARIANTS := native avx2 avx512 avx512bf16 scalar baseline \
-            gcc-asan-avx2 gcc-asan-avx512 gcc-asan-scalar clang-asan-avx2 clang-asan-avx512 clang-asan-scalar \
+            gcc-asan-avx2 gcc-asan-avx512 gcc-asan-avx512bf16 gcc-asan-scalar \
+            clang-asan-avx2 clang-asan-avx512 clang-asan-avx512bf16 clang-asan-scalar \
             valgrind-avx2 valgrind-scalar nehalem-baseline nehalem-scalar omp clang-omp
 FLAGS_native   := -march=native
 FLAGS_avx2     := -march=x86-64-v3 -DEXPECT_ISA='"avx2"'
@@ -55,7 +56,7 @@ FLAGS_clang-omp := -march=native -fopenmp -DTEST_SWEEP_DIVISOR=8
 CC_clang-omp    := clang
 RUNNER_omp       := OMP_WAIT_POLICY=passive
 RUNNER_clang-omp := OMP_WAIT_POLICY=passive
-$(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,\
+$(foreach c,gcc clang,$(foreach v,avx2 avx512 avx512bf16 scalar,\
     $(eval CC_$(c)-asan-$(v) := $(c))$(eval FLAGS_$(c)-asan-$(v) := $(FLAGS_$(v)) $(SANITIZE))))
 
 # Variants this CPU cannot run are built (so they still compile) but not run.
@@ -88,7 +89,7 @@ RUNNER_nehalem-baseline := $(QEMU_NEHALEM)
 RUNNER_nehalem-scalar   := $(QEMU_NEHALEM)
 RUN_nehalem-baseline := $(if $(shell command -v qemu-x86_64),yes)
 RUN_nehalem-scalar   := $(RUN_nehalem-baseline)
-$(foreach c,gcc clang,$(foreach v,avx2 avx512 scalar,$(eval RUN_$(c)-asan-$(v) := $(RUN_$(v)))))
+$(foreach c,gcc clang,$(foreach v,avx2 avx512 avx512bf16 scalar,$(eval RUN_$(c)-asan-$(v) := $(RUN_$(v)))))
 RUNNABLE := $(foreach v,$(VARIANTS),$(if $(RUN_$(v)),$(v)))
 
 # Each build of the suites is one program, $(B)/tests-VARIANT: tests/suites.c includes the three.
