@@ -44,8 +44,8 @@ VARIANTS := native avx2 avx512 avx512bf16 scalar baseline \
 FLAGS_native   := -march=native
 FLAGS_avx2     := -march=x86-64-v3 -DEXPECT_ISA='"avx2"'
 FLAGS_avx512   := -march=x86-64-v4 -DEXPECT_ISA='"avx512"'
-# AVX-512 with AVX512_BF16: the pair microkernels (vdpbf16ps) for bf16 products.
-FLAGS_avx512bf16 := -march=x86-64-v4 -mavx512bf16 -DEXPECT_ISA='"avx512"' -DEXPECT_PAIR_TILES
+# AVX-512 with AVX512_BF16: the dot-product microkernels (vdpbf16ps) for bf16 products.
+FLAGS_avx512bf16 := -march=x86-64-v4 -mavx512bf16 -DEXPECT_ISA='"avx512"' -DEXPECT_DOT_TILES
 FLAGS_scalar   := -march=native -DGEGLU_NO_SIMD -DEXPECT_ISA='"scalar"'
 FLAGS_baseline := -DEXPECT_ISA='"scalar"'
 # OpenMP: the same suite with the library's threads (and the tests' own, for the partitions).

@@ -1205,12 +1205,15 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
      output   gate: out[r * ldo + j] = GELU(w sum) * (v sum), j < p->width, GELU per t->gelu;
               down: out[r * ldo + j] = w sum, out[r * ldo + p->width + j] = v sum;
               nothing else of out is written.
-   A path with bf16 dot products has pair microkernels for pair panels (p->pairs, packed bf16
-   layers with bf16 products): the same contract with t->bf16_products set, the left operand
-   from t->a (rounded as they go) or from t->a_pairs, already rounded and paired.
+   Packed bf16 layers on vector paths have pair panels (p->pairs), which the pair microkernels
+   take under the same contract; for bf16 products a path with bf16 dot products has
+   dot-product microkernels instead, the left operand from t->a (rounded as they go) or from
+   t->a_pairs, already rounded and paired. When t->a_rounded is set, the left operand holds
+   bf16 values already (the FFN rounds them once).
    The portable tile below is the reference and takes any panel (any j_step, fewer valid
    columns, not pairs); GEGLU__TILE_VECTOR makes every vector microkernel from one template,
-   GEGLU__PAIR_TILE_VECTOR every pair microkernel. */
+   GEGLU__PAIR_TILE_VECTOR every pair microkernel, GEGLU__DOT_TILE_VECTOR every dot-product
+   microkernel. */
 
 /* A panel: column j of a half is at w[k * k_step + j * j_step] (v likewise) for depth index k,
    in elements of `type`. */
@@ -1223,7 +1226,7 @@ typedef struct geglu__panel {
     size_t cols;                  /* valid output columns: <= width for the gate, 2 x for W2 */
     int padded;                   /* zero-filled to the full width: full-width loads are safe */
     int pairs; /* bf16 rows k, k + 1 (k even) interleaved: column j of pair q of a half at
-                  w[q * k_step + 2 j + (k odd)], for the pair microkernels */
+                  w[q * k_step + 2 j + (k odd)]: packed bf16 layers on vector paths */
 } geglu__panel;
 
 /* A tile: rows of the left operand a (x or H) times one panel, written to out. */
@@ -1511,50 +1514,52 @@ typedef uint16_t geglu__element_f16;
         GEGLU__TILE_HEIGHTS(geglu__tile_##T##_##V, GEGLU__ROWS_##V, 0)                            \
     }
 
-/* ---- portable core: the pair microkernels, for paths with bf16 dot products -----------------
-   GEGLU__PAIR_TILE_VECTOR(V) defines geglu__gate_pair_tile_V and geglu__down_pair_tile_V for
-   pair panels: per step a pair of panel rows, one broadcast of the row's pair of bf16 terms and
-   two dot products (acc + w_odd x_odd, then + w_even x_even, rounded after each: the contract's
-   order with bf16 products). The left operand comes paired and tiled (t->a_pairs) or as floats,
-   rounded and paired as they go (a few rows, or a caller's x or H). Besides the operations of
-   GEGLU__TILE_VECTOR, a path with dot products provides:
-     geglu__pairs_V                     a register of GEGLU__WIDTH_V pairs of bf16 values
-     geglu__pairs_load_V(p), geglu__pairs_broadcast_V(pair)
-     geglu__half_dot_V(acc, w, x)       acc + w_odd x_odd + w_even x_even, per lane, as above */
-#define GEGLU__PAIR_DOT(V, r, x)                                                                 \
-    w##r = geglu__half_dot_##V(w##r, panel_w, x);                                                \
-    v##r = geglu__half_dot_##V(v##r, panel_v, x);
-#define GEGLU__PAIR_STEP(V, r)                                                                   \
-    if ((r) < height) {                                                                          \
-        const geglu__pairs_##V x = geglu__pairs_broadcast_##V(geglu__bf16_pair(a##r, k, t->depth)); \
-        GEGLU__PAIR_DOT(V, r, x)                                                                 \
+/* ---- portable core: the microkernels for pair panels ------------------------------------------
+   GEGLU__PAIR_TILE_VECTOR(V) defines geglu__gate_pair_tile_V and geglu__down_pair_tile_V, the
+   FMA microkernels of GEGLU__TILE_VECTOR(V, bf16) for pair panels: a pair of bf16 panel rows is
+   one load per half, widened by one shift (row k) or one mask (row k + 1) instead of a widening
+   load and a shift per row. Same sums, same order (k, k + 1; with bf16 products k + 1, k). Each
+   vector path provides geglu__half_even_V(p) and geglu__half_odd_V(p): the low and the high
+   bf16 of the GEGLU__WIDTH_V pairs at p, as floats. */
+#define GEGLU__PARITY_even 0
+#define GEGLU__PARITY_odd 1
+#define GEGLU__PAIR_TERM(V, parity, STEP)                                                        \
+    {                                                                                            \
+        const geglu__half_##V panel_w = geglu__half_##parity##_##V(w);                           \
+        const geglu__half_##V panel_v = geglu__half_##parity##_##V(v);                           \
+        term = 2 * q + GEGLU__PARITY_##parity;                                                   \
+        GEGLU__EACH_ROW_##V(STEP, V)                                                             \
     }
-#define GEGLU__PAIR_STEP_TILED(V, r)                                                             \
-    if ((r) < height) {                                                                          \
-        const geglu__pairs_##V x = geglu__pairs_broadcast_##V(tiled[r]);                         \
-        GEGLU__PAIR_DOT(V, r, x)                                                                 \
+/* Every pair, FIRST row then SECOND; an odd last row (after +0 with bf16 products). */
+#define GEGLU__PAIR_LOOP(V, FIRST, SECOND, STEP)                                                 \
+    for (q = 0; q < t->depth / 2; q++, w += step, v += step) {                                  \
+        if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                  \
+        GEGLU__PAIR_TERM(V, FIRST, STEP)                                                         \
+        GEGLU__PAIR_TERM(V, SECOND, STEP)                                                        \
+    }                                                                                            \
+    if (t->depth % 2) {                                                                          \
+        if (t->bf16_products) { GEGLU__EACH_ROW_##V(GEGLU__TILE_ADD_ZERO, V) }                   \
+        GEGLU__PAIR_TERM(V, even, STEP)                                                          \
     }
 #define GEGLU__PAIR_TILE_VECTOR(V)                                                               \
     GEGLU__INLINE void geglu__pair_tile_##V(const geglu__panel *p, const geglu__tile *t,         \
                                             int gate, size_t height) {                           \
         GEGLU__TILE_PROLOGUE(V, bf16)                                                            \
-        const size_t pairs = (t->depth + 1) / 2;                                                 \
-        if (t->a_pairs) {                                                                        \
-            const uint32_t *tiled = t->a_pairs;                                                  \
-            for (k = 0; k < pairs; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {        \
-                const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
-                const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
-                GEGLU__EACH_ROW_##V(GEGLU__PAIR_STEP_TILED, V)                                   \
-            }                                                                                    \
+        const int stream = height <= GEGLU__DECODE_ROWS;                                         \
+        const float *tiled = t->a_tiled;                                                         \
+        size_t q, term;                                                                          \
+        if (!t->bf16_products && tiled) {                                                        \
+            GEGLU__PAIR_LOOP(V, even, odd, GEGLU__TILE_STEP_TILED_TERM)                          \
+        } else if (!t->bf16_products) {                                                          \
+            GEGLU__PAIR_LOOP(V, even, odd, GEGLU__TILE_STEP_TERM)                                \
+        } else if (t->a_rounded && tiled) {                                                      \
+            GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_TILED_TERM)                          \
+        } else if (t->a_rounded) {                                                               \
+            GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_TERM)                                \
         } else {                                                                                 \
-            const int stream = height <= GEGLU__DECODE_ROWS;                                     \
-            for (k = 0; k < pairs; k++, w += step, v += step) {                                  \
-                const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
-                const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
-                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
-                GEGLU__EACH_ROW_##V(GEGLU__PAIR_STEP, V)                                         \
-            }                                                                                    \
+            GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_ROUNDED)                             \
         }                                                                                        \
+        (void)k;                                                                                 \
         GEGLU__TILE_EPILOGUE(V)                                                                  \
     }                                                                                            \
                                                                                                  \
@@ -1564,6 +1569,61 @@ typedef uint16_t geglu__element_f16;
                                                                                                  \
     GEGLU__PRIVATE void geglu__down_pair_tile_##V(const geglu__panel *p, const geglu__tile *t) { \
         GEGLU__TILE_HEIGHTS(geglu__pair_tile_##V, GEGLU__ROWS_##V, 0)                             \
+    }
+
+/* ---- portable core: the dot-product microkernels, for paths with bf16 dot products -----------------
+   GEGLU__DOT_TILE_VECTOR(V) defines geglu__gate_dot_tile_V and geglu__down_dot_tile_V for
+   pair panels: per step a pair of panel rows, one broadcast of the row's pair of bf16 terms and
+   two dot products (acc + w_odd x_odd, then + w_even x_even, rounded after each: the contract's
+   order with bf16 products). The left operand comes paired and tiled (t->a_pairs) or as floats,
+   rounded and paired as they go (a few rows, or a caller's x or H). Besides the operations of
+   GEGLU__TILE_VECTOR, a path with dot products provides:
+     geglu__pairs_V                     a register of GEGLU__WIDTH_V pairs of bf16 values
+     geglu__pairs_load_V(p), geglu__pairs_broadcast_V(pair)
+     geglu__half_dot_V(acc, w, x)       acc + w_odd x_odd + w_even x_even, per lane, as above */
+#define GEGLU__DOT_PRODUCTS(V, r, x)                                                                 \
+    w##r = geglu__half_dot_##V(w##r, panel_w, x);                                                \
+    v##r = geglu__half_dot_##V(v##r, panel_v, x);
+#define GEGLU__DOT_STEP(V, r)                                                                   \
+    if ((r) < height) {                                                                          \
+        const geglu__pairs_##V x = geglu__pairs_broadcast_##V(geglu__bf16_pair(a##r, k, t->depth)); \
+        GEGLU__DOT_PRODUCTS(V, r, x)                                                                 \
+    }
+#define GEGLU__DOT_STEP_TILED(V, r)                                                             \
+    if ((r) < height) {                                                                          \
+        const geglu__pairs_##V x = geglu__pairs_broadcast_##V(tiled[r]);                         \
+        GEGLU__DOT_PRODUCTS(V, r, x)                                                                 \
+    }
+#define GEGLU__DOT_TILE_VECTOR(V)                                                               \
+    GEGLU__INLINE void geglu__dot_tile_##V(const geglu__panel *p, const geglu__tile *t,         \
+                                            int gate, size_t height) {                           \
+        GEGLU__TILE_PROLOGUE(V, bf16)                                                            \
+        const size_t pairs = (t->depth + 1) / 2;                                                 \
+        if (t->a_pairs) {                                                                        \
+            const uint32_t *tiled = t->a_pairs;                                                  \
+            for (k = 0; k < pairs; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {        \
+                const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
+                const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
+                GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP_TILED, V)                                   \
+            }                                                                                    \
+        } else {                                                                                 \
+            const int stream = height <= GEGLU__DECODE_ROWS;                                     \
+            for (k = 0; k < pairs; k++, w += step, v += step) {                                  \
+                const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
+                const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
+                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
+                GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP, V)                                         \
+            }                                                                                    \
+        }                                                                                        \
+        GEGLU__TILE_EPILOGUE(V)                                                                  \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__gate_dot_tile_##V(const geglu__panel *p, const geglu__tile *t) { \
+        GEGLU__TILE_HEIGHTS(geglu__dot_tile_##V, GEGLU__ROWS_##V, 1)                             \
+    }                                                                                            \
+                                                                                                 \
+    GEGLU__PRIVATE void geglu__down_dot_tile_##V(const geglu__panel *p, const geglu__tile *t) { \
+        GEGLU__TILE_HEIGHTS(geglu__dot_tile_##V, GEGLU__ROWS_##V, 0)                             \
     }
 
 /* ---- portable core: packed layers ------------------------------------------------------------ */
@@ -1923,9 +1983,18 @@ GEGLU__INLINE __m256 geglu__half_widen_f16_avx2(const uint16_t *p) {
 #endif
 }
 
+GEGLU__INLINE __m256 geglu__half_even_avx2(const uint16_t *p) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_loadu_si256((const __m256i *)(const void *)p), 16));
+}
+GEGLU__INLINE __m256 geglu__half_odd_avx2(const uint16_t *p) {
+    return _mm256_castsi256_ps(_mm256_and_si256(_mm256_loadu_si256((const __m256i *)(const void *)p),
+                                                 _mm256_set1_epi32(-65536)));
+}
+
 GEGLU__TILE_VECTOR(avx2, f32)
 GEGLU__TILE_VECTOR(avx2, bf16)
 GEGLU__TILE_VECTOR(avx2, f16)
+GEGLU__PAIR_TILE_VECTOR(avx2)
 #endif /* GEGLU__AVX2 */
 
 /* ============================================================================================ */
@@ -2098,11 +2167,20 @@ GEGLU__INLINE __m512 geglu__half_widen_f16_avx512(const uint16_t *p) {
     return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(const void *)p));
 }
 
+GEGLU__INLINE __m512 geglu__half_even_avx512(const uint16_t *p) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_loadu_si512((const void *)p), 16));
+}
+GEGLU__INLINE __m512 geglu__half_odd_avx512(const uint16_t *p) {
+    return _mm512_castsi512_ps(
+        _mm512_and_si512(_mm512_loadu_si512((const void *)p), _mm512_set1_epi32(-65536)));
+}
+
 GEGLU__TILE_VECTOR(avx512, f32)
 GEGLU__TILE_VECTOR(avx512, bf16)
 GEGLU__TILE_VECTOR(avx512, f16)
+GEGLU__PAIR_TILE_VECTOR(avx512)
 
-/* ---- AVX-512 pair microkernel: vdpbf16ps, where the compiler targets AVX512_BF16 ------------ */
+/* ---- AVX-512 dot-product microkernel: vdpbf16ps, where the compiler targets AVX512_BF16 ------------ */
 /* Not on CPUs with AMX: there (Sapphire and Emerald Rapids) vdpbf16ps runs at half the FMAs'
    rate, half their FLOPs (docs/PERFORMANCE.md, "bf16 dot products"), and the FMA microkernels
    take the same sums faster. */
@@ -2117,10 +2195,10 @@ GEGLU__INLINE __m512i geglu__pairs_broadcast_avx512(uint32_t pair) {
 GEGLU__INLINE __m512 geglu__half_dot_avx512(__m512 acc, __m512i w, __m512i x) {
     return _mm512_dpbf16_ps(acc, (__m512bh)w, (__m512bh)x);
 }
-GEGLU__PAIR_TILE_VECTOR(avx512)
-#define GEGLU__PAIR_TILES_avx512 geglu__gate_pair_tile_avx512, geglu__down_pair_tile_avx512
+GEGLU__DOT_TILE_VECTOR(avx512)
+#define GEGLU__DOT_TILES_avx512 geglu__gate_dot_tile_avx512, geglu__down_dot_tile_avx512
 #else
-#define GEGLU__PAIR_TILES_avx512 NULL, NULL
+#define GEGLU__DOT_TILES_avx512 NULL, NULL
 #endif
 #endif /* GEGLU__AVX512 */
 
@@ -2345,9 +2423,24 @@ GEGLU__INLINE geglu__half_neon geglu__half_widen_f16_neon(const uint16_t *p) {
     return r;
 }
 
+GEGLU__INLINE geglu__half_neon geglu__half_even_neon(const uint16_t *p) {
+    geglu__half_neon r;
+    r.v0 = vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_u16(vld1q_u16(p)), 16));
+    r.v1 = vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_u16(vld1q_u16(p + 8)), 16));
+    return r;
+}
+GEGLU__INLINE geglu__half_neon geglu__half_odd_neon(const uint16_t *p) {
+    const uint32x4_t high = vdupq_n_u32(0xffff0000u);
+    geglu__half_neon r;
+    r.v0 = vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_u16(vld1q_u16(p)), high));
+    r.v1 = vreinterpretq_f32_u32(vandq_u32(vreinterpretq_u32_u16(vld1q_u16(p + 8)), high));
+    return r;
+}
+
 GEGLU__TILE_VECTOR(neon, f32)
 GEGLU__TILE_VECTOR(neon, bf16)
 GEGLU__TILE_VECTOR(neon, f16)
+GEGLU__PAIR_TILE_VECTOR(neon)
 #endif /* GEGLU__NEON */
 
 /* ============================================================================================ */
@@ -2367,7 +2460,8 @@ typedef struct geglu__path {
     geglu__gelu_mul_kernel gelu_mul;
     size_t tile_rows, width; /* the microkernels' tile: rows, and columns per half of a panel */
     geglu__tile_kernel gate_tile[3], down_tile[3]; /* per weight type (geglu_dtype) */
-    geglu__tile_kernel gate_pair_tile, down_pair_tile; /* bf16 dot products, or NULL: none */
+    geglu__tile_kernel gate_pair_tile, down_pair_tile; /* bf16 pair panels, or NULL: none */
+    geglu__tile_kernel gate_dot_tile, down_dot_tile; /* bf16 dot products, or NULL: none */
     geglu__narrow_kernel f32_to_bf16, f32_to_f16;
     geglu__widen_kernel bf16_to_f32, f16_to_f32;
 } geglu__path;
@@ -2376,7 +2470,7 @@ typedef struct geglu__path {
     { #V, geglu__gelu_f32_##V, geglu__gelu_mul_f32_##V, GEGLU__ROWS_##V, GEGLU__WIDTH_##V,       \
       { geglu__gate_tile_f32_##V, geglu__gate_tile_bf16_##V, geglu__gate_tile_f16_##V },        \
       { geglu__down_tile_f32_##V, geglu__down_tile_bf16_##V, geglu__down_tile_f16_##V },        \
-      GEGLU__PAIR_TILES_##V,                                                                     \
+      GEGLU__PAIR_TILES_##V, GEGLU__DOT_TILES_##V,                                              \
       geglu__f32_to_bf16_##V, geglu__f32_to_f16_##V,                                            \
       geglu__bf16_to_f32_##V, geglu__f16_to_f32_##V }
 
@@ -2384,8 +2478,12 @@ typedef struct geglu__path {
 __attribute__((unused))
 #endif
 #define GEGLU__PAIR_TILES_scalar NULL, NULL
-#define GEGLU__PAIR_TILES_avx2 NULL, NULL
-#define GEGLU__PAIR_TILES_neon NULL, NULL
+#define GEGLU__PAIR_TILES_avx2 geglu__gate_pair_tile_avx2, geglu__down_pair_tile_avx2
+#define GEGLU__PAIR_TILES_avx512 geglu__gate_pair_tile_avx512, geglu__down_pair_tile_avx512
+#define GEGLU__PAIR_TILES_neon geglu__gate_pair_tile_neon, geglu__down_pair_tile_neon
+#define GEGLU__DOT_TILES_scalar NULL, NULL
+#define GEGLU__DOT_TILES_avx2 NULL, NULL
+#define GEGLU__DOT_TILES_neon NULL, NULL
 static const geglu__path geglu__paths[] = {
     GEGLU__PATH(scalar),
 #if defined(GEGLU__NEON)
@@ -2424,6 +2522,7 @@ typedef struct geglu__source {
     geglu_dtype type;  /* of the weights */
     int bf16_products; /* see geglu__bf16_products */
     int pairs;         /* a packed layer of pair panels */
+    int dot;           /* ... whose bf16 products run on the path's dot-product microkernels */
     int a_rounded;     /* bf16 products of the FFN: it rounds x and H before the products */
 } geglu__source;
 
@@ -2433,9 +2532,11 @@ typedef struct geglu__source {
 static void geglu__run_tile(const geglu__path *path, const geglu__panel *p, const geglu__tile *t,
                             int gate) {
     const size_t width = gate ? p->width : 2 * p->width;
-    const geglu__tile_kernel kernel = p->pairs ? (gate ? path->gate_pair_tile : path->down_pair_tile)
-                                      : gate   ? path->gate_tile[p->type]
-                                               : path->down_tile[p->type];
+    const int dot = p->pairs && t->bf16_products && path->gate_dot_tile != NULL;
+    const geglu__tile_kernel kernel = dot      ? (gate ? path->gate_dot_tile : path->down_dot_tile)
+                                      : p->pairs ? (gate ? path->gate_pair_tile : path->down_pair_tile)
+                                      : gate     ? path->gate_tile[p->type]
+                                                 : path->down_tile[p->type];
     if (p->j_step == 1 && p->cols == width) {
         kernel(p, t);
     } else if (p->j_step == 1 && p->padded) {
@@ -2542,7 +2643,7 @@ static void geglu__round_rows(const float *from, size_t rows, size_t cols, size_
         for (k = 0; k < cols; k++) to[i * ld_to + k] = geglu__bf16_rounded(from[i * ld_from + k]);
 }
 
-/* The same for pair microkernels: rows [0, rows) of x (ld floats apart, cols each), rounded to
+/* The same for dot-product microkernels: rows [0, rows) of x (ld floats apart, cols each), rounded to
    bf16 and paired as geglu__bf16_pair pairs them, tile_rows rows at a time. */
 static void geglu__tile_pairs(const float *x, size_t rows, size_t cols, size_t ld,
                               size_t tile_rows, uint32_t *tiled) {
@@ -2592,8 +2693,8 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
         geglu__gate_panel(s, j_begin, j, &p);
         for (i = 0; i < rows; i += t.rows) {
             t.a = geglu__advance(x, i * s->d_model);
-            t.a_tiled = x_tiled && !s->pairs ? (const float *)x_tiled + i * s->d_model : NULL;
-            t.a_pairs = x_tiled && s->pairs ? (const uint32_t *)x_tiled + i * ((s->d_model + 1) / 2)
+            t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + i * s->d_model : NULL;
+            t.a_pairs = x_tiled && s->dot ? (const uint32_t *)x_tiled + i * ((s->d_model + 1) / 2)
                                             : NULL;
             t.rows = geglu__tile_height(rows - i, t.tile_rows, x_tiled != NULL);
             t.out = out + i * ldo + (j - j_begin);
@@ -2663,12 +2764,12 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
             size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
             const float *x_rows = geglu__advance(x, t0 * s->d_model);
             float *y_rows = y + t0 * s->d_model, *tiled = rows > GEGLU__DECODE_ROWS ? x_tiled : NULL;
-            uint32_t *pairs = tiled && s->pairs ? h_pairs : NULL; /* H rounded and paired */
+            uint32_t *pairs = tiled && s->dot ? h_pairs : NULL; /* H rounded and paired */
             if (s->d_ff == 0) { /* an empty sum: Y = b2 */
                 GEGLU__OMP(for schedule(static))
                 for (j = 0; j < rows * s->d_model; j++)
                     y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
-            } else if (tiled && s->pairs) {
+            } else if (tiled && s->dot) {
                 geglu__tile_pairs(x_rows, rows, s->d_model, s->d_model, s->path->tile_rows,
                                   (uint32_t *)(void *)tiled);
             } else if (tiled) {
@@ -2844,7 +2945,7 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.gelu = layer->gelu;
     s.type = layer->weight_type;
     s.bf16_products = geglu__bf16_products(layer->weight_type, layer->precision);
-    s.pairs = 0;
+    s.pairs = s.dot = 0;
     s.a_rounded = 0;
     return s;
 }
@@ -2927,10 +3028,9 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
 
 /* ---- packed layers ---------------------------------------------------------------------------- */
 
-/* Whether a valid layer packs into pair panels: bf16 products on a path with dot products. */
+/* Whether a valid layer packs into pair panels: bf16 weights on a vector path. */
 static int geglu__packs_pairs(const geglu_layer_f32 *layer) {
-    return geglu__bf16_products(layer->weight_type, layer->precision) &&
-           GEGLU__PATH_IN_USE->gate_pair_tile != NULL;
+    return layer->weight_type == GEGLU_DTYPE_BF16 && GEGLU__PATH_IN_USE->gate_pair_tile != NULL;
 }
 
 GEGLU_API size_t geglu_packed_size_f32(const geglu_layer_f32 *layer) {
@@ -3028,6 +3128,12 @@ static geglu_status geglu__check_packed(const geglu_packed_f32 *packed, const fl
     return GEGLU_OK;
 }
 
+/* Whether a packed layer's bf16 products run on the path's dot-product microkernels. */
+static int geglu__packed_dot(const geglu_packed_f32 *packed) {
+    return packed->pairs && geglu__bf16_products(packed->weight_type, packed->precision) &&
+           GEGLU__PATH_IN_USE->gate_dot_tile != NULL;
+}
+
 static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     geglu__source s;
     s.path = GEGLU__PATH_IN_USE;
@@ -3042,13 +3148,14 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.type = packed->weight_type;
     s.bf16_products = geglu__bf16_products(packed->weight_type, packed->precision);
     s.pairs = packed->pairs;
+    s.dot = geglu__packed_dot(packed);
     s.a_rounded = 0;
     return s;
 }
 
 /* Whether a packed layer's FFN rounds x and H before its products: bf16 products on FMAs. */
 static int geglu__packed_rounds(const geglu_packed_f32 *packed) {
-    return geglu__bf16_products(packed->weight_type, packed->precision) && !packed->pairs;
+    return geglu__bf16_products(packed->weight_type, packed->precision) && !geglu__packed_dot(packed);
 }
 
 GEGLU_API geglu_status geglu_gate_packed_f32(const geglu_packed_f32 *packed, const float *x,
@@ -3068,7 +3175,7 @@ GEGLU_API size_t geglu_ffn_packed_workspace_size(const geglu_packed_f32 *packed,
     geglu__range range[GEGLU__BUFFERS];
     if (geglu__check_packed(packed, NULL, 0, NULL, GEGLU__FFN, range) != GEGLU_OK) return 0;
     return geglu__ffn_workspace_bytes(packed->d_model, packed->d_ff, tokens, 1, packed->weight_type,
-                                      packed->pairs, geglu__packed_rounds(packed));
+                                      geglu__packed_dot(packed), geglu__packed_rounds(packed));
 }
 
 GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, const float *x,
@@ -3085,7 +3192,8 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && packed->d_ff != 0 &&
         !geglu__ffn_scratch(GEGLU__PATH_IN_USE, packed->d_model, packed->d_ff, tokens, 1,
-                            geglu__dtype_size(packed->weight_type), packed->pairs,
+                            geglu__dtype_size(packed->weight_type),
+                            geglu__packed_dot(packed),
                             geglu__packed_rounds(packed), &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);

@@ -657,7 +657,7 @@ static void print_table(double spread) {
         printf("  (measured with the scalar loops: this build has none for %s)\n", geglu_isa());
     if (dot_peak > 0.0)
         printf("  bf16 dot-product peak %.1f GFLOP/s (vdpbf16ps, measured); bf16 products use %s\n",
-               dot_peak, GEGLU__PATH_IN_USE->gate_pair_tile ? "it (peak: of this one)"
+               dot_peak, GEGLU__PATH_IN_USE->gate_dot_tile ? "it (peak: of this one)"
                                                            : "FMAs here (this CPU has AMX)");
     header = 0;
     for (i = 0; i < record_count; i++) {
@@ -1203,7 +1203,7 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                                  r->t.median * 1e-9;
                         /* bf16 products on dot products: against their own peak */
                         r->peak_share = r->rate / (kind_precision[type] == GEGLU_PRECISION_BF16 &&
-                                                           GEGLU__PATH_IN_USE->gate_pair_tile
+                                                           GEGLU__PATH_IN_USE->gate_dot_tile
                                                        ? dot_peak
                                                        : machine_peak);
                         r->bw_share = r->gbs / r->read_gbs;
