@@ -505,18 +505,22 @@ static double measure_peak_gflops(void) {
 }
 
 /* The bf16 dot-product peak (vdpbf16ps: 32 multiply-adds per instruction), where the compiler
-   targets AVX512_BF16, by twelve chains as the FMA peak; 0 elsewhere. */
+   targets AVX512_BF16: twelve chains in registers, as the FMA peak (an array of accumulators
+   would be kept in memory and time the store-to-load latency instead); 0 elsewhere. */
 #if defined(__AVX512BF16__)
+#define DOT_DECLARE(r, unused) __m512 acc##r = _mm512_set1_ps((float)(r));
+#define DOT_STEP(r, unused) acc##r = _mm512_dpbf16_ps(acc##r, (__m512bh)w, (__m512bh)x);
+#define DOT_FOLD(r, unused) total = _mm512_add_ps(total, acc##r);
 static void run_dot_peak(void *arg) {
     const long iterations = *(const long *)arg;
     const __m512i w = _mm512_set1_epi32(0x3f803f80), x = _mm512_set1_epi32(0x33803380);
-    __m512 acc[12], total = _mm512_setzero_ps();
+    __m512 total = _mm512_setzero_ps();
     long i;
-    int r;
-    for (r = 0; r < 12; r++) acc[r] = _mm512_set1_ps((float)r);
-    for (i = 0; i < iterations; i++)
-        for (r = 0; r < 12; r++) acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)w, (__m512bh)x);
-    for (r = 0; r < 12; r++) total = _mm512_add_ps(total, acc[r]);
+    TWELVE(DOT_DECLARE, -)
+    for (i = 0; i < iterations; i++) {
+        TWELVE(DOT_STEP, -)
+    }
+    TWELVE(DOT_FOLD, -)
     sink = _mm512_cvtss_f32(total);
 }
 
