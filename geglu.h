@@ -1601,9 +1601,11 @@ typedef uint16_t geglu__element_f16;
         const size_t pairs = (t->depth + 1) / 2;                                                 \
         if (t->a_pairs) {                                                                        \
             const uint32_t *tiled = t->a_pairs;                                                  \
+            const int stream = height <= GEGLU__DECODE_ROWS;                                     \
             for (k = 0; k < pairs; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {        \
                 const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
                 const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
+                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
                 GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP_TILED, V)                                   \
             }                                                                                    \
         } else {                                                                                 \
@@ -1644,7 +1646,8 @@ typedef uint16_t geglu__element_f16;
 /* Decoding streams the weights from memory, and the fewer instructions per byte, the further
    ahead the core's loads run. Blocks of at most GEGLU__DECODE_ROWS tokens read x in place: a
    tiled copy (tile_rows floats per step however few rows are real) only adds a stream that
-   evicts the weights from L1 (for one Gemma-2B token, 96 KiB against the row's 8 KiB). One
+   evicts the weights from L1 (for one Gemma-2B token, 96 KiB against the row's 8 KiB); the
+   dot-product microkernels take x paired all the same, as pairing in the k loop costs more. One
    token gets a tile of height 1, not a taller one with repeated rows (docs/PERFORMANCE.md,
    "Decoding"). */
 #define GEGLU__DECODE_ROWS 8
@@ -2763,7 +2766,8 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
         for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {
             size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
             const float *x_rows = geglu__advance(x, t0 * s->d_model);
-            float *y_rows = y + t0 * s->d_model, *tiled = rows > GEGLU__DECODE_ROWS ? x_tiled : NULL;
+            float *y_rows = y + t0 * s->d_model;
+            float *tiled = rows > GEGLU__DECODE_ROWS || s->dot ? x_tiled : NULL;
             uint32_t *pairs = tiled && s->dot ? h_pairs : NULL; /* H rounded and paired */
             if (s->d_ff == 0) { /* an empty sum: Y = b2 */
                 GEGLU__OMP(for schedule(static))
@@ -2791,7 +2795,7 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
 
 /* Where an FFN call keeps its scratch, in floats from the aligned start of the workspace: a
    block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS; for
-   pair panels, paired, then the block of H paired), then for an unpacked layer the current
+   dot-product microkernels, however few the rows, paired, then the block of H paired), then for an unpacked layer the current
    block of gate panels (of the weights' type) and their biases, the current block of W2 panels
    and b2, padded. With bf16 products on the FMA microkernels (`rounded`), x is rounded into the
    tiled region however few its rows. */
@@ -2808,7 +2812,7 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
     size_t rows = geglu__min(tokens, GEGLU__TOKEN_BLOCK), padded = geglu__round_up(d_model, full);
     size_t tiled, gate, down, floats;
     /* x tiled, or for bf16 products rounded in place of the caller's rows */
-    if (!geglu__mul_size(rows > GEGLU__DECODE_ROWS ? geglu__round_up(rows, path->tile_rows)
+    if (!geglu__mul_size(rows > GEGLU__DECODE_ROWS || pairs ? geglu__round_up(rows, path->tile_rows)
                          : rounded              ? rows
                                                 : 0,
                          d_model, &tiled) ||
