@@ -7,8 +7,9 @@
 #                     matrix, install, examples, the fuzz corpus, the bench command line
 #   make bench        run the benchmark runner on its built-in default shapes
 #   make bench-compare   the FFN beside OpenBLAS (cblas) and oneDNN (matmul + post-ops) in one
-#                     process, peers built in when their headers are there (Debian: libopenblas-dev,
-#                     libdnnl-dev); ARGS=--quick, ARGS='--preset t5-large --tokens 1,64';
+#                     process, f32 and bf16 weights, peers built in when their headers are there
+#                     (Debian: libopenblas-dev, libdnnl-dev); ARGS=--quick,
+#                     ARGS='--preset t5-large --tokens 1,64 --weights bf16';
 #                     OpenBLAS's kernels: BLAS_CORE=SkylakeX (default with AVX-512) or Haswell
 #   make bench-torch  geglu_gelu_f32 beside PyTorch's CPU GELU in one process (Debian:
 #                     python3-torch); TORCH_ARGS=--quick, TORCH_ARGS='--n 1048576 --sd 1'

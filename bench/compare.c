@@ -5,9 +5,10 @@
  *   geglu-compare --preset t5-large    one preset (t5-base, t5-large, gemma-2b; a comma list works)
  *   geglu-compare --tokens 1,8,64      these token counts
  *   geglu-compare --samples N          timed samples per implementation (default 7, quick 3)
+ *   geglu-compare --weights f32,bf16   the weights' types (default both)
  *
- * Y = (GELU_tanh(X W) (x) X V) W2, fp32, no biases, one thread, weights stored IN_OUT (W, V:
- * d_model x d_ff, W2: d_ff x d_model, row-major). The implementations:
+ * Y = (GELU_tanh(X W) (x) X V) W2, X and Y fp32, no biases, one thread, weights stored IN_OUT
+ * (W, V: d_model x d_ff, W2: d_ff x d_model, row-major). With f32 weights:
  *   geglu packed    geglu_ffn_packed_f32, packed once outside the timing
  *   geglu unpacked  geglu_ffn_f32
  *   openblas        what a careful user writes with cblas: A = X W and U = X V (sgemm, or sgemv
@@ -16,12 +17,23 @@
  *   onednn          matmul primitives: U = X V; H = X W with post-ops eltwise_gelu_tanh and
  *                   binary_mul(U); Y = H W2. Weights in the layout oneDNN picks (format_tag
  *                   any), reordered once outside the timing                 (built with HAVE_DNNL)
- * Every peer's Y is compared with geglu's packed Y before anything is timed (max |diff| over
- * max |y| must be below 1e-4: the peers round GELU differently and sum in other orders, and agree
- * to about 2e-6; the erf GELU in place of tanh would be 2e-4 off); a peer that disagrees gets no
- * speed. The implementations are timed in turns, one sample each per round, so that load from
- * other processes falls on all of them alike; times are medians (min, max); "x packed" is a peer's median over geglu packed's median (> 1: geglu is faster), "x min"
- * the same for the fastest samples (less sensitive to load from other processes).
+ * With bf16 weights (the f32 weights rounded to bf16; every figure of this type is for those
+ * values):
+ *   geglu packed    the packed layer with bf16 weights, exact products (GEGLU_PRECISION_F32)
+ *   geglu bf16 prod the same with GEGLU_PRECISION_BF16: x and H rounded to bf16
+ *   onednn          the same matmuls on bf16 sources and weights: X reordered to bf16 (timed,
+ *                   as a caller holding fp32 activations must), U f32, H bf16 (the gate's
+ *                   destination, which the down matmul takes as its source), Y f32
+ * Every Y is compared with geglu packed's Y of the same weights before anything is timed (max
+ * |diff| over max |y| below 1e-4 for exact products: the peers round GELU differently and sum in
+ * other orders, and agree to about 2e-6, where the erf GELU in place of tanh would be 2e-4 off;
+ * below 5e-2 for products of bf16-rounded activations, whose error is about 4e-3); one that
+ * disagrees gets no speed, and the exit status is 1. "error" is the normwise error of Y's first rows (up to 4) against a
+ * double-precision reference computed from the weights' exact values: |Y - Y_ref|_2 / |Y_ref|_2.
+ * The implementations are timed in turns, one sample each per round, so that load from other
+ * processes falls on all of them alike; times are medians (min, max); "x packed" is an
+ * implementation's median over geglu packed's median of the same weights (> 1: geglu packed is
+ * faster), "x min" the same for the fastest samples (less sensitive to load from other processes).
  * "cpu/wall" is process CPU time over wall time while timing: about 1.00 means one thread ran
  * undisturbed, above 1 that more than one thread ran, below 1 that the process waited for a core.
  * OpenBLAS picks its kernels when it is loaded: set OPENBLAS_CORETYPE (and OPENBLAS_NUM_THREADS=1,
@@ -51,30 +63,83 @@ int omp_get_max_threads(void);
 #endif
 
 #define MAX_IMPLS 4
-#define AGREE 1e-4 /* the peers agree to ~2e-6; erf GELU for tanh is off by ~2e-4 */
+#define AGREE 1e-4      /* exact products: the peers agree to ~2e-6; erf GELU for tanh is 2e-4 off */
+#define AGREE_BF16 5e-2 /* products of bf16-rounded activations: errors of about 4e-3 */
+#define REFERENCE_ROWS 4 /* rows of Y computed in double for "error" */
 #define COMPARE_PRESETS 3 /* t5-base, t5-large, gemma-2b: the first three of presets[] */
 
-/* One configuration: the weights, X, and the sizes. */
+/* One configuration: the weights' values as floats (exactly), for bf16 weights their patterns
+   too, X, and the sizes. */
 typedef struct problem {
     size_t d_model, d_ff, tokens;
+    geglu_dtype type;
     const float *w, *v, *w2, *x;
+    const uint16_t *w_bf16, *v_bf16, *w2_bf16; /* type GEGLU_DTYPE_BF16 */
 } problem;
 
-/* One implementation: run() computes y from the problem; ctx is its own state. */
+/* One implementation: run() computes y from the problem; ctx is its own state; agree is the
+   largest max |diff| / max |y| against geglu packed that it may show. */
 typedef struct impl {
     const char *name;
     bench_fn run;
     void *ctx;
     float *y;
+    double agree;
 } impl;
 
 static void add_impl(impl *list, size_t *count, const char *name, bench_fn run, void *ctx,
-                     float *y) {
+                     float *y, double agree) {
     list[*count].name = name;
     list[*count].run = run;
     list[*count].ctx = ctx;
     list[*count].y = y;
+    list[*count].agree = agree;
     (*count)++;
+}
+
+/* ---- the double-precision reference -------------------------------------------------------- */
+
+static double gelu_tanh_double(double a) {
+    return 0.5 * a * (1.0 + tanh(0.79788456080286535588 * (a + 0.044715 * a * a * a)));
+}
+
+/* Rows [0, rows) of Y in double, from the weights' exact values. */
+static void reference_rows(const problem *p, size_t rows, double *y) {
+    const size_t dm = p->d_model, df = p->d_ff;
+    double *a = (double *)malloc(2 * df * sizeof(double)), *u = a + df;
+    size_t r, j, k;
+    if (!a) die("out of memory");
+    for (r = 0; r < rows; r++) {
+        const float *x = p->x + r * dm;
+        double *out = y + r * dm;
+        for (j = 0; j < df; j++) a[j] = u[j] = 0.0;
+        for (k = 0; k < dm; k++) {
+            const float *w = p->w + k * df, *v = p->v + k * df;
+            const double xk = x[k];
+            for (j = 0; j < df; j++) {
+                a[j] += xk * w[j];
+                u[j] += xk * v[j];
+            }
+        }
+        for (j = 0; j < df; j++) a[j] = gelu_tanh_double(a[j]) * u[j];
+        for (j = 0; j < dm; j++) out[j] = 0.0;
+        for (k = 0; k < df; k++) {
+            const float *w2 = p->w2 + k * dm;
+            for (j = 0; j < dm; j++) out[j] += a[k] * w2[j];
+        }
+    }
+    free(a);
+}
+
+/* |y - reference|_2 / |reference|_2 over n values. */
+static double normwise_error(const float *y, const double *reference, size_t n) {
+    double diff = 0.0, norm = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        diff += (y[i] - reference[i]) * (y[i] - reference[i]);
+        norm += reference[i] * reference[i];
+    }
+    return norm > 0.0 ? sqrt(diff / norm) : sqrt(diff);
 }
 
 /* ---- OpenBLAS ----------------------------------------------------------------------------- */
@@ -138,40 +203,63 @@ static void run_blas_gelu(void *arg) { blas_gelu((blas_ctx *)arg, ((blas_ctx *)a
 
 static dnnl_engine_t dn_engine;
 static dnnl_stream_t dn_stream;
+static int dn_has_bf16; /* whether oneDNN has a bf16 matmul for this CPU (see dn_probe_bf16) */
 
 /* value: U = X V; gate: H = GELU_tanh(X W) * U; down: Y = H W2. */
 enum { DN_VALUE, DN_GATE, DN_DOWN, DN_COUNT };
 
 typedef struct dn_ctx {
     dnnl_primitive_t prim[DN_COUNT];
-    dnnl_memory_t x, u, h, y, wts[DN_COUNT]; /* wts: in oneDNN's layout */
+    dnnl_primitive_t x_reorder; /* bf16: the caller's fp32 X to bf16; NULL for f32 */
+    dnnl_memory_t x_user, x, u, h, y, wts[DN_COUNT]; /* wts: in oneDNN's layout */
     char impl_name[DN_COUNT][64];
     float *y_data;
 } dn_ctx;
 
-static void dn_md(dnnl_memory_desc_t *md, size_t rows, size_t cols, dnnl_format_tag_t tag) {
+static void dn_md(dnnl_memory_desc_t *md, size_t rows, size_t cols, dnnl_data_type_t type,
+                  dnnl_format_tag_t tag) {
     dnnl_dims_t dims;
     dims[0] = (dnnl_dim_t)rows;
     dims[1] = (dnnl_dim_t)cols;
-    DNNL_CHECK(dnnl_memory_desc_init_by_tag(md, 2, dims, dnnl_f32, tag));
+    DNNL_CHECK(dnnl_memory_desc_init_by_tag(md, 2, dims, type, tag));
 }
 
-/* A matmul src (m x k) times weights (k x n, stored row-major at `weights`) into dst; the
-   weights are reordered once into the layout the primitive asks for. */
-static void dn_matmul(dn_ctx *c, int which, size_t m, size_t k, size_t n, const float *weights,
-                        const_dnnl_primitive_attr_t attr) {
+/* Runs a reorder from one memory to another and waits. */
+static void dn_reorder_run(dnnl_primitive_t reorder, dnnl_memory_t from, dnnl_memory_t to) {
+    dnnl_exec_arg_t args[2];
+    args[0].arg = DNNL_ARG_FROM;
+    args[0].memory = from;
+    args[1].arg = DNNL_ARG_TO;
+    args[1].memory = to;
+    DNNL_CHECK(dnnl_primitive_execute(reorder, dn_stream, 2, args));
+}
+
+static dnnl_primitive_t dn_reorder(const dnnl_memory_desc_t *from, const dnnl_memory_desc_t *to) {
+    dnnl_primitive_desc_t rpd;
+    dnnl_primitive_t reorder;
+    DNNL_CHECK(dnnl_reorder_primitive_desc_create(&rpd, from, dn_engine, to, dn_engine, NULL));
+    DNNL_CHECK(dnnl_primitive_create(&reorder, rpd));
+    DNNL_CHECK(dnnl_primitive_desc_destroy(rpd));
+    return reorder;
+}
+
+/* A matmul src (m x k, of `type`) times weights (k x n of `type`, stored row-major at
+   `weights`) into dst (of dst_type); the weights are reordered once into the layout the
+   primitive asks for. */
+static void dn_matmul(dn_ctx *c, int which, size_t m, size_t k, size_t n, const void *weights,
+                      dnnl_data_type_t type, dnnl_data_type_t dst_type,
+                      const_dnnl_primitive_attr_t attr) {
     dnnl_memory_desc_t src, wany, dst, wplain;
     const dnnl_memory_desc_t *wchosen;
     dnnl_matmul_desc_t desc;
-    dnnl_primitive_desc_t pd, rpd;
+    dnnl_primitive_desc_t pd;
     dnnl_primitive_t reorder;
     dnnl_memory_t user;
-    dnnl_exec_arg_t args[2];
     const char *name = NULL;
-    dn_md(&src, m, k, dnnl_ab);
-    dn_md(&wany, k, n, dnnl_format_tag_any);
-    dn_md(&dst, m, n, dnnl_ab);
-    dn_md(&wplain, k, n, dnnl_ab);
+    dn_md(&src, m, k, type, dnnl_ab);
+    dn_md(&wany, k, n, type, dnnl_format_tag_any);
+    dn_md(&dst, m, n, dst_type, dnnl_ab);
+    dn_md(&wplain, k, n, type, dnnl_ab);
     DNNL_CHECK(dnnl_matmul_desc_init(&desc, &src, &wany, NULL, &dst));
     DNNL_CHECK(dnnl_primitive_desc_create(&pd, &desc, attr, dn_engine, NULL));
     DNNL_CHECK(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &name));
@@ -180,46 +268,53 @@ static void dn_matmul(dn_ctx *c, int which, size_t m, size_t k, size_t n, const 
     DNNL_CHECK(dnnl_primitive_create(&c->prim[which], pd));
     DNNL_CHECK(dnnl_memory_create(&c->wts[which], wchosen, dn_engine, DNNL_MEMORY_ALLOCATE));
     DNNL_CHECK(dnnl_memory_create(&user, &wplain, dn_engine, (void *)(uintptr_t)weights));
-    DNNL_CHECK(dnnl_reorder_primitive_desc_create(&rpd, &wplain, dn_engine, wchosen, dn_engine, NULL));
-    DNNL_CHECK(dnnl_primitive_create(&reorder, rpd));
-    args[0].arg = DNNL_ARG_FROM;
-    args[0].memory = user;
-    args[1].arg = DNNL_ARG_TO;
-    args[1].memory = c->wts[which];
-    DNNL_CHECK(dnnl_primitive_execute(reorder, dn_stream, 2, args));
+    reorder = dn_reorder(&wplain, wchosen);
+    dn_reorder_run(reorder, user, c->wts[which]);
     DNNL_CHECK(dnnl_stream_wait(dn_stream));
     DNNL_CHECK(dnnl_primitive_destroy(reorder));
-    DNNL_CHECK(dnnl_primitive_desc_destroy(rpd));
     DNNL_CHECK(dnnl_memory_destroy(user));
     DNNL_CHECK(dnnl_primitive_desc_destroy(pd));
 }
 
 static void dn_setup(dn_ctx *c, const problem *p, float *y) {
-    dnnl_memory_desc_t md;
+    const int bf16 = p->type == GEGLU_DTYPE_BF16;
+    const dnnl_data_type_t type = bf16 ? dnnl_bf16 : dnnl_f32;
+    dnnl_memory_desc_t md, md_x;
     dnnl_post_ops_t ops;
     dnnl_primitive_attr_t attr;
     memset(c, 0, sizeof *c);
     c->y_data = y;
-    dn_md(&md, p->tokens, p->d_model, dnnl_ab);
-    DNNL_CHECK(dnnl_memory_create(&c->x, &md, dn_engine, (void *)(uintptr_t)p->x));
+    dn_md(&md, p->tokens, p->d_model, dnnl_f32, dnnl_ab);
+    DNNL_CHECK(dnnl_memory_create(&c->x_user, &md, dn_engine, (void *)(uintptr_t)p->x));
     DNNL_CHECK(dnnl_memory_create(&c->y, &md, dn_engine, y));
-    dn_md(&md, p->tokens, p->d_ff, dnnl_ab);
-    DNNL_CHECK(dnnl_memory_create(&c->u, &md, dn_engine, DNNL_MEMORY_ALLOCATE));
+    if (bf16) {
+        dn_md(&md_x, p->tokens, p->d_model, dnnl_bf16, dnnl_ab);
+        DNNL_CHECK(dnnl_memory_create(&c->x, &md_x, dn_engine, DNNL_MEMORY_ALLOCATE));
+        c->x_reorder = dn_reorder(&md, &md_x);
+    } else {
+        c->x = c->x_user;
+    }
+    dn_md(&md, p->tokens, p->d_ff, type, dnnl_ab);
     DNNL_CHECK(dnnl_memory_create(&c->h, &md, dn_engine, DNNL_MEMORY_ALLOCATE));
+    dn_md(&md, p->tokens, p->d_ff, dnnl_f32, dnnl_ab);
+    DNNL_CHECK(dnnl_memory_create(&c->u, &md, dn_engine, DNNL_MEMORY_ALLOCATE));
     DNNL_CHECK(dnnl_post_ops_create(&ops));
     DNNL_CHECK(dnnl_post_ops_append_eltwise(ops, 1.0f, dnnl_eltwise_gelu_tanh, 0.0f, 0.0f));
     DNNL_CHECK(dnnl_post_ops_append_binary(ops, dnnl_binary_mul, &md));
     DNNL_CHECK(dnnl_primitive_attr_create(&attr));
     DNNL_CHECK(dnnl_primitive_attr_set_post_ops(attr, ops));
-    dn_matmul(c, DN_VALUE, p->tokens, p->d_model, p->d_ff, p->v, NULL);
-    dn_matmul(c, DN_GATE, p->tokens, p->d_model, p->d_ff, p->w, attr);
-    dn_matmul(c, DN_DOWN, p->tokens, p->d_ff, p->d_model, p->w2, NULL);
+    dn_matmul(c, DN_VALUE, p->tokens, p->d_model, p->d_ff, bf16 ? (const void *)p->v_bf16 : p->v,
+              type, dnnl_f32, NULL);
+    dn_matmul(c, DN_GATE, p->tokens, p->d_model, p->d_ff, bf16 ? (const void *)p->w_bf16 : p->w,
+              type, type, attr);
+    dn_matmul(c, DN_DOWN, p->tokens, p->d_ff, p->d_model, bf16 ? (const void *)p->w2_bf16 : p->w2,
+              type, dnnl_f32, NULL);
     DNNL_CHECK(dnnl_primitive_attr_destroy(attr));
     DNNL_CHECK(dnnl_post_ops_destroy(ops));
 }
 
 static void dn_exec(dnnl_primitive_t prim, dnnl_memory_t src, dnnl_memory_t wts,
-                      dnnl_memory_t dst, dnnl_memory_t mul) {
+                    dnnl_memory_t dst, dnnl_memory_t mul) {
     dnnl_exec_arg_t args[4];
     int n = 3;
     args[0].arg = DNNL_ARG_SRC;
@@ -238,10 +333,25 @@ static void dn_exec(dnnl_primitive_t prim, dnnl_memory_t src, dnnl_memory_t wts,
 
 static void run_dn(void *arg) {
     dn_ctx *c = (dn_ctx *)arg;
+    if (c->x_reorder) dn_reorder_run(c->x_reorder, c->x_user, c->x);
     dn_exec(c->prim[DN_VALUE], c->x, c->wts[DN_VALUE], c->u, NULL);
     dn_exec(c->prim[DN_GATE], c->x, c->wts[DN_GATE], c->h, c->u);
     dn_exec(c->prim[DN_DOWN], c->h, c->wts[DN_DOWN], c->y, NULL);
     DNNL_CHECK(dnnl_stream_wait(dn_stream));
+}
+
+/* Whether oneDNN makes a bf16 matmul here: CPUs without AVX-512 have none in oneDNN 2.6. */
+static int dn_probe_bf16(void) {
+    dnnl_memory_desc_t src, wts, dst;
+    dnnl_matmul_desc_t desc;
+    dnnl_primitive_desc_t pd;
+    dn_md(&src, 4, 64, dnnl_bf16, dnnl_ab);
+    dn_md(&wts, 64, 64, dnnl_bf16, dnnl_format_tag_any);
+    dn_md(&dst, 4, 64, dnnl_f32, dnnl_ab);
+    DNNL_CHECK(dnnl_matmul_desc_init(&desc, &src, &wts, NULL, &dst));
+    if (dnnl_primitive_desc_create(&pd, &desc, NULL, dn_engine, NULL) != dnnl_success) return 0;
+    DNNL_CHECK(dnnl_primitive_desc_destroy(pd));
+    return 1;
 }
 
 static void dn_teardown(dn_ctx *c) {
@@ -250,7 +360,11 @@ static void dn_teardown(dn_ctx *c) {
         DNNL_CHECK(dnnl_primitive_destroy(c->prim[i]));
         DNNL_CHECK(dnnl_memory_destroy(c->wts[i]));
     }
-    DNNL_CHECK(dnnl_memory_destroy(c->x));
+    if (c->x_reorder) {
+        DNNL_CHECK(dnnl_primitive_destroy(c->x_reorder));
+        DNNL_CHECK(dnnl_memory_destroy(c->x));
+    }
+    DNNL_CHECK(dnnl_memory_destroy(c->x_user));
     DNNL_CHECK(dnnl_memory_destroy(c->u));
     DNNL_CHECK(dnnl_memory_destroy(c->h));
     DNNL_CHECK(dnnl_memory_destroy(c->y));
@@ -319,42 +433,44 @@ static double relative_difference(const float *a, const float *b, size_t n) {
     return scale > 0.0 ? diff / scale : diff;
 }
 
-/* ---- one preset --------------------------------------------------------------------------- */
+/* ---- one preset, one type of weights ------------------------------------------------------- */
 
-static void bench_preset(const preset *pr, const size_t *token_list, size_t token_count,
-                         int samples, double sample_seconds) {
-    size_t weights = pr->d_model * pr->d_ff, max_tokens = 0, i, t, n;
-    float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights), *x;
-    void *packed_buffer;
-    layer_context ours[2]; /* the FFN packed, and unpacked: run_layer */
-    problem p;
-    for (t = 0; t < token_count; t++)
-        if (token_list[t] > max_tokens) max_tokens = token_list[t];
-    x = alloc_floats(max_tokens * pr->d_model);
-    random_layer(w, v, w2, weights, x, max_tokens * pr->d_model);
-    p.d_model = pr->d_model;
-    p.d_ff = pr->d_ff;
-    p.w = w;
-    p.v = v;
-    p.w2 = w2;
-    p.x = x;
+static int disagreements; /* results that failed the check: the exit status says so */
+
+static void bench_weights(const preset *pr, problem p, const size_t *token_list,
+                          size_t token_count, size_t max_tokens, int samples,
+                          double sample_seconds) {
+    const int bf16 = p.type == GEGLU_DTYPE_BF16;
+    const size_t weights = pr->d_model * pr->d_ff;
+    const size_t checked_rows = max_tokens < REFERENCE_ROWS ? max_tokens : REFERENCE_ROWS;
+    double *reference = (double *)malloc(checked_rows * pr->d_model * sizeof(double));
+    void *packed_buffer[2] = {NULL, NULL};
+    layer_context ours[2]; /* geglu packed; f32: unpacked, bf16: packed with bf16 products */
+    size_t i, t, n;
+    if (!reference) die("out of memory");
+    reference_rows(&p, checked_rows, reference);
     memset(ours, 0, sizeof ours);
     ours[0].layer.d_model = pr->d_model;
     ours[0].layer.d_ff = pr->d_ff;
-    ours[0].layer.w = w;
-    ours[0].layer.v = v;
-    ours[0].layer.w2 = w2;
+    ours[0].layer.w = bf16 ? (const void *)p.w_bf16 : p.w;
+    ours[0].layer.v = bf16 ? (const void *)p.v_bf16 : p.v;
+    ours[0].layer.w2 = bf16 ? (const void *)p.w2_bf16 : p.w2;
+    ours[0].layer.weight_type = p.type;
     ours[0].layer.gelu = GEGLU_GELU_TANH;
     ours[0].ffn = 1;
-    ours[0].x = x;
-    ours[0].packed = pack_layer(&ours[0].layer, pr->name, &packed_buffer);
+    ours[0].x = p.x;
+    ours[0].packed = pack_layer(&ours[0].layer, pr->name, &packed_buffer[0]);
     ours[1] = ours[0];
     ours[1].packed = NULL;
+    if (bf16) {
+        ours[1].layer.precision = GEGLU_PRECISION_BF16;
+        ours[1].packed = pack_layer(&ours[1].layer, pr->name, &packed_buffer[1]);
+    }
 
     for (t = 0; t < token_count; t++) {
         impl im[MAX_IMPLS];
         turns_timing tm[MAX_IMPLS];
-        double diff[MAX_IMPLS], flops;
+        double diff[MAX_IMPLS], error[MAX_IMPLS], flops;
         size_t count = 0, timed = 0, k;
         impl ok[MAX_IMPLS];
         size_t ok_index[MAX_IMPLS];
@@ -371,20 +487,26 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
             ours[k].tokens = p.tokens;
             alloc_workspace(&ours[k]);
             ours[k].out = alloc_floats(n);
-            add_impl(im, &count, k == 0 ? "geglu packed" : "geglu unpacked", run_layer, &ours[k],
-                     ours[k].out);
         }
+        add_impl(im, &count, "geglu packed", run_layer, &ours[0], ours[0].out, AGREE);
+        add_impl(im, &count, bf16 ? "geglu bf16 prod" : "geglu unpacked", run_layer, &ours[1],
+                 ours[1].out, bf16 ? AGREE_BF16 : AGREE);
 #ifdef HAVE_OPENBLAS
-        blas.p = p;
-        blas.a = alloc_floats(p.tokens * p.d_ff);
-        blas.u = alloc_floats(p.tokens * p.d_ff);
-        blas.y = alloc_floats(n);
-        blas.h = alloc_floats(p.tokens * p.d_ff);
-        add_impl(im, &count, "openblas", run_blas, &blas, blas.y);
+        if (!bf16) {
+            blas.p = p;
+            blas.a = alloc_floats(p.tokens * p.d_ff);
+            blas.u = alloc_floats(p.tokens * p.d_ff);
+            blas.y = alloc_floats(n);
+            blas.h = alloc_floats(p.tokens * p.d_ff);
+            add_impl(im, &count, "openblas", run_blas, &blas, blas.y, AGREE);
+        }
 #endif
 #ifdef HAVE_DNNL
-        dn_setup(&dnn, &p, alloc_floats(n));
-        add_impl(im, &count, "onednn", run_dn, &dnn, dnn.y_data);
+        const int dn_runs = !bf16 || dn_has_bf16;
+        if (dn_runs) {
+            dn_setup(&dnn, &p, alloc_floats(n));
+            add_impl(im, &count, "onednn", run_dn, &dnn, dnn.y_data, bf16 ? AGREE_BF16 : AGREE);
+        }
 #endif
         /* Check every result against geglu packed before timing anything. */
         for (k = 0; k < count; k++) {
@@ -393,7 +515,9 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
         }
         for (k = 0; k < count; k++) {
             diff[k] = relative_difference(im[k].y, im[0].y, n);
-            if (k == 0 || diff[k] < AGREE) {
+            error[k] = normwise_error(im[k].y, reference,
+                                      (p.tokens < checked_rows ? p.tokens : checked_rows) * p.d_model);
+            if (k == 0 || diff[k] < im[k].agree) {
                 ok[timed] = im[k];
                 ok_index[timed++] = k;
             }
@@ -403,39 +527,47 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
             size_t j;
             for (j = 0; j < timed && ok_index[j] != k; j++) continue;
             if (j == timed) {
-                printf("%-9s %6zu %-15s DISAGREES with geglu packed: max |diff| / max |y| = %.3g, "
-                       "not timed\n",
-                       pr->name, p.tokens, im[k].name, diff[k]);
+                disagreements++;
+                printf("%-9s %6zu %-5s %-15s DISAGREES with geglu packed: max |diff| / max |y| = "
+                       "%.3g, not timed\n",
+                       pr->name, p.tokens, bf16 ? "bf16" : "f32", im[k].name, diff[k]);
                 continue;
             }
-            printf("%-9s %6zu %-15s %10.3f %10.3f %10.3f %8.1f %8.2fx %6.2fx %9.1e %8.2f\n",
-                   pr->name, p.tokens, im[k].name, tm[j].t.median * 1e3, tm[j].t.min * 1e3,
-                   tm[j].t.max * 1e3, flops / tm[j].t.median * 1e-9,
-                   tm[j].t.median / tm[0].t.median, tm[j].t.min / tm[0].t.min, diff[k],
+            printf("%-9s %6zu %-5s %-15s %10.3f %10.3f %10.3f %8.1f %8.2fx %6.2fx %9.1e %9.1e %8.2f\n",
+                   pr->name, p.tokens, bf16 ? "bf16" : "f32", im[k].name, tm[j].t.median * 1e3,
+                   tm[j].t.min * 1e3, tm[j].t.max * 1e3, flops / tm[j].t.median * 1e-9,
+                   tm[j].t.median / tm[0].t.median, tm[j].t.min / tm[0].t.min, diff[k], error[k],
                    tm[j].cpu_per_wall);
         }
 #ifdef HAVE_DNNL
-        printf("%-9s %6zu onednn matmuls: value %s, gate %s, down %s\n", pr->name, p.tokens,
-               dnn.impl_name[DN_VALUE], dnn.impl_name[DN_GATE], dnn.impl_name[DN_DOWN]);
-        free(dnn.y_data);
-        dn_teardown(&dnn);
+        if (dn_runs) {
+            printf("%-9s %6zu %-5s onednn matmuls: value %s, gate %s, down %s\n", pr->name,
+                   p.tokens, bf16 ? "bf16" : "f32", dnn.impl_name[DN_VALUE],
+                   dnn.impl_name[DN_GATE], dnn.impl_name[DN_DOWN]);
+            free(dnn.y_data);
+            dn_teardown(&dnn);
+        } else {
+            printf("%-9s %6zu %-5s onednn: no bf16 matmul for this CPU, skipped\n", pr->name,
+                   p.tokens, "bf16");
+        }
 #endif
 #ifdef HAVE_OPENBLAS
-        {
+        if (!bf16) {
             impl part[2];
             turns_timing pt[2];
             size_t parts = 0;
-            add_impl(part, &parts, "products", run_blas_products, &blas, NULL);
-            add_impl(part, &parts, "gelu", run_blas_gelu, &blas, NULL);
+            add_impl(part, &parts, "products", run_blas_products, &blas, NULL, 0.0);
+            add_impl(part, &parts, "gelu", run_blas_gelu, &blas, NULL, 0.0);
             measure(part, parts, samples, sample_seconds, pt);
-            printf("%-9s %6zu openblas parts: %s %.3f ms, GELU pass with tanhf %.3f ms (medians)\n",
-                   pr->name, p.tokens, p.tokens == 1 ? "3 sgemv" : "3 sgemm",
+            printf("%-9s %6zu %-5s openblas parts: %s %.3f ms, GELU pass with tanhf %.3f ms "
+                   "(medians)\n",
+                   pr->name, p.tokens, "f32", p.tokens == 1 ? "3 sgemv" : "3 sgemm",
                    pt[0].t.median * 1e3, pt[1].t.median * 1e3);
+            free(blas.a);
+            free(blas.h);
+            free(blas.u);
+            free(blas.y);
         }
-        free(blas.a);
-        free(blas.h);
-        free(blas.u);
-        free(blas.y);
 #endif
         for (k = 0; k < 2; k++) {
             free(ours[k].workspace);
@@ -443,7 +575,53 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
         }
         fflush(stdout);
     }
-    free(packed_buffer);
+    free(packed_buffer[0]);
+    free(packed_buffer[1]);
+    free(reference);
+}
+
+/* ---- one preset --------------------------------------------------------------------------- */
+
+/* Rounds the n floats at p to bf16 in place (their patterns to bf16): they then hold the bf16
+   weights' values exactly. */
+static void round_to_bf16(float *p, uint16_t *bf16, size_t n) {
+    if (geglu_f32_to_bf16(bf16, p, n) != GEGLU_OK || geglu_bf16_to_f32(p, bf16, n) != GEGLU_OK)
+        die("cannot convert the weights to bf16");
+}
+
+static void bench_preset(const preset *pr, const size_t *token_list, size_t token_count,
+                         const int *types, int samples, double sample_seconds) {
+    size_t weights = pr->d_model * pr->d_ff, max_tokens = 0, t;
+    float *w = alloc_floats(weights), *v = alloc_floats(weights), *w2 = alloc_floats(weights), *x;
+    problem p;
+    for (t = 0; t < token_count; t++)
+        if (token_list[t] > max_tokens) max_tokens = token_list[t];
+    x = alloc_floats(max_tokens * pr->d_model);
+    random_layer(w, v, w2, weights, x, max_tokens * pr->d_model);
+    memset(&p, 0, sizeof p);
+    p.d_model = pr->d_model;
+    p.d_ff = pr->d_ff;
+    p.w = w;
+    p.v = v;
+    p.w2 = w2;
+    p.x = x;
+    if (types[GEGLU_DTYPE_F32]) {
+        p.type = GEGLU_DTYPE_F32;
+        bench_weights(pr, p, token_list, token_count, max_tokens, samples, sample_seconds);
+    }
+    if (types[GEGLU_DTYPE_BF16]) { /* after f32: the float weights become bf16 values */
+        uint16_t *halves = (uint16_t *)malloc(3 * weights * sizeof(uint16_t));
+        if (!halves) die("out of memory");
+        round_to_bf16(w, halves, weights);
+        round_to_bf16(v, halves + weights, weights);
+        round_to_bf16(w2, halves + 2 * weights, weights);
+        p.type = GEGLU_DTYPE_BF16;
+        p.w_bf16 = halves;
+        p.v_bf16 = halves + weights;
+        p.w2_bf16 = halves + 2 * weights;
+        bench_weights(pr, p, token_list, token_count, max_tokens, samples, sample_seconds);
+        free(halves);
+    }
     free(w);
     free(v);
     free(w2);
@@ -465,7 +643,7 @@ static int thread_count(void) {
 
 static int usage(void) {
     fprintf(stderr, "usage: geglu-compare [--quick] [--preset t5-base|t5-large|gemma-2b[,...]] "
-                    "[--tokens N[,N...]] [--samples N]\n");
+                    "[--tokens N[,N...]] [--samples N] [--weights f32,bf16]\n");
     return 2;
 }
 
@@ -474,6 +652,7 @@ int main(int argc, char **argv) {
     size_t tokens[16] = {1, 8, 64, 256}, token_count = 4, i;
     int chosen[COMPARE_PRESETS] = {1, 1, 1}, quick = 0, samples = 0, a;
     int tokens_given = 0, presets_given = 0;
+    int types[3] = {1, 1, 0}; /* by geglu_dtype: f32 and bf16 */
     for (a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--quick") == 0) {
             quick = 1;
@@ -497,6 +676,14 @@ int main(int argc, char **argv) {
                 tokens[token_count++] = value;
             }
             if (token_count == 0) return usage();
+        } else if (strcmp(argv[a], "--weights") == 0 && a + 1 < argc) {
+            char *list = argv[++a], *name;
+            memset(types, 0, sizeof types);
+            for (name = strtok(list, ","); name; name = strtok(NULL, ",")) {
+                if (strcmp(name, "f32") == 0) types[GEGLU_DTYPE_F32] = 1;
+                else if (strcmp(name, "bf16") == 0) types[GEGLU_DTYPE_BF16] = 1;
+                else return usage();
+            }
         } else if (strcmp(argv[a], "--samples") == 0 && a + 1 < argc) {
             samples = atoi(argv[++a]);
             if (samples < 1 || samples > MAX_SAMPLES) return usage();
@@ -514,9 +701,10 @@ int main(int argc, char **argv) {
     }
     if (samples == 0) samples = quick ? 3 : 7;
 
-    printf("geglu.h %s, ISA in use: %s; FFN Y = (GELU_tanh(XW) (x) XV) W2, fp32, no biases, one "
-           "thread\n",
-           GEGLU_VERSION_STRING, geglu_isa());
+    printf("geglu.h %s, ISA in use: %s%s; FFN Y = (GELU_tanh(XW) (x) XV) W2, X and Y fp32, no "
+           "biases, one thread\n",
+           GEGLU_VERSION_STRING, geglu_isa(),
+           GEGLU__PATH_IN_USE->gate_dot_tile ? " (bf16 products on vdpbf16ps)" : "");
 #ifdef HAVE_OPENBLAS
     openblas_set_num_threads(1);
     printf("OpenBLAS: core %s, %d thread(s), OPENBLAS_CORETYPE=%s; %s\n", openblas_get_corename(),
@@ -535,6 +723,7 @@ int main(int argc, char **argv) {
 #endif
         DNNL_CHECK(dnnl_engine_create(&dn_engine, dnnl_cpu, 0));
         DNNL_CHECK(dnnl_stream_create(&dn_stream, dn_engine, dnnl_stream_default_flags));
+        dn_has_bf16 = dn_probe_bf16();
         printf("oneDNN %d.%d.%d: ISA %s, CPU runtime %s, %d thread(s)\n", version->major,
                version->minor, version->patch, dn_isa_name(dnnl_get_effective_cpu_isa()),
                version->cpu_runtime == DNNL_RUNTIME_OMP   ? "OpenMP"
@@ -546,17 +735,21 @@ int main(int argc, char **argv) {
     printf("oneDNN: not built in (no oneapi/dnnl/dnnl.h / libdnnl-dev): skipped\n");
 #endif
     printf("%d samples per implementation, taken in turns; x packed: median / geglu packed's "
-           "median,\nx min: min / geglu packed's min (> 1: geglu packed is faster)\n\n",
+           "median,\nx min: min / geglu packed's min (> 1: geglu packed is faster), of the same "
+           "weights;\nrel diff: max |y - geglu packed's y| / max |y|; error: normwise, of the first "
+           "rows against double\n\n",
            samples);
-    printf("%-9s %6s %-15s %10s %10s %10s %8s %9s %7s %9s %8s\n", "preset", "tokens",
-           "implementation", "median ms", "min ms", "max ms", "GFLOP/s", "x packed", "x min",
-           "rel diff", "cpu/wall");
+    printf("%-9s %6s %-5s %-15s %10s %10s %10s %8s %9s %7s %9s %9s %8s\n", "preset", "tokens",
+           "wts", "implementation", "median ms", "min ms", "max ms", "GFLOP/s", "x packed",
+           "x min", "rel diff", "error", "cpu/wall");
     for (i = 0; i < preset_count; i++)
-        if (chosen[i]) bench_preset(&presets[i], tokens, token_count, samples, quick ? 0.005 : 0.02);
+        if (chosen[i])
+            bench_preset(&presets[i], tokens, token_count, types, samples, quick ? 0.005 : 0.02);
     printf("\nthreads in this process at the end: %d\n", thread_count());
+    if (disagreements) printf("%d result(s) disagreed with geglu packed's\n", disagreements);
 #ifdef HAVE_DNNL
     dnnl_stream_destroy(dn_stream);
     dnnl_engine_destroy(dn_engine);
 #endif
-    return 0;
+    return disagreements != 0;
 }
