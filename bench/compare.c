@@ -28,8 +28,9 @@
  * |diff| over max |y| below 1e-4 for exact products: the peers round GELU differently and sum in
  * other orders, and agree to about 2e-6, where the erf GELU in place of tanh would be 2e-4 off;
  * below 5e-2 for products of bf16-rounded activations, whose error is about 4e-3); one that
- * disagrees gets no speed, and the exit status is 1. "error" is the normwise error of Y's first rows (up to 4) against a
- * double-precision reference computed from the weights' exact values: |Y - Y_ref|_2 / |Y_ref|_2.
+ * disagrees gets no speed, and the exit status is 1. "error" is the normwise error of Y's first
+ * rows (up to 4) against a double-precision reference computed from the weights' exact values:
+ * |Y - Y_ref|_2 / |Y_ref|_2.
  * The implementations are timed in turns, one sample each per round, so that load from other
  * processes falls on all of them alike; times are medians (min, max); "x packed" is an
  * implementation's median over geglu packed's median of the same weights (> 1: geglu packed is
