@@ -1235,7 +1235,8 @@ typedef struct geglu__tile {
     const float *a_tiled; /* ... element (r, k) at a_tiled[k * tile_rows + r]; or, for pair
                              panels, a_pairs is set: ... */
     const uint32_t *a_pairs; /* ... terms 2q and 2q + 1 of row r as bf16 (2q in the low half)
-                                at a_pairs[q * tile_rows + r] */
+                                at a_pairs[q * tile_rows + r], tile_rows being then the height
+                                of the microkernel that runs the tile (geglu__pair_rows) */
     size_t lda, rows, depth, tile_rows;
     float *out;
     size_t ldo;
@@ -1436,13 +1437,22 @@ typedef uint16_t geglu__element_f16;
         GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD), 0);                 \
         if ((row_bytes) > 64) GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD + 64), 0); \
     } while (0)
-/* Rows from t->rows up to `height` repeat the last row and are dropped: a short tile costs
-   time, never a branch in the loop. */
+/* The rows a microkernel of `full` rows computes for a tile of `rows`: rows from t->rows up to
+   that height repeat the last row and are dropped, so a short tile costs time, never a branch
+   in the loop. */
+static size_t geglu__kernel_height(size_t rows, size_t full) {
+    if (rows == 1) return 1; /* see GEGLU__DECODE_ROWS */
+    if (rows <= full / 3) return full / 3;
+    if (rows <= full / 3 * 2) return full / 3 * 2;
+    return full;
+}
 #define GEGLU__TILE_HEIGHTS(kernel, full, gate)                                                  \
-    if (t->rows == 1) kernel(p, t, gate, 1); /* see GEGLU__DECODE_ROWS */                        \
-    else if (t->rows <= (full) / 3) kernel(p, t, gate, (full) / 3);                              \
-    else if (t->rows <= (full) / 3 * 2) kernel(p, t, gate, (full) / 3 * 2);                      \
-    else kernel(p, t, gate, full);
+    switch (geglu__kernel_height(t->rows, full)) {                                               \
+    case 1: kernel(p, t, gate, 1); break;                                                        \
+    case (full) / 3: kernel(p, t, gate, (full) / 3); break;                                      \
+    case (full) / 3 * 2: kernel(p, t, gate, (full) / 3 * 2); break;                              \
+    default: kernel(p, t, gate, full); break;                                                    \
+    }
 
 /* The declarations every microkernel starts with: its sums (per row r, w##r and v##r, started),
    the panel's halves w and v of element type T, and where the sums go at the end. */
@@ -1602,7 +1612,7 @@ typedef uint16_t geglu__element_f16;
         if (t->a_pairs) {                                                                        \
             const uint32_t *tiled = t->a_pairs;                                                  \
             const int stream = height <= GEGLU__DECODE_ROWS;                                     \
-            for (k = 0; k < pairs; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {        \
+            for (k = 0; k < pairs; k++, w += step, v += step, tiled += t->tile_rows) {           \
                 const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
                 const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
                 if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
@@ -2647,7 +2657,7 @@ static void geglu__round_rows(const float *from, size_t rows, size_t cols, size_
 }
 
 /* The same for dot-product microkernels: rows [0, rows) of x (ld floats apart, cols each), rounded to
-   bf16 and paired as geglu__bf16_pair pairs them, tile_rows rows at a time. */
+   bf16 and paired as geglu__bf16_pair pairs them, tile_rows rows at a time (geglu__pair_rows). */
 static void geglu__tile_pairs(const float *x, size_t rows, size_t cols, size_t ld,
                               size_t tile_rows, uint32_t *tiled) {
     const size_t pairs = (cols + 1) / 2;
@@ -2659,6 +2669,13 @@ static void geglu__tile_pairs(const float *x, size_t rows, size_t cols, size_t l
             uint32_t *to = tiled + i * pairs + r;
             for (q = 0; q < pairs; q++) to[q * tile_rows] = geglu__bf16_pair(row, q, cols);
         }
+}
+
+/* The rows per group of paired left terms for a block of `rows`: a block of one tile has just
+   its microkernel's height, so that decoding reads its few pairs contiguously rather than one
+   per tile_rows entries (which would stream through L1 beside the weights). */
+static size_t geglu__pair_rows(size_t rows, size_t tile_rows) {
+    return rows <= tile_rows ? geglu__kernel_height(rows, tile_rows) : tile_rows;
 }
 
 /* Rows of the next tile when `remaining` rows are left. A few rows past a full tile would make a
@@ -2683,7 +2700,7 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     size_t i, j;
     t.lda = s->d_model;
     t.depth = s->d_model;
-    t.tile_rows = s->path->tile_rows;
+    t.tile_rows = x_tiled && s->dot ? geglu__pair_rows(rows, s->path->tile_rows) : s->path->tile_rows;
     t.ldo = ldo;
     t.accumulate = 0;
     t.bf16_products = s->bf16_products;
@@ -2699,7 +2716,7 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
             t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + i * s->d_model : NULL;
             t.a_pairs = x_tiled && s->dot ? (const uint32_t *)x_tiled + i * ((s->d_model + 1) / 2)
                                             : NULL;
-            t.rows = geglu__tile_height(rows - i, t.tile_rows, x_tiled != NULL);
+            t.rows = geglu__tile_height(rows - i, s->path->tile_rows, x_tiled != NULL);
             t.out = out + i * ldo + (j - j_begin);
             geglu__run_tile(s->path, &p, &t, 1);
         }
@@ -2721,7 +2738,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     t.a_tiled = NULL;
     t.a_pairs = NULL;
     t.depth = depth;
-    t.tile_rows = s->path->tile_rows;
+    t.tile_rows = h_pairs ? geglu__pair_rows(rows, s->path->tile_rows) : s->path->tile_rows;
     t.ldo = s->d_model;
     t.accumulate = k0 != 0;
     t.bf16_products = s->bf16_products;
@@ -2735,7 +2752,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
         for (i = 0; i < rows; i += t.rows) {
             t.a = h + i * ldh;
             t.a_pairs = h_pairs ? h_pairs + i * ((depth + 1) / 2) : NULL;
-            t.rows = geglu__tile_height(rows - i, t.tile_rows, h_pairs != NULL);
+            t.rows = geglu__tile_height(rows - i, s->path->tile_rows, h_pairs != NULL);
             t.out = y + i * s->d_model + j;
             geglu__run_tile(s->path, &p, &t, 0);
         }
@@ -2774,8 +2791,8 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
                 for (j = 0; j < rows * s->d_model; j++)
                     y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
             } else if (tiled && s->dot) {
-                geglu__tile_pairs(x_rows, rows, s->d_model, s->d_model, s->path->tile_rows,
-                                  (uint32_t *)(void *)tiled);
+                geglu__tile_pairs(x_rows, rows, s->d_model, s->d_model,
+                                  geglu__pair_rows(rows, s->path->tile_rows), (uint32_t *)(void *)tiled);
             } else if (tiled) {
                 geglu__tile_rows(x_rows, rows, s->d_model, s->path->tile_rows, s->a_rounded, tiled);
             } else if (s->a_rounded) {
@@ -2785,7 +2802,9 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
             for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
                 size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
                 geglu__gate_block(s, x_rows, tiled, rows, k0, k0 + depth, hidden, ldh);
-                if (pairs) geglu__tile_pairs(hidden, rows, depth, ldh, s->path->tile_rows, pairs);
+                if (pairs)
+                    geglu__tile_pairs(hidden, rows, depth, ldh,
+                                      geglu__pair_rows(rows, s->path->tile_rows), pairs);
                 if (s->a_rounded) geglu__round_rows(hidden, rows, depth, ldh, hidden, ldh);
                 geglu__down_block(s, hidden, ldh, rows, k0, depth, 0, s->d_model, y_rows, pairs);
             }
