@@ -1431,7 +1431,7 @@ typedef uint16_t geglu__element_f16;
 /* A few rows stream their panels from memory, and the hardware prefetchers alone keep too few
    of its lines in flight: each step asks for the panel row GEGLU__PANEL_AHEAD bytes further on
    (docs/PERFORMANCE.md, "Decoding"). Through an integer, as the address may lie past the end. */
-#define GEGLU__PANEL_AHEAD 4096
+#define GEGLU__PANEL_AHEAD 8192
 #define GEGLU__PREFETCH_PANEL(p, row_bytes)                                                      \
     do {                                                                                         \
         GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD), 0);                 \
