@@ -1585,19 +1585,32 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
    GEGLU__DOT_TILE_VECTOR(V) defines geglu__gate_dot_tile_V and geglu__down_dot_tile_V for
    pair panels: per step a pair of panel rows, one broadcast of the row's pair of bf16 terms and
    two dot products (acc + w_odd x_odd, then + w_even x_even, rounded after each: the contract's
-   order with bf16 products). The left operand comes paired and tiled (t->a_pairs) or as floats,
-   rounded and paired as they go (a few rows, or a caller's x or H). Besides the operations of
+   order with bf16 products). The left operand comes paired and tiled (t->a_pairs), or as floats
+   (the gate alone, the parts), rounded by the path's vector converter GEGLU__PAIR_CHUNK pairs
+   of each row at a time into a local array. Besides the operations of
    GEGLU__TILE_VECTOR, a path with dot products provides:
      geglu__pairs_V                     a register of GEGLU__WIDTH_V pairs of bf16 values
      geglu__pairs_load_V(p), geglu__pairs_broadcast_V(pair)
      geglu__half_dot_V(acc, w, x)       acc + w_odd x_odd + w_even x_even, per lane, as above */
+#define GEGLU__PAIR_CHUNK 64
 #define GEGLU__DOT_PRODUCTS(V, r, x)                                                                 \
     w##r = geglu__half_dot_##V(w##r, panel_w, x);                                                \
     v##r = geglu__half_dot_##V(v##r, panel_v, x);
+/* Terms 2 k0 ... of row r rounded to bf16 into chunk[r], a missing last term as +0. */
+#define GEGLU__DOT_CONVERT(V, r)                                                                \
+    if ((r) < height) {                                                                          \
+        const size_t terms = geglu__min(2 * GEGLU__PAIR_CHUNK, t->depth - 2 * k0);               \
+        geglu__f32_to_bf16_##V(chunk[r], a##r + 2 * k0, terms);                                  \
+        chunk[r][terms] = 0;                                                                     \
+    }
 #define GEGLU__DOT_STEP(V, r)                                                                   \
     if ((r) < height) {                                                                          \
-        const geglu__pairs_##V x = geglu__pairs_broadcast_##V(geglu__bf16_pair(a##r, k, t->depth)); \
-        GEGLU__DOT_PRODUCTS(V, r, x)                                                                 \
+        uint32_t pair; /* terms 2 k and 2 k + 1 of the chunk, the first in the low half */       \
+        memcpy(&pair, &chunk[r][2 * k], sizeof pair);                                            \
+        {                                                                                        \
+            const geglu__pairs_##V x = geglu__pairs_broadcast_##V(pair);                         \
+            GEGLU__DOT_PRODUCTS(V, r, x)                                                         \
+        }                                                                                        \
     }
 #define GEGLU__DOT_STEP_TILED(V, r)                                                             \
     if ((r) < height) {                                                                          \
@@ -1619,12 +1632,18 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
                 GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP_TILED, V)                                   \
             }                                                                                    \
         } else {                                                                                 \
+            uint16_t chunk[GEGLU__ROWS_##V][2 * GEGLU__PAIR_CHUNK + 2];                          \
             const int stream = height <= GEGLU__DECODE_ROWS;                                     \
-            for (k = 0; k < pairs; k++, w += step, v += step) {                                  \
-                const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
-                const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
-                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
-                GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP, V)                                         \
+            size_t k0;                                                                           \
+            for (k0 = 0; k0 < pairs; k0 += GEGLU__PAIR_CHUNK) {                                  \
+                const size_t n = geglu__min(GEGLU__PAIR_CHUNK, pairs - k0);                      \
+                GEGLU__EACH_ROW_##V(GEGLU__DOT_CONVERT, V)                                      \
+                for (k = 0; k < n; k++, w += step, v += step) {                                  \
+                    const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                   \
+                    const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                   \
+                    if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                      \
+                    GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP, V)                                     \
+                }                                                                                \
             }                                                                                    \
         }                                                                                        \
         GEGLU__TILE_EPILOGUE(V)                                                                  \
