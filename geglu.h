@@ -1400,6 +1400,25 @@ typedef uint16_t geglu__element_f16;
         const geglu__broadcast_##V x = geglu__broadcast_load_##V(tiled + term * GEGLU__ROWS_##V + (r)); \
         GEGLU__TILE_FMA(V, r, x)                                                                 \
     }
+/* With bf16 products on floats not rounded yet (the gate alone, the parts): the microkernels
+   round each row GEGLU__PAIR_CHUNK pairs of terms at a time by the path's vector converters into
+   a local array, from term chunk_begin on, and take term `term` of row r from there. */
+#define GEGLU__PAIR_CHUNK 64
+#define GEGLU__ROUND_CHUNK(V, r)                                                                 \
+    if ((r) < height) {                                                                          \
+        const size_t terms = geglu__min(2 * GEGLU__PAIR_CHUNK, t->depth - chunk_begin);          \
+        geglu__f32_to_bf16_##V(halves, a##r + chunk_begin, terms);                               \
+        geglu__bf16_to_f32_##V(rounded[r], halves, terms);                                       \
+    }
+#define GEGLU__TILE_STEP_CHUNK(V, r)                                                             \
+    if ((r) < height) {                                                                          \
+        const geglu__broadcast_##V x = geglu__broadcast_load_##V(&rounded[r][term - chunk_begin]); \
+        GEGLU__TILE_FMA(V, r, x)                                                                 \
+    }
+#define GEGLU__ROUNDED_CHUNK_DECLARE(V)                                                          \
+    float rounded[GEGLU__ROWS_##V][2 * GEGLU__PAIR_CHUNK];                                       \
+    uint16_t halves[2 * GEGLU__PAIR_CHUNK];                                                      \
+    size_t chunk_begin;
 /* One term of every row with bf16 products, at w + offset and v + offset. */
 #define GEGLU__TILE_TERM(V, T, offset, STEP)                                                     \
     {                                                                                            \
@@ -1407,20 +1426,26 @@ typedef uint16_t geglu__element_f16;
         const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v + (offset));               \
         GEGLU__EACH_ROW_##V(STEP, V)                                                             \
     }
-/* The terms of every row in the bf16 products' order, each step by STEP: k + 1, then k. */
-#define GEGLU__TILE_PAIR_ORDER(V, T, STEP)                                                       \
-    for (k = 0; k + 1 < t->depth; k += 2, w += 2 * step, v += 2 * step) {                        \
+/* The terms of every row in the bf16 products' order, each step by STEP: k + 1, then k, from
+   k up to `end`; then an odd last term after +0. */
+#define GEGLU__TILE_PAIRS_UNTIL(V, T, STEP, end)                                                 \
+    for (; k + 1 < (end); k += 2, w += 2 * step, v += 2 * step) {                                \
         if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * 2 * step);                              \
         term = k + 1;                                                                            \
         GEGLU__TILE_TERM(V, T, step, STEP)                                                       \
         term = k;                                                                                \
         GEGLU__TILE_TERM(V, T, 0, STEP)                                                          \
-    }                                                                                            \
+    }
+#define GEGLU__TILE_ODD_LAST(V, T, STEP)                                                         \
     if (k < t->depth) {                                                                          \
         GEGLU__EACH_ROW_##V(GEGLU__TILE_ADD_ZERO, V)                                             \
         term = k;                                                                                \
         GEGLU__TILE_TERM(V, T, 0, STEP)                                                          \
     }
+#define GEGLU__TILE_PAIR_ORDER(V, T, STEP)                                                       \
+    k = 0;                                                                                       \
+    GEGLU__TILE_PAIRS_UNTIL(V, T, STEP, t->depth)                                                \
+    GEGLU__TILE_ODD_LAST(V, T, STEP)
 #define GEGLU__TILE_FINISH(V, r)                                                                 \
     if ((r) < rows) {                                                                            \
         if (p->bias_w) w##r = geglu__half_add_##V(w##r, bias_w);                                 \
@@ -1491,7 +1516,16 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
         GEGLU__TILE_PROLOGUE(V, T)                                                               \
         const int stream = height <= GEGLU__DECODE_ROWS && step == 2 * GEGLU__WIDTH_##V;         \
         size_t term;                                                                             \
-        if (t->bf16_products && !t->a_rounded) { /* the contract's order: k + 1, then k */       \
+        if (t->bf16_products && !t->a_rounded && !t->a_tiled) {                                  \
+            GEGLU__ROUNDED_CHUNK_DECLARE(V)                                                      \
+            for (k = 0, chunk_begin = 0; chunk_begin < t->depth; chunk_begin += 2 * GEGLU__PAIR_CHUNK) { \
+                GEGLU__EACH_ROW_##V(GEGLU__ROUND_CHUNK, V)                                       \
+                GEGLU__TILE_PAIRS_UNTIL(V, T, GEGLU__TILE_STEP_CHUNK,                            \
+                                        geglu__min(chunk_begin + 2 * GEGLU__PAIR_CHUNK, t->depth)) \
+            }                                                                                    \
+            chunk_begin -= 2 * GEGLU__PAIR_CHUNK; /* the last chunk's, for an odd last term */  \
+            GEGLU__TILE_ODD_LAST(V, T, GEGLU__TILE_STEP_CHUNK)                                   \
+        } else if (t->bf16_products && !t->a_rounded) { /* the contract's order: k + 1, then k */ \
             GEGLU__TILE_PAIR_ORDER(V, T, GEGLU__TILE_STEP_ROUNDED)                               \
         } else if (t->bf16_products && t->a_tiled) {                                             \
             const float *tiled = t->a_tiled;                                                     \
@@ -1566,6 +1600,22 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
             GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_TILED_TERM)                          \
         } else if (t->a_rounded) {                                                               \
             GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_TERM)                                \
+        } else if (!tiled) {                                                                     \
+            GEGLU__ROUNDED_CHUNK_DECLARE(V)                                                      \
+            for (q = 0, chunk_begin = 0; chunk_begin < t->depth; chunk_begin += 2 * GEGLU__PAIR_CHUNK) { \
+                const size_t q_end = geglu__min(chunk_begin + 2 * GEGLU__PAIR_CHUNK, t->depth) / 2; \
+                GEGLU__EACH_ROW_##V(GEGLU__ROUND_CHUNK, V)                                       \
+                for (; q < q_end; q++, w += step, v += step) {                                   \
+                    if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                      \
+                    GEGLU__PAIR_TERM(V, odd, GEGLU__TILE_STEP_CHUNK)                             \
+                    GEGLU__PAIR_TERM(V, even, GEGLU__TILE_STEP_CHUNK)                            \
+                }                                                                                \
+            }                                                                                    \
+            if (t->depth % 2) {                                                                  \
+                chunk_begin -= 2 * GEGLU__PAIR_CHUNK; /* the last chunk's */                     \
+                GEGLU__EACH_ROW_##V(GEGLU__TILE_ADD_ZERO, V)                                     \
+                GEGLU__PAIR_TERM(V, even, GEGLU__TILE_STEP_CHUNK)                                \
+            }                                                                                    \
         } else {                                                                                 \
             GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_ROUNDED)                             \
         }                                                                                        \
@@ -1592,7 +1642,6 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
      geglu__pairs_V                     a register of GEGLU__WIDTH_V pairs of bf16 values
      geglu__pairs_load_V(p), geglu__pairs_broadcast_V(pair)
      geglu__half_dot_V(acc, w, x)       acc + w_odd x_odd + w_even x_even, per lane, as above */
-#define GEGLU__PAIR_CHUNK 64
 #define GEGLU__DOT_PRODUCTS(V, r, x)                                                                 \
     w##r = geglu__half_dot_##V(w##r, panel_w, x);                                                \
     v##r = geglu__half_dot_##V(v##r, panel_v, x);
