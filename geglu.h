@@ -1344,6 +1344,11 @@ GEGLU__PORTABLE_TILES(f16)
 typedef float geglu__element_f32;
 typedef uint16_t geglu__element_bf16;
 typedef uint16_t geglu__element_f16;
+/* Whether weights of a type can have bf16 products (only bf16 weights do): the others' kernels
+   leave out that branch and its local arrays. */
+#define GEGLU__BF16_PRODUCTS_f32 0
+#define GEGLU__BF16_PRODUCTS_bf16 1
+#define GEGLU__BF16_PRODUCTS_f16 0
 
 /* ---- portable core: the vector microkernels, one template for every vector path -------------
    GEGLU__TILE_VECTOR(V, T) defines geglu__gate_tile_T_V and geglu__down_tile_T_V for weights of
@@ -1403,7 +1408,7 @@ typedef uint16_t geglu__element_f16;
 /* With bf16 products on floats not rounded yet (the gate alone, the parts): the microkernels
    round each row GEGLU__PAIR_CHUNK pairs of terms at a time by the path's vector converters into
    a local array, from term chunk_begin on, and take term `term` of row r from there. */
-#define GEGLU__PAIR_CHUNK 64
+#define GEGLU__PAIR_CHUNK 32
 #define GEGLU__ROUND_CHUNK(V, r)                                                                 \
     if ((r) < height) {                                                                          \
         const size_t terms = geglu__min(2 * GEGLU__PAIR_CHUNK, t->depth - chunk_begin);          \
@@ -1516,7 +1521,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
         GEGLU__TILE_PROLOGUE(V, T)                                                               \
         const int stream = height <= GEGLU__DECODE_ROWS && step == 2 * GEGLU__WIDTH_##V;         \
         size_t term;                                                                             \
-        if (t->bf16_products && !t->a_rounded && !t->a_tiled) {                                  \
+        if (GEGLU__BF16_PRODUCTS_##T && t->bf16_products && !t->a_rounded && !t->a_tiled) {      \
             GEGLU__ROUNDED_CHUNK_DECLARE(V)                                                      \
             for (k = 0, chunk_begin = 0; chunk_begin < t->depth; chunk_begin += 2 * GEGLU__PAIR_CHUNK) { \
                 GEGLU__EACH_ROW_##V(GEGLU__ROUND_CHUNK, V)                                       \
