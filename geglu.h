@@ -1209,7 +1209,8 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
    take under the same contract; for bf16 products a path with bf16 dot products has
    dot-product microkernels instead, the left operand from t->a (rounded as they go) or from
    t->a_pairs, already rounded and paired. When t->a_rounded is set, the left operand holds
-   bf16 values already (the FFN rounds them once).
+   bf16 values already (the FFN rounds them once); a tiled left operand (t->a_tiled) with bf16
+   products always does.
    The portable tile below is the reference and takes any panel (any j_step, fewer valid
    columns, not pairs); GEGLU__TILE_VECTOR makes every vector microkernel from one template,
    GEGLU__PAIR_TILE_VECTOR every pair microkernel, GEGLU__DOT_TILE_VECTOR every dot-product
@@ -1383,14 +1384,6 @@ typedef uint16_t geglu__element_f16;
         const geglu__broadcast_##V x = geglu__broadcast_load_##V(tiled + (r));                   \
         GEGLU__TILE_FMA(V, r, x)                                                                 \
     }
-/* With bf16 products: term `term` of row r, rounded to bf16. */
-#define GEGLU__TILE_STEP_ROUNDED(V, r)                                                           \
-    if ((r) < height) {                                                                          \
-        const float rounded = geglu__bf16_rounded(                                               \
-            t->a_tiled ? t->a_tiled[term * GEGLU__ROWS_##V + (r)] : a##r[term]);                  \
-        const geglu__broadcast_##V x = geglu__broadcast_load_##V(&rounded);                      \
-        GEGLU__TILE_FMA(V, r, x)                                                                 \
-    }
 #define GEGLU__TILE_ADD_ZERO(V, r)                                                               \
     w##r = geglu__half_add_##V(w##r, geglu__half_zero_##V());                                    \
     v##r = geglu__half_add_##V(v##r, geglu__half_zero_##V());
@@ -1521,7 +1514,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
         GEGLU__TILE_PROLOGUE(V, T)                                                               \
         const int stream = height <= GEGLU__DECODE_ROWS && step == 2 * GEGLU__WIDTH_##V;         \
         size_t term;                                                                             \
-        if (GEGLU__BF16_PRODUCTS_##T && t->bf16_products && !t->a_rounded && !t->a_tiled) {      \
+        if (GEGLU__BF16_PRODUCTS_##T && t->bf16_products && !t->a_rounded) {                     \
             GEGLU__ROUNDED_CHUNK_DECLARE(V)                                                      \
             for (k = 0, chunk_begin = 0; chunk_begin < t->depth; chunk_begin += 2 * GEGLU__PAIR_CHUNK) { \
                 GEGLU__EACH_ROW_##V(GEGLU__ROUND_CHUNK, V)                                       \
@@ -1530,8 +1523,6 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
             }                                                                                    \
             chunk_begin -= 2 * GEGLU__PAIR_CHUNK; /* the last chunk's, for an odd last term */  \
             GEGLU__TILE_ODD_LAST(V, T, GEGLU__TILE_STEP_CHUNK)                                   \
-        } else if (t->bf16_products && !t->a_rounded) { /* the contract's order: k + 1, then k */ \
-            GEGLU__TILE_PAIR_ORDER(V, T, GEGLU__TILE_STEP_ROUNDED)                               \
         } else if (t->bf16_products && t->a_tiled) {                                             \
             const float *tiled = t->a_tiled;                                                     \
             GEGLU__TILE_PAIR_ORDER(V, T, GEGLU__TILE_STEP_TILED_TERM)                            \
@@ -1605,7 +1596,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
             GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_TILED_TERM)                          \
         } else if (t->a_rounded) {                                                               \
             GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_TERM)                                \
-        } else if (!tiled) {                                                                     \
+        } else {                                                                                 \
             GEGLU__ROUNDED_CHUNK_DECLARE(V)                                                      \
             for (q = 0, chunk_begin = 0; chunk_begin < t->depth; chunk_begin += 2 * GEGLU__PAIR_CHUNK) { \
                 const size_t q_end = geglu__min(chunk_begin + 2 * GEGLU__PAIR_CHUNK, t->depth) / 2; \
@@ -1621,8 +1612,6 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_ADD_ZERO, V)                                     \
                 GEGLU__PAIR_TERM(V, even, GEGLU__TILE_STEP_CHUNK)                                \
             }                                                                                    \
-        } else {                                                                                 \
-            GEGLU__PAIR_LOOP(V, odd, even, GEGLU__TILE_STEP_ROUNDED)                             \
         }                                                                                        \
         (void)k;                                                                                 \
         GEGLU__TILE_EPILOGUE(V)                                                                  \
@@ -2773,7 +2762,8 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     size_t i, j;
     t.lda = s->d_model;
     t.depth = s->d_model;
-    t.tile_rows = x_tiled && s->dot ? geglu__pair_rows(rows, s->path->tile_rows) : s->path->tile_rows;
+    t.tile_rows = x_tiled && s->dot ? geglu__pair_rows(rows, s->path->tile_rows)
+                                    : s->path->tile_rows;
     t.ldo = ldo;
     t.accumulate = 0;
     t.bf16_products = s->bf16_products;
@@ -2887,9 +2877,9 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
 
 /* Where an FFN call keeps its scratch, in floats from the aligned start of the workspace: a
    block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS; for
-   dot-product microkernels, however few the rows, paired, then the block of H paired), then for an unpacked layer the current
-   block of gate panels (of the weights' type) and their biases, the current block of W2 panels
-   and b2, padded. With bf16 products on the FMA microkernels (`rounded`), x is rounded into the
+   dot-product microkernels, however few the rows, paired, then the block of H paired), then
+   for an unpacked layer the current block of gate panels (of the weights' type) and their
+   biases, the current block of W2 panels and b2, padded. With bf16 products on the FMA microkernels (`rounded`), x is rounded into the
    tiled region however few its rows. */
 typedef struct geglu__scratch {
     size_t tiled, h_pairs, gate_block, gate_bias, down_block, b2, bytes;
