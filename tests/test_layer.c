@@ -726,7 +726,7 @@ static void test_every_entry_point(void **state) {
                                (int)(7 - i % 8), i % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
                                i % 3 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN,
                                weight_kinds[i % KINDS], i % 4);
-    /* bf16 products over more terms than a dot-product microkernel rounds at a time from floats
+    /* bf16 products over more terms than a microkernel rounds at a time from floats
        (GEGLU__PAIR_CHUNK pairs: the gate alone, the parts), an odd number of them */
     for (i = 0; i < 2; i++)
         check_all_entry_points(&r, 4 * GEGLU__PAIR_CHUNK + 45, 37, i ? 13 : 1, (int)i * 7,
