@@ -69,13 +69,13 @@ int omp_get_max_threads(void);
 #define REFERENCE_ROWS 4 /* rows of Y computed in double for "error" */
 #define COMPARE_PRESETS 3 /* t5-base, t5-large, gemma-2b: the first three of presets[] */
 
-/* One configuration: the weights' values as floats (exactly), for bf16 weights their patterns
-   too, X, and the sizes. */
+/* One configuration: the weights as stored (arrays of `type`) and their values as floats
+   (exactly; the same arrays for f32), X, and the sizes. */
 typedef struct problem {
     size_t d_model, d_ff, tokens;
     geglu_dtype type;
+    const void *w_stored, *v_stored, *w2_stored;
     const float *w, *v, *w2, *x;
-    const uint16_t *w_bf16, *v_bf16, *w2_bf16; /* type GEGLU_DTYPE_BF16 */
 } problem;
 
 /* One implementation: run() computes y from the problem; ctx is its own state; agree is the
@@ -304,12 +304,9 @@ static void dn_setup(dn_ctx *c, const problem *p, float *y) {
     DNNL_CHECK(dnnl_post_ops_append_binary(ops, dnnl_binary_mul, &md));
     DNNL_CHECK(dnnl_primitive_attr_create(&attr));
     DNNL_CHECK(dnnl_primitive_attr_set_post_ops(attr, ops));
-    dn_matmul(c, DN_VALUE, p->tokens, p->d_model, p->d_ff, bf16 ? (const void *)p->v_bf16 : p->v,
-              type, dnnl_f32, NULL);
-    dn_matmul(c, DN_GATE, p->tokens, p->d_model, p->d_ff, bf16 ? (const void *)p->w_bf16 : p->w,
-              type, type, attr);
-    dn_matmul(c, DN_DOWN, p->tokens, p->d_ff, p->d_model, bf16 ? (const void *)p->w2_bf16 : p->w2,
-              type, dnnl_f32, NULL);
+    dn_matmul(c, DN_VALUE, p->tokens, p->d_model, p->d_ff, p->v_stored, type, dnnl_f32, NULL);
+    dn_matmul(c, DN_GATE, p->tokens, p->d_model, p->d_ff, p->w_stored, type, type, attr);
+    dn_matmul(c, DN_DOWN, p->tokens, p->d_ff, p->d_model, p->w2_stored, type, dnnl_f32, NULL);
     DNNL_CHECK(dnnl_primitive_attr_destroy(attr));
     DNNL_CHECK(dnnl_post_ops_destroy(ops));
 }
@@ -453,9 +450,9 @@ static void bench_weights(const preset *pr, problem p, const size_t *token_list,
     memset(ours, 0, sizeof ours);
     ours[0].layer.d_model = pr->d_model;
     ours[0].layer.d_ff = pr->d_ff;
-    ours[0].layer.w = bf16 ? (const void *)p.w_bf16 : p.w;
-    ours[0].layer.v = bf16 ? (const void *)p.v_bf16 : p.v;
-    ours[0].layer.w2 = bf16 ? (const void *)p.w2_bf16 : p.w2;
+    ours[0].layer.w = p.w_stored;
+    ours[0].layer.v = p.v_stored;
+    ours[0].layer.w2 = p.w2_stored;
     ours[0].layer.weight_type = p.type;
     ours[0].layer.gelu = GEGLU_GELU_TANH;
     ours[0].ffn = 1;
@@ -606,6 +603,9 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
     p.v = v;
     p.w2 = w2;
     p.x = x;
+    p.w_stored = w;
+    p.v_stored = v;
+    p.w2_stored = w2;
     if (types[GEGLU_DTYPE_F32]) {
         p.type = GEGLU_DTYPE_F32;
         bench_weights(pr, p, token_list, token_count, max_tokens, samples, sample_seconds);
@@ -617,9 +617,9 @@ static void bench_preset(const preset *pr, const size_t *token_list, size_t toke
         round_to_bf16(v, halves + weights, weights);
         round_to_bf16(w2, halves + 2 * weights, weights);
         p.type = GEGLU_DTYPE_BF16;
-        p.w_bf16 = halves;
-        p.v_bf16 = halves + weights;
-        p.w2_bf16 = halves + 2 * weights;
+        p.w_stored = halves;
+        p.v_stored = halves + weights;
+        p.w2_stored = halves + 2 * weights;
         bench_weights(pr, p, token_list, token_count, max_tokens, samples, sample_seconds);
         free(halves);
     }
