@@ -993,6 +993,11 @@ GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float
 #  define GEGLU__PREFETCH(p, write) ((void)(p))
 #endif
 #define GEGLU__PREFETCH_AHEAD 512  /* floats */
+#if defined(__GNUC__) || defined(__clang__)
+#  define GEGLU__PREFETCH_L2(p) __builtin_prefetch((p), 0, 2)
+#else
+#  define GEGLU__PREFETCH_L2(p) ((void)(p))
+#endif
 #define GEGLU__PREFETCH_MIN 65536  /* elements; shorter arrays are likely in cache */
 
 GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const float *u, size_t n,
@@ -1241,6 +1246,8 @@ typedef struct geglu__tile {
     size_t lda, rows, depth, tile_rows;
     float *out;
     size_t ldo;
+    size_t ahead;   /* when not 0: each step asks L2 for the line this many bytes past the panel
+                       row it reads (geglu__ahead) */
     int accumulate; /* continue the sums already in out instead of starting from 0 */
     int bf16_products; /* round the left terms to bf16 and take the terms in pairs */
     int a_rounded;     /* with bf16_products: the left terms are bf16 values already */
@@ -1428,7 +1435,7 @@ typedef uint16_t geglu__element_f16;
    k up to `end`; then an odd last term after +0. */
 #define GEGLU__TILE_PAIRS_UNTIL(V, T, STEP, end)                                                 \
     for (; k + 1 < (end); k += 2, w += 2 * step, v += 2 * step) {                                \
-        if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * 2 * step);                              \
+        GEGLU__PREFETCH_PANEL(w, sizeof *w * 2 * step);                                          \
         term = k + 1;                                                                            \
         GEGLU__TILE_TERM(V, T, step, STEP)                                                       \
         term = k;                                                                                \
@@ -1453,12 +1460,20 @@ typedef uint16_t geglu__element_f16;
     }
 /* A few rows stream their panels from memory, and the hardware prefetchers alone keep too few
    of its lines in flight: each step asks for the panel row GEGLU__PANEL_AHEAD bytes further on
-   (docs/PERFORMANCE.md, "Decoding"). Through an integer, as the address may lie past the end. */
+   (docs/PERFORMANCE.md, "Decoding"). More rows read their panel from cache once the first tile
+   has brought it there, so the last tiles of a panel bring the next one to L2 instead
+   (t->ahead), and its first tile does not wait for memory. Through an integer, as the address
+   may lie past the end. */
 #define GEGLU__PANEL_AHEAD 8192
 #define GEGLU__PREFETCH_PANEL(p, row_bytes)                                                      \
     do {                                                                                         \
-        GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD), 0);                 \
-        if ((row_bytes) > 64) GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD + 64), 0); \
+        if (stream) {                                                                            \
+            GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD), 0);             \
+            if ((row_bytes) > 64)                                                                \
+                GEGLU__PREFETCH((const void *)((uintptr_t)(p) + GEGLU__PANEL_AHEAD + 64), 0);    \
+        } else if (ahead) {                                                                      \
+            GEGLU__PREFETCH_L2((const void *)((uintptr_t)(p) + ahead));                          \
+        }                                                                                        \
     } while (0)
 /* The rows a microkernel of `full` rows computes for a tile of `rows`: rows from t->rows up to
    that height repeat the last row and are dropped, so a short tile costs time, never a branch
@@ -1491,6 +1506,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
     const size_t ld_sums = gate ? GEGLU__WIDTH_##V : ldo;                                        \
     const size_t v_offset = gate ? GEGLU__ROWS_##V * GEGLU__WIDTH_##V : GEGLU__WIDTH_##V;        \
     geglu__half_##V bias_w = geglu__half_zero_##V(), bias_v = geglu__half_zero_##V();            \
+    const size_t ahead = t->ahead;                                                               \
     size_t k, r;                                                                                 \
     GEGLU__EACH_ROW_##V(GEGLU__TILE_START, V)
 
@@ -1533,12 +1549,13 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
             for (k = 0; k < t->depth; k++, w += step, v += step, tiled += GEGLU__ROWS_##V) {     \
                 const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w);                  \
                 const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v);                  \
+                GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                      \
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP_TILED, V)                                   \
             }                                                                                    \
         } else {                                                                                 \
             for (k = 0; k < t->depth; k++, w += step, v += step) {                               \
                 const geglu__half_##V panel_w = geglu__half_widen_##T##_##V(w);                  \
-                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
+                GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                      \
                 const geglu__half_##V panel_v = geglu__half_widen_##T##_##V(v);                  \
                 GEGLU__EACH_ROW_##V(GEGLU__TILE_STEP, V)                                         \
             }                                                                                    \
@@ -1573,7 +1590,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
 /* Every pair, FIRST row then SECOND; an odd last row (after +0 with bf16 products). */
 #define GEGLU__PAIR_LOOP(V, FIRST, SECOND, STEP)                                                 \
     for (q = 0; q < t->depth / 2; q++, w += step, v += step) {                                  \
-        if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                  \
+        GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                              \
         GEGLU__PAIR_TERM(V, FIRST, STEP)                                                         \
         GEGLU__PAIR_TERM(V, SECOND, STEP)                                                        \
     }                                                                                            \
@@ -1602,7 +1619,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
                 const size_t q_end = geglu__min(chunk_begin + 2 * GEGLU__PAIR_CHUNK, t->depth) / 2; \
                 GEGLU__EACH_ROW_##V(GEGLU__ROUND_CHUNK, V)                                       \
                 for (; q < q_end; q++, w += step, v += step) {                                   \
-                    if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                      \
+                    GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                  \
                     GEGLU__PAIR_TERM(V, odd, GEGLU__TILE_STEP_CHUNK)                             \
                     GEGLU__PAIR_TERM(V, even, GEGLU__TILE_STEP_CHUNK)                            \
                 }                                                                                \
@@ -1671,7 +1688,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
             for (k = 0; k < pairs; k++, w += step, v += step, tiled += t->tile_rows) {           \
                 const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                       \
                 const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                       \
-                if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                          \
+                GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                      \
                 GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP_TILED, V)                                   \
             }                                                                                    \
         } else {                                                                                 \
@@ -1684,7 +1701,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
                 for (k = 0; k < n; k++, w += step, v += step) {                                  \
                     const geglu__pairs_##V panel_w = geglu__pairs_load_##V(w);                   \
                     const geglu__pairs_##V panel_v = geglu__pairs_load_##V(v);                   \
-                    if (stream) GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                      \
+                    GEGLU__PREFETCH_PANEL(w, sizeof *w * step);                                  \
                     GEGLU__EACH_ROW_##V(GEGLU__DOT_STEP, V)                                     \
                 }                                                                                \
             }                                                                                    \
@@ -2749,6 +2766,28 @@ static size_t geglu__tile_height(size_t remaining, size_t tile_rows, int tiled) 
     return tile_rows;
 }
 
+/* The number of full-height tiles a block of `rows` starts with. */
+static size_t geglu__full_tiles(size_t rows, size_t tile_rows, int tiled) {
+    size_t i = 0;
+    while (rows - i >= tile_rows && geglu__tile_height(rows - i, tile_rows, tiled) == tile_rows)
+        i += tile_rows;
+    return i / tile_rows;
+}
+
+/* Tile n of the `full` full-height tiles a panel starts with: the last of them bring the panel
+   that follows it in memory (the next one, in a packed layer or a workspace) to L2, one line
+   per step at the same place in their rows: the last tile the first line of each row, the one
+   before it the second. Shorter tiles do fewer products per line, and stream when they are
+   short enough (GEGLU__PREFETCH_PANEL). */
+static void geglu__ahead(geglu__tile *t, const geglu__panel *p, size_t n, size_t full) {
+    const size_t row_bytes = p->k_step * geglu__dtype_size(p->type);
+    const size_t steps = p->pairs ? (t->depth + 1) / 2 : t->depth;
+    const size_t line = full - 1 - n; /* 0 in the last tile */
+    t->ahead = p->padded && p->j_step == 1 && n < full && line * 64 < row_bytes
+                   ? steps * row_bytes + line * 64
+                   : 0;
+}
+
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
    into out (ldo floats between rows): each panel is loaded once for all the rows. x_tiled,
    when not NULL, holds the same rows as geglu__tile_rows leaves them (geglu__tile_pairs for
@@ -2757,9 +2796,10 @@ static size_t geglu__tile_height(size_t remaining, size_t tile_rows, int tiled) 
 static void geglu__gate_block(const geglu__source *s, const float *x, const void *x_tiled,
                               size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
     const size_t width = s->path->width;
+    const size_t full = geglu__full_tiles(rows, s->path->tile_rows, x_tiled != NULL);
     geglu__panel p;
     geglu__tile t;
-    size_t i, j;
+    size_t i, j, n;
     t.lda = s->d_model;
     t.depth = s->d_model;
     t.tile_rows = x_tiled && s->dot ? geglu__pair_rows(rows, s->path->tile_rows)
@@ -2774,7 +2814,8 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     GEGLU__OMP(for schedule(static))
     for (j = j_begin; j < j_end; j += width) {
         geglu__gate_panel(s, j_begin, j, &p);
-        for (i = 0; i < rows; i += t.rows) {
+        for (i = 0, n = 0; i < rows; i += t.rows, n++) {
+            geglu__ahead(&t, &p, n, full);
             t.a = geglu__advance(x, i * s->d_model);
             t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + i * s->d_model : NULL;
             t.a_pairs = x_tiled && s->dot ? (const uint32_t *)x_tiled + i * ((s->d_model + 1) / 2)
@@ -2793,10 +2834,11 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
 static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh, size_t rows,
                               size_t k0, size_t depth, size_t j_begin, size_t j_end, float *y,
                               const uint32_t *h_pairs) {
-    const size_t full = 2 * s->path->width;
+    const size_t panel_columns = 2 * s->path->width;
+    const size_t full = geglu__full_tiles(rows, s->path->tile_rows, h_pairs != NULL);
     geglu__panel p;
     geglu__tile t;
-    size_t i, j;
+    size_t i, j, n;
     t.lda = ldh;
     t.a_tiled = NULL;
     t.a_pairs = NULL;
@@ -2809,10 +2851,11 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     t.gelu = s->gelu;
     if (!s->packed) geglu__pack_down(s->layer, s->path->width, k0, depth, 0, s->down_block);
     GEGLU__OMP(for schedule(static))
-    for (j = j_begin; j < j_end; j += full) {
+    for (j = j_begin; j < j_end; j += panel_columns) {
         geglu__down_panel(s, k0, depth, j, &p);
         if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
-        for (i = 0; i < rows; i += t.rows) {
+        for (i = 0, n = 0; i < rows; i += t.rows, n++) {
+            geglu__ahead(&t, &p, n, full);
             t.a = h + i * ldh;
             t.a_pairs = h_pairs ? h_pairs + i * ((depth + 1) / 2) : NULL;
             t.rows = geglu__tile_height(rows - i, s->path->tile_rows, h_pairs != NULL);
