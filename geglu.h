@@ -2710,19 +2710,55 @@ static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, s
     p->bias_v = s->b2 ? s->b2 + j0 + width : NULL;
 }
 
-/* Rows [0, rows) of x, tile_rows at a time, each tile's rows interleaved so that the
-   microkernel reads one stream instead of one per row (and no two rows a multiple of 4 KiB
+/* Rows of the next tile when `remaining` rows are left. A few rows past a full tile would make a
+   thin tile that keeps most FMA units idle (AVX-512: 16 tokens as 12 + 4, against 8 + 8), so
+   the last two tiles share them. */
+static size_t geglu__tile_height(size_t remaining, size_t tile_rows) {
+    if (remaining <= tile_rows) return remaining;
+    if (remaining < tile_rows + tile_rows / 2) return (remaining + 1) / 2;
+    return tile_rows;
+}
+
+/* The number of full-height tiles a block of `rows` starts with. */
+static size_t geglu__full_tiles(size_t rows, size_t tile_rows) {
+    size_t i = 0;
+    while (rows - i >= tile_rows && geglu__tile_height(rows - i, tile_rows) == tile_rows)
+        i += tile_rows;
+    return i / tile_rows;
+}
+
+/* Tile g of a block of `rows`: its first row, and its height as the return value. */
+static size_t geglu__tile_span(size_t g, size_t rows, size_t tile_rows, size_t *first) {
+    size_t n, i = 0;
+    for (n = 0; n < g; n++) i += geglu__tile_height(rows - i, tile_rows);
+    *first = i;
+    return geglu__tile_height(rows - i, tile_rows);
+}
+
+/* The number of tiles of a block of `rows`: at most rows / tile_rows rounded up. */
+static size_t geglu__tile_count(size_t rows, size_t tile_rows) {
+    size_t n = 0, i;
+    for (i = 0; i < rows; i += geglu__tile_height(rows - i, tile_rows)) n++;
+    return n;
+}
+
+/* Rows [0, rows) of x, a tile at a time as the blocking loops cut them (tile g at
+   g tile_rows cols), each tile's rows interleaved so that the microkernel reads one stream instead of one per row (and no two rows a multiple of 4 KiB
    apart fight over the same cache sets); a short last tile repeats its last row. */
 static void geglu__tile_rows(const float *x, size_t rows, size_t cols, size_t tile_rows,
                              int round, float *tiled) {
-    size_t i, r, k;
+    const size_t tiles = geglu__tile_count(rows, tile_rows);
+    size_t g, r, k;
     GEGLU__OMP(for schedule(static))
-    for (i = 0; i < rows; i += tile_rows)
+    for (g = 0; g < tiles; g++) {
+        size_t first;
+        const size_t height = geglu__tile_span(g, rows, tile_rows, &first);
         for (r = 0; r < tile_rows; r++) {
-            const float *row = x + geglu__min(i + r, rows - 1) * cols;
-            float *to = tiled + i * cols + r;
+            const float *row = x + (first + geglu__min(r, height - 1)) * cols;
+            float *to = tiled + g * tile_rows * cols + r;
             for (k = 0; k < cols; k++) to[k * tile_rows] = round ? geglu__bf16_rounded(row[k]) : row[k];
         }
+    }
 }
 
 /* Rows [0, rows) of `from` (cols floats each, ld_from apart) rounded to bf16 values into `to`
@@ -2739,15 +2775,18 @@ static void geglu__round_rows(const float *from, size_t rows, size_t cols, size_
    bf16 and paired as geglu__bf16_pair pairs them, tile_rows rows at a time (geglu__pair_rows). */
 static void geglu__tile_pairs(const float *x, size_t rows, size_t cols, size_t ld,
                               size_t tile_rows, uint32_t *tiled) {
-    const size_t pairs = (cols + 1) / 2;
-    size_t i, r, q;
+    const size_t pairs = (cols + 1) / 2, tiles = geglu__tile_count(rows, tile_rows);
+    size_t g, r, q;
     GEGLU__OMP(for schedule(static))
-    for (i = 0; i < rows; i += tile_rows)
+    for (g = 0; g < tiles; g++) {
+        size_t first;
+        const size_t height = geglu__tile_span(g, rows, tile_rows, &first);
         for (r = 0; r < tile_rows; r++) {
-            const float *row = x + geglu__min(i + r, rows - 1) * ld;
-            uint32_t *to = tiled + i * pairs + r;
+            const float *row = x + (first + geglu__min(r, height - 1)) * ld;
+            uint32_t *to = tiled + g * tile_rows * pairs + r;
             for (q = 0; q < pairs; q++) to[q * tile_rows] = geglu__bf16_pair(row, q, cols);
         }
+    }
 }
 
 /* The rows per group of paired left terms for a block of `rows`: a block of one tile has just
@@ -2757,22 +2796,6 @@ static size_t geglu__pair_rows(size_t rows, size_t tile_rows) {
     return rows <= tile_rows ? geglu__kernel_height(rows, tile_rows) : tile_rows;
 }
 
-/* Rows of the next tile when `remaining` rows are left. A few rows past a full tile would make a
-   thin tile that keeps half the FMA units idle (AVX2: 8 tokens as 6 + 2, against 4 + 4), so the
-   last two tiles share them; rows of x in a tiled copy keep the copy's tiles. */
-static size_t geglu__tile_height(size_t remaining, size_t tile_rows, int tiled) {
-    if (remaining <= tile_rows) return remaining;
-    if (!tiled && remaining < tile_rows + tile_rows / 2) return (remaining + 1) / 2;
-    return tile_rows;
-}
-
-/* The number of full-height tiles a block of `rows` starts with. */
-static size_t geglu__full_tiles(size_t rows, size_t tile_rows, int tiled) {
-    size_t i = 0;
-    while (rows - i >= tile_rows && geglu__tile_height(rows - i, tile_rows, tiled) == tile_rows)
-        i += tile_rows;
-    return i / tile_rows;
-}
 
 /* Tile n of the `full` full-height tiles a panel starts with: the last of them bring the panel
    that follows it in memory (the next one, in a packed layer or a workspace) to L2, one line
@@ -2796,7 +2819,7 @@ static void geglu__ahead(geglu__tile *t, const geglu__panel *p, size_t n, size_t
 static void geglu__gate_block(const geglu__source *s, const float *x, const void *x_tiled,
                               size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
     const size_t width = s->path->width;
-    const size_t full = geglu__full_tiles(rows, s->path->tile_rows, x_tiled != NULL);
+    const size_t full = geglu__full_tiles(rows, s->path->tile_rows);
     geglu__panel p;
     geglu__tile t;
     size_t i, j, n;
@@ -2817,10 +2840,12 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
         for (i = 0, n = 0; i < rows; i += t.rows, n++) {
             geglu__ahead(&t, &p, n, full);
             t.a = geglu__advance(x, i * s->d_model);
-            t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + i * s->d_model : NULL;
-            t.a_pairs = x_tiled && s->dot ? (const uint32_t *)x_tiled + i * ((s->d_model + 1) / 2)
-                                            : NULL;
-            t.rows = geglu__tile_height(rows - i, s->path->tile_rows, x_tiled != NULL);
+            t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + n * t.tile_rows * s->d_model
+                                           : NULL;
+            t.a_pairs = x_tiled && s->dot
+                            ? (const uint32_t *)x_tiled + n * t.tile_rows * ((s->d_model + 1) / 2)
+                            : NULL;
+            t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
             t.out = out + i * ldo + (j - j_begin);
             geglu__run_tile(s->path, &p, &t, 1);
         }
@@ -2835,7 +2860,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
                               size_t k0, size_t depth, size_t j_begin, size_t j_end, float *y,
                               const uint32_t *h_pairs) {
     const size_t panel_columns = 2 * s->path->width;
-    const size_t full = geglu__full_tiles(rows, s->path->tile_rows, h_pairs != NULL);
+    const size_t full = geglu__full_tiles(rows, s->path->tile_rows);
     geglu__panel p;
     geglu__tile t;
     size_t i, j, n;
@@ -2857,8 +2882,8 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
         for (i = 0, n = 0; i < rows; i += t.rows, n++) {
             geglu__ahead(&t, &p, n, full);
             t.a = h + i * ldh;
-            t.a_pairs = h_pairs ? h_pairs + i * ((depth + 1) / 2) : NULL;
-            t.rows = geglu__tile_height(rows - i, s->path->tile_rows, h_pairs != NULL);
+            t.a_pairs = h_pairs ? h_pairs + n * t.tile_rows * ((depth + 1) / 2) : NULL;
+            t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
             t.out = y + i * s->d_model + j;
             geglu__run_tile(s->path, &p, &t, 0);
         }
