@@ -43,6 +43,7 @@ else
     skip "MPI" "needs Debian's openmpi-bin and libopenmpi-dev"
 fi
 check "benchmark runner, smoke run" sh -c "$make --no-print-directory build/geglu-bench && build/geglu-bench --quick"
+check "A/B timing tool, smoke run" sh -c "tools/ab.sh geglu.h geglu.h 64 160 13 3 | tee /dev/stderr | grep -q 'bitwise equal'"
 if "$python" -c 'import torch' 2>/dev/null; then
     check "GELU beside PyTorch, smoke run" $make --no-print-directory bench-torch PYTHON="$python" TORCH_ARGS=--quick
 else
