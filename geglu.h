@@ -1280,13 +1280,6 @@ static float geglu__bf16_rounded(float x) {
     return geglu__f32_from_bf16(geglu__bf16_from_f32(x));
 }
 
-/* Terms 2q and 2q + 1 of the n floats at a, rounded to bf16, as a bf16 dot product takes them
-   (2q in the low half; a missing last term is +0). */
-static uint32_t geglu__bf16_pair(const float *a, size_t q, size_t n) {
-    const uint32_t low = geglu__bf16_from_f32(a[2 * q]);
-    return 2 * q + 1 < n ? low | (uint32_t)geglu__bf16_from_f32(a[2 * q + 1]) << 16 : low;
-}
-
 static size_t geglu__min(size_t a, size_t b) {
     return a < b ? a : b;
 }
@@ -2762,21 +2755,29 @@ static void geglu__tile_rows(const float *x, size_t rows, size_t cols, size_t ti
 }
 
 /* Rows [0, rows) of `from` (cols floats each, ld_from apart) rounded to bf16 values into `to`
-   (ld_to apart; `to` may be `from`). */
-static void geglu__round_rows(const float *from, size_t rows, size_t cols, size_t ld_from,
-                              float *to, size_t ld_to) {
+   (ld_to apart; `to` may be `from`), by the path's vector converters, GEGLU__PAIR_CHUNK pairs
+   at a time. */
+static void geglu__round_rows(const geglu__path *path, const float *from, size_t rows,
+                              size_t cols, size_t ld_from, float *to, size_t ld_to) {
     size_t i, k;
     GEGLU__OMP(for schedule(static))
     for (i = 0; i < rows; i++)
-        for (k = 0; k < cols; k++) to[i * ld_to + k] = geglu__bf16_rounded(from[i * ld_from + k]);
+        for (k = 0; k < cols; k += 2 * GEGLU__PAIR_CHUNK) {
+            uint16_t halves[2 * GEGLU__PAIR_CHUNK];
+            const size_t n = geglu__min(2 * GEGLU__PAIR_CHUNK, cols - k);
+            path->f32_to_bf16(halves, from + i * ld_from + k, n);
+            path->bf16_to_f32(to + i * ld_to + k, halves, n);
+        }
 }
 
 /* The same for dot-product microkernels: rows [0, rows) of x (ld floats apart, cols each), rounded to
-   bf16 and paired as geglu__bf16_pair pairs them, tile_rows rows at a time (geglu__pair_rows). */
-static void geglu__tile_pairs(const float *x, size_t rows, size_t cols, size_t ld,
-                              size_t tile_rows, uint32_t *tiled) {
+   bf16 by the path's vector converter and paired as a bf16 dot product takes them (terms 2q and
+   2q + 1 of a row as pair q, 2q in the low half; a missing last term is +0), tile_rows rows at
+   a time (geglu__pair_rows). */
+static void geglu__tile_pairs(const geglu__path *path, const float *x, size_t rows, size_t cols,
+                              size_t ld, size_t tile_rows, uint32_t *tiled) {
     const size_t pairs = (cols + 1) / 2, tiles = geglu__tile_count(rows, tile_rows);
-    size_t g, r, q;
+    size_t g, r, q, k;
     GEGLU__OMP(for schedule(static))
     for (g = 0; g < tiles; g++) {
         size_t first;
@@ -2784,7 +2785,14 @@ static void geglu__tile_pairs(const float *x, size_t rows, size_t cols, size_t l
         for (r = 0; r < tile_rows; r++) {
             const float *row = x + (first + geglu__min(r, height - 1)) * ld;
             uint32_t *to = tiled + g * tile_rows * pairs + r;
-            for (q = 0; q < pairs; q++) to[q * tile_rows] = geglu__bf16_pair(row, q, cols);
+            for (k = 0; k < cols; k += 2 * GEGLU__PAIR_CHUNK) {
+                uint16_t halves[2 * GEGLU__PAIR_CHUNK + 1]; /* and +0 past an odd last term */
+                const size_t n = geglu__min(2 * GEGLU__PAIR_CHUNK, cols - k);
+                path->f32_to_bf16(halves, row + k, n);
+                halves[n] = 0;
+                for (q = 0; 2 * q < n; q++)
+                    to[(k / 2 + q) * tile_rows] = halves[2 * q] | (uint32_t)halves[2 * q + 1] << 16;
+            }
         }
     }
 }
@@ -2922,21 +2930,21 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
                 for (j = 0; j < rows * s->d_model; j++)
                     y_rows[j] = s->b2 ? s->b2[j % s->d_model] : 0.0f;
             } else if (tiled && s->dot) {
-                geglu__tile_pairs(x_rows, rows, s->d_model, s->d_model,
+                geglu__tile_pairs(s->path, x_rows, rows, s->d_model, s->d_model,
                                   geglu__pair_rows(rows, s->path->tile_rows), (uint32_t *)(void *)tiled);
             } else if (tiled) {
                 geglu__tile_rows(x_rows, rows, s->d_model, s->path->tile_rows, s->a_rounded, tiled);
             } else if (s->a_rounded) {
-                geglu__round_rows(x_rows, rows, s->d_model, s->d_model, x_tiled, s->d_model);
+                geglu__round_rows(s->path, x_rows, rows, s->d_model, s->d_model, x_tiled, s->d_model);
                 x_rows = x_tiled;
             }
             for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
                 size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
                 geglu__gate_block(s, x_rows, tiled, rows, k0, k0 + depth, hidden, ldh);
                 if (pairs)
-                    geglu__tile_pairs(hidden, rows, depth, ldh,
+                    geglu__tile_pairs(s->path, hidden, rows, depth, ldh,
                                       geglu__pair_rows(rows, s->path->tile_rows), pairs);
-                if (s->a_rounded) geglu__round_rows(hidden, rows, depth, ldh, hidden, ldh);
+                if (s->a_rounded) geglu__round_rows(s->path, hidden, rows, depth, ldh, hidden, ldh);
                 geglu__down_block(s, hidden, ldh, rows, k0, depth, 0, s->d_model, y_rows, pairs);
             }
         }
