@@ -1723,7 +1723,7 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
    another. */
 #define GEGLU__PACKED_MAGIC 0x554c4747u /* "GGLU" */
 #define GEGLU__ALIGN 64
-#define GEGLU__HIDDEN_BLOCK 256 /* rows of d_ff per block of the FFN: H stays in cache */
+#define GEGLU__HIDDEN_BLOCK 512 /* rows of d_ff per block of the FFN: H stays in cache */
 #define GEGLU__TOKEN_BLOCK 256  /* tokens per block: the weights are reused across them */
 /* Decoding streams the weights from memory, and the fewer instructions per byte, the further
    ahead the core's loads run. Blocks of at most GEGLU__DECODE_ROWS tokens read x in place: a

@@ -704,7 +704,7 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
    blocks of tokens and of d_ff, primes among them. */
 static void test_every_entry_point(void **state) {
     static const size_t small[] = {1, 2, 5, 8, 13, 17, 32, 33};
-    static const size_t large[][3] = {{3, 600, 7}, {70, 257, 13}, {41, 263, 300}, {97, 33, 1},
+    static const size_t large[][3] = {{3, 600, 7}, {70, 513, 13}, {41, 519, 300}, {97, 33, 1},
                                       {129, 517, 12}, {1, 1, 260}};
     test_rng r = {2024};
     size_t d, dim, trial = 0, i;
@@ -919,7 +919,7 @@ static void test_packed_bytes(void **state) {
    the caller's team), and with OpenMP the whole calls on 1, 2, 3 and 7 threads: bitwise the
    same H and Y every time. */
 static void test_partitions_and_threads(void **state) {
-    static const size_t shapes[][3] = {{33, 70, 13}, {5, 5, 1}, {64, 300, 29}, {17, 40, 260}};
+    static const size_t shapes[][3] = {{33, 70, 13}, {5, 5, 1}, {64, 560, 29}, {17, 40, 260}};
     static const int counts[] = {1, 2, 3, 7};
     test_rng r = {77};
     size_t s;
