@@ -2735,9 +2735,10 @@ static size_t geglu__tile_count(size_t rows, size_t tile_rows) {
     return n;
 }
 
-/* Rows [0, rows) of x, a tile at a time as the blocking loops cut them (tile g at
-   g tile_rows cols), each tile's rows interleaved so that the microkernel reads one stream instead of one per row (and no two rows a multiple of 4 KiB
-   apart fight over the same cache sets); a short last tile repeats its last row. */
+/* Rows [0, rows) of x, a tile at a time as geglu__tile_height cuts them, tile g at
+   tiled + g tile_rows cols; each tile's rows interleaved so that the microkernel reads one
+   stream instead of one per row (and no two rows a multiple of 4 KiB apart fight over the same
+   cache sets); a short tile repeats its last row up to tile_rows. */
 static void geglu__tile_rows(const float *x, size_t rows, size_t cols, size_t tile_rows,
                              int round, float *tiled) {
     const size_t tiles = geglu__tile_count(rows, tile_rows);
@@ -2803,7 +2804,6 @@ static void geglu__tile_pairs(const geglu__path *path, const float *x, size_t ro
 static size_t geglu__pair_rows(size_t rows, size_t tile_rows) {
     return rows <= tile_rows ? geglu__kernel_height(rows, tile_rows) : tile_rows;
 }
-
 
 /* Tile n of the `full` full-height tiles a panel starts with: the last of them bring the panel
    that follows it in memory (the next one, in a packed layer or a workspace) to L2, one line
