@@ -1778,17 +1778,31 @@ static const void *geglu__packed_array(const geglu_packed_f32 *p, size_t offset)
     return (const unsigned char *)(const void *)p + offset;
 }
 
-/* Copies weight `from_index` of `from` to element `to_index` of `to`, `size` bytes each. */
-static void geglu__copy_weight(void *to, size_t to_index, const void *from, size_t from_index,
-                               size_t size) {
-    memcpy((unsigned char *)to + to_index * size, (const unsigned char *)from + from_index * size,
-           size);
-}
-
 /* Where weight k of column c (c < 2 width: both halves) of a panel lies, from the panel's start:
    row after row, or in pair panels pair after pair, the two rows of a pair interleaved. */
 static size_t geglu__panel_offset(size_t k, size_t c, size_t width, int pairs) {
     return pairs ? k / 2 * 4 * width + 2 * c + k % 2 : k * 2 * width + c;
+}
+
+/* Terms [k, k + terms) of column c of the panel at `to`, from weights from, from + step, ...
+   of `from_array`. Packing goes GEGLU__PACK_BLOCK terms of each column at a time, so that the
+   panel rows it writes stay in L1 while every column passes through them; each weight is
+   copied with a constant size, which compilers turn into one move. */
+#define GEGLU__PACK_BLOCK 16
+#define GEGLU__PACK_TERMS(SIZE)                                                                  \
+    for (i = 0; i < terms; i++)                                                                  \
+        memcpy(to + geglu__panel_offset(k + i, c, width, pairs) * (SIZE),                        \
+               source + (from + i * step) * (SIZE), (SIZE));
+static void geglu__pack_terms(unsigned char *to, size_t k, size_t c, size_t width, int pairs,
+                              const void *from_array, size_t from, size_t step, size_t terms,
+                              size_t size) {
+    const unsigned char *source = (const unsigned char *)from_array;
+    size_t i;
+    if (size == 4) {
+        GEGLU__PACK_TERMS(4)
+    } else {
+        GEGLU__PACK_TERMS(2)
+    }
 }
 
 /* The gate panels of d_ff columns [j_begin, j_end) and their biases, zero-padded, as the packed
@@ -1821,14 +1835,19 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
                 memcpy(to + width * size, geglu__element_at(layer->v, k * d_ff + j, size), cols * size);
             }
     } else {
+        const int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
         GEGLU__OMP(for schedule(static))
-        for (j = j_begin; j < j_end; j++) {
-            size_t at = (j - j_begin) / width * panel, c = (j - j_begin) % width;
-            for (k = 0; k < d_model; k++) {
-                size_t from = layer->layout == GEGLU_LAYOUT_IN_OUT ? k * d_ff + j : j * d_model + k;
-                geglu__copy_weight(gate, at + geglu__panel_offset(k, c, width, pairs), layer->w, from, size);
-                geglu__copy_weight(gate, at + geglu__panel_offset(k, width + c, width, pairs), layer->v,
-                                   from, size);
+        for (j = j_begin; j < j_end; j += width) {
+            unsigned char *to = to_gate + (j - j_begin) / width * panel * size;
+            const size_t cols = geglu__min(width, j_end - j);
+            for (k = 0; k < d_model; k += GEGLU__PACK_BLOCK) {
+                const size_t terms = geglu__min(GEGLU__PACK_BLOCK, d_model - k);
+                for (g = 0; g < cols; g++) {
+                    const size_t from = in_out ? k * d_ff + j + g : (j + g) * d_model + k;
+                    const size_t step = in_out ? d_ff : 1;
+                    geglu__pack_terms(to, k, g, width, pairs, layer->w, from, step, terms, size);
+                    geglu__pack_terms(to, k, width + g, width, pairs, layer->v, from, step, terms, size);
+                }
             }
         }
     }
@@ -1854,15 +1873,19 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t 
                 memset(to + cols * size, 0, (full - cols) * size);
             }
     } else {
+        const int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
         GEGLU__OMP(for schedule(static))
-        for (j = 0; j < padded; j++) {
-            size_t at = (j - j % full) * rows;
-            for (k = 0; k < rows; k++) {
-                size_t to = at + geglu__panel_offset(k, j % full, width, pairs);
-                size_t from = layer->layout == GEGLU_LAYOUT_IN_OUT ? (k0 + k) * d_model + j
-                                                                   : j * d_ff + k0 + k;
-                if (j < d_model && k < depth) geglu__copy_weight(down, to, layer->w2, from, size);
-                else memset(to_down + to * size, 0, size);
+        for (j = 0; j < padded; j += full) {
+            unsigned char *to = to_down + j * rows * size;
+            const size_t cols = geglu__min(full, d_model - j);
+            size_t c;
+            if (cols < full || rows > depth) memset(to, 0, full * rows * size);
+            for (k = 0; k < depth; k += GEGLU__PACK_BLOCK) {
+                const size_t terms = geglu__min(GEGLU__PACK_BLOCK, depth - k);
+                for (c = 0; c < cols; c++)
+                    geglu__pack_terms(to, k, c, width, pairs, layer->w2,
+                                      in_out ? (k0 + k) * d_model + j + c : (j + c) * d_ff + k0 + k,
+                                      in_out ? d_model : 1, terms, size);
             }
         }
     }

@@ -661,6 +661,7 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
 
     ws_size = geglu_ffn_workspace_size(&t.layer, tokens);
     ws = guarded_alloc((ws_size + 3) / 4 + 1, 0);
+    memset(ws.data, 0xff, ws.n * sizeof *ws.data); /* NaN: padding the FFN leaves unset shows */
     assert_int_equal(geglu_ffn_f32(&t.layer, x.data, tokens, y.data, (char *)ws.data + 1, ws_size),
                      GEGLU_OK);
     assert_true(guarded_intact(&y));
@@ -672,6 +673,7 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
     pk_size = geglu_packed_size_f32(&t.layer);
     assert_true(pk_size > 0);
     pk = guarded_alloc((pk_size + 3) / 4 + 1, 0);
+    memset(pk.data, 0xff, pk.n * sizeof *pk.data); /* NaN: padding left unset would show */
     assert_int_equal(geglu_pack_f32(&t.layer, (char *)pk.data + 3, pk_size, &packed), GEGLU_OK);
     assert_true(guarded_intact(&pk));
     for (i = 0; i < tokens * d_ff; i++) h.data[i] = CANARY;

@@ -1,11 +1,12 @@
-/* tools/ab.sh's driver: times the packed FFN of two versions of geglu.h (tools/ab/side.c) on
-   one layer in one process, the two calls alternating, and prints the median of the per-pair
+/* tools/ab.sh's driver: times the FFN of two versions of geglu.h (tools/ab/side.c), packed or
+   on plain weights in either layout, on one layer in one process, the two calls alternating, and prints the median of the per-pair
    time ratios exp / base (below 1: exp is faster) and whether the outputs are bitwise equal.
    Alternating pairs cancel most of a shared machine's drift, which moves absolute times by
    tens of percent between minutes.
 
-   usage: ab D_MODEL D_FF TOKENS [SAMPLES [WEIGHTS [PRECISION]]]
-          WEIGHTS f32 (default), bf16 or f16; PRECISION f32 (default) or bf16 */
+   usage: ab D_MODEL D_FF TOKENS [SAMPLES [WEIGHTS [PRECISION [CALL]]]]
+          WEIGHTS f32 (default), bf16 or f16; PRECISION f32 (default) or bf16;
+          CALL packed (default), in_out or out_in (geglu_ffn_f32 on weights in that layout) */
 #define _POSIX_C_SOURCE 199309L
 #include "../../geglu.h"
 #include <stdio.h>
@@ -20,6 +21,16 @@ const void *exp_pack(const geglu_layer_f32 *layer);
 size_t exp_workspace_size(const void *packed, size_t tokens);
 int exp_ffn(const void *packed, const float *x, size_t tokens, float *y, void *ws, size_t n);
 int base_convert(void *to, const float *from, size_t n, geglu_dtype type);
+size_t base_plain_workspace_size(const geglu_layer_f32 *layer, size_t tokens);
+int base_plain_ffn(const geglu_layer_f32 *layer, const float *x, size_t tokens, float *y, void *ws,
+                   size_t n);
+size_t exp_plain_workspace_size(const geglu_layer_f32 *layer, size_t tokens);
+int exp_plain_ffn(const geglu_layer_f32 *layer, const float *x, size_t tokens, float *y, void *ws,
+                  size_t n);
+
+/* One FFN call of a side: packed when `packed` is not NULL, else on the plain layer. */
+#define AB_CALL(side, packed, layer, x, tokens, y, ws, n)                                       \
+    ((packed) ? side##_ffn(packed, x, tokens, y, ws, n) : side##_plain_ffn(layer, x, tokens, y, ws, n))
 
 #define MAX_SAMPLES 201
 
@@ -53,7 +64,7 @@ static void fill(void *to, size_t n, geglu_dtype type, float scale, unsigned lon
 
 int main(int argc, char **argv) {
     size_t d_model, d_ff, tokens, n, bytes, ws_base, ws_exp;
-    int samples, k;
+    int samples, k, plain;
     geglu_layer_f32 layer;
     geglu_dtype type = GEGLU_DTYPE_F32;
     unsigned long long state = 88172645463325252ull;
@@ -62,7 +73,8 @@ int main(int argc, char **argv) {
     void *w, *v, *w2, *ws_a, *ws_b;
     float *x, *y_base, *y_exp;
     if (argc < 4) {
-        fprintf(stderr, "usage: ab D_MODEL D_FF TOKENS [SAMPLES [f32|bf16|f16 [f32|bf16]]]\n");
+        fprintf(stderr, "usage: ab D_MODEL D_FF TOKENS [SAMPLES [f32|bf16|f16 [f32|bf16 "
+                        "[packed|in_out|out_in]]]]\n");
         return 2;
     }
     d_model = strtoul(argv[1], NULL, 10);
@@ -94,29 +106,37 @@ int main(int argc, char **argv) {
     layer.gelu = GEGLU_GELU_TANH;
     layer.weight_type = type;
     layer.precision = argc > 6 && !strcmp(argv[6], "bf16") ? GEGLU_PRECISION_BF16 : GEGLU_PRECISION_F32;
-    base = base_pack(&layer);
-    exp = exp_pack(&layer);
-    if (!base || !exp) {
-        fprintf(stderr, "ab: a side refused the layer\n");
-        return 2;
+    plain = argc > 7 && strcmp(argv[7], "packed") != 0;
+    if (plain) {
+        layer.layout = !strcmp(argv[7], "out_in") ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
+        base = exp = NULL;
+        ws_base = base_plain_workspace_size(&layer, tokens);
+        ws_exp = exp_plain_workspace_size(&layer, tokens);
+    } else {
+        base = base_pack(&layer);
+        exp = exp_pack(&layer);
+        if (!base || !exp) {
+            fprintf(stderr, "ab: a side refused the layer\n");
+            return 2;
+        }
+        ws_base = base_workspace_size(base, tokens);
+        ws_exp = exp_workspace_size(exp, tokens);
     }
-    ws_base = base_workspace_size(base, tokens);
-    ws_exp = exp_workspace_size(exp, tokens);
     ws_a = malloc(ws_base ? ws_base : 1);
     ws_b = malloc(ws_exp ? ws_exp : 1);
     if (!ws_a || !ws_b) return 2;
-    if (!base_ffn(base, x, tokens, y_base, ws_a, ws_base) ||
-        !exp_ffn(exp, x, tokens, y_exp, ws_b, ws_exp)) {
+    if (!AB_CALL(base, base, &layer, x, tokens, y_base, ws_a, ws_base) ||
+        !AB_CALL(exp, exp, &layer, x, tokens, y_exp, ws_b, ws_exp)) {
         fprintf(stderr, "ab: an FFN call failed\n");
         return 2;
     }
     printf("outputs: %s\n", memcmp(y_base, y_exp, tokens * d_model * sizeof *x) ? "DIFFER" : "bitwise equal");
     for (k = 0; k < samples; k++) {
         const double t0 = seconds();
-        base_ffn(base, x, tokens, y_base, ws_a, ws_base);
+        AB_CALL(base, base, &layer, x, tokens, y_base, ws_a, ws_base);
         {
             const double t1 = seconds();
-            exp_ffn(exp, x, tokens, y_exp, ws_b, ws_exp);
+            AB_CALL(exp, exp, &layer, x, tokens, y_exp, ws_b, ws_exp);
             exp_time[k] = seconds() - t1;
             base_time[k] = t1 - t0;
         }

@@ -1,4 +1,4 @@
-/* One side of tools/ab.sh: the header given as GEGLU_AB_HEADER, its FFN entry points renamed
+/* One side of tools/ab.sh: the header given as GEGLU_AB_HEADER, its FFN entry points wrapped
    with the prefix GEGLU_AB_SIDE (base or exp), so that two versions of geglu.h share one
    process. */
 #define GEGLU_IMPLEMENTATION
@@ -16,6 +16,18 @@ size_t AB_NAME(workspace_size)(const void *packed, size_t tokens);
 int AB_NAME(ffn)(const void *packed, const float *x, size_t tokens, float *y, void *workspace,
                  size_t workspace_size);
 int AB_NAME(convert)(void *to, const float *from, size_t n, geglu_dtype type);
+size_t AB_NAME(plain_workspace_size)(const geglu_layer_f32 *layer, size_t tokens);
+int AB_NAME(plain_ffn)(const geglu_layer_f32 *layer, const float *x, size_t tokens, float *y,
+                       void *workspace, size_t workspace_size);
+
+size_t AB_NAME(plain_workspace_size)(const geglu_layer_f32 *layer, size_t tokens) {
+    return geglu_ffn_workspace_size(layer, tokens);
+}
+
+int AB_NAME(plain_ffn)(const geglu_layer_f32 *layer, const float *x, size_t tokens, float *y,
+                       void *workspace, size_t workspace_size) {
+    return geglu_ffn_f32(layer, x, tokens, y, workspace, workspace_size) == GEGLU_OK;
+}
 
 /* n floats as weights of `type`, rounded to nearest. */
 int AB_NAME(convert)(void *to, const float *from, size_t n, geglu_dtype type) {
