@@ -989,15 +989,12 @@ GEGLU__PRIVATE void geglu__gelu_slow_lanes(float *y, const float *x, const float
    Short arrays are likely in cache and skip it; only lines inside the arrays are asked for. */
 #if defined(__GNUC__) || defined(__clang__)
 #  define GEGLU__PREFETCH(p, write) __builtin_prefetch((p), (write))
-#else
-#  define GEGLU__PREFETCH(p, write) ((void)(p))
-#endif
-#define GEGLU__PREFETCH_AHEAD 512  /* floats */
-#if defined(__GNUC__) || defined(__clang__)
 #  define GEGLU__PREFETCH_L2(p) __builtin_prefetch((p), 0, 2)
 #else
+#  define GEGLU__PREFETCH(p, write) ((void)(p))
 #  define GEGLU__PREFETCH_L2(p) ((void)(p))
 #endif
+#define GEGLU__PREFETCH_AHEAD 512  /* floats */
 #define GEGLU__PREFETCH_MIN 65536  /* elements; shorter arrays are likely in cache */
 
 GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const float *u, size_t n,
@@ -1836,6 +1833,7 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
             }
     } else {
         const int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
+        const size_t step = in_out ? d_ff : 1;
         GEGLU__OMP(for schedule(static))
         for (j = j_begin; j < j_end; j += width) {
             unsigned char *to = to_gate + (j - j_begin) / width * panel * size;
@@ -1844,7 +1842,6 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
                 const size_t terms = geglu__min(GEGLU__PACK_BLOCK, d_model - k);
                 for (g = 0; g < cols; g++) {
                     const size_t from = in_out ? k * d_ff + j + g : (j + g) * d_model + k;
-                    const size_t step = in_out ? d_ff : 1;
                     geglu__pack_terms(to, k, g, width, pairs, layer->w, from, step, terms, size);
                     geglu__pack_terms(to, k, width + g, width, pairs, layer->v, from, step, terms, size);
                 }
@@ -2978,8 +2975,8 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
    block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS; for
    dot-product microkernels, however few the rows, paired, then the block of H paired), then
    for an unpacked layer the current block of gate panels (of the weights' type) and their
-   biases, the current block of W2 panels and b2, padded. With bf16 products on the FMA microkernels (`rounded`), x is rounded into the
-   tiled region however few its rows. */
+   biases, the current block of W2 panels and b2, padded. With bf16 products on the FMA
+   microkernels (`rounded`), x is rounded into the tiled region however few its rows. */
 typedef struct geglu__scratch {
     size_t tiled, h_pairs, gate_block, gate_bias, down_block, b2, bytes;
 } geglu__scratch;
