@@ -6,7 +6,10 @@
 
    usage: ab D_MODEL D_FF TOKENS [SAMPLES [WEIGHTS [PRECISION [CALL]]]]
           WEIGHTS f32 (default), bf16 or f16; PRECISION f32 (default) or bf16;
-          CALL packed (default), in_out or out_in (geglu_ffn_f32 on weights in that layout) */
+          CALL packed (default), in_out or out_in (geglu_ffn_f32 on weights in that layout),
+          or BASE_CALL:EXP_CALL for a different call on each side (packed:out_in times the
+          plain call against the packed one); the OUT_IN layer holds the same weights
+          transposed, so every call gives the same bits */
 #define _POSIX_C_SOURCE 199309L
 #include "../../geglu.h"
 #include <stdio.h>
@@ -31,6 +34,26 @@ int exp_plain_ffn(const geglu_layer_f32 *layer, const float *x, size_t tokens, f
 /* One FFN call of a side: packed when `packed` is not NULL, else on the plain layer. */
 #define AB_CALL(side, packed, layer, x, tokens, y, ws, n)                                       \
     ((packed) ? side##_ffn(packed, x, tokens, y, ws, n) : side##_plain_ffn(layer, x, tokens, y, ws, n))
+
+enum { PACKED, IN_OUT, OUT_IN };
+
+/* The call named at the start of `name` (up to a ':' or its end). */
+static int call_named(const char *name) {
+    if (!strncmp(name, "in_out", 6)) return IN_OUT;
+    if (!strncmp(name, "out_in", 6)) return OUT_IN;
+    return PACKED;
+}
+
+/* rows x cols elements of `bytes` each, transposed into a new array. */
+static void *transposed(const void *m, size_t rows, size_t cols, size_t bytes) {
+    unsigned char *t = malloc(rows * cols * bytes);
+    size_t i, j;
+    if (!t) exit(2);
+    for (i = 0; i < rows; i++)
+        for (j = 0; j < cols; j++)
+            memcpy(t + (j * rows + i) * bytes, (const unsigned char *)m + (i * cols + j) * bytes, bytes);
+    return t;
+}
 
 #define MAX_SAMPLES 201
 
@@ -64,8 +87,8 @@ static void fill(void *to, size_t n, geglu_dtype type, float scale, unsigned lon
 
 int main(int argc, char **argv) {
     size_t d_model, d_ff, tokens, n, bytes, ws_base, ws_exp;
-    int samples, k, plain;
-    geglu_layer_f32 layer;
+    int samples, k, call[2];
+    geglu_layer_f32 layer, layers[2];
     geglu_dtype type = GEGLU_DTYPE_F32;
     unsigned long long state = 88172645463325252ull;
     double base_time[MAX_SAMPLES], exp_time[MAX_SAMPLES], ratio[MAX_SAMPLES];
@@ -74,7 +97,7 @@ int main(int argc, char **argv) {
     float *x, *y_base, *y_exp;
     if (argc < 4) {
         fprintf(stderr, "usage: ab D_MODEL D_FF TOKENS [SAMPLES [f32|bf16|f16 [f32|bf16 "
-                        "[packed|in_out|out_in]]]]\n");
+                        "[packed|in_out|out_in[:packed|in_out|out_in]]]]]\n");
         return 2;
     }
     d_model = strtoul(argv[1], NULL, 10);
@@ -106,37 +129,40 @@ int main(int argc, char **argv) {
     layer.gelu = GEGLU_GELU_TANH;
     layer.weight_type = type;
     layer.precision = argc > 6 && !strcmp(argv[6], "bf16") ? GEGLU_PRECISION_BF16 : GEGLU_PRECISION_F32;
-    plain = argc > 7 && strcmp(argv[7], "packed") != 0;
-    if (plain) {
-        layer.layout = !strcmp(argv[7], "out_in") ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT;
-        base = exp = NULL;
-        ws_base = base_plain_workspace_size(&layer, tokens);
-        ws_exp = exp_plain_workspace_size(&layer, tokens);
-    } else {
-        base = base_pack(&layer);
-        exp = exp_pack(&layer);
-        if (!base || !exp) {
-            fprintf(stderr, "ab: a side refused the layer\n");
-            return 2;
+    call[0] = call_named(argc > 7 ? argv[7] : "packed");
+    call[1] = argc > 7 && strchr(argv[7], ':') ? call_named(strchr(argv[7], ':') + 1) : call[0];
+    for (k = 0; k < 2; k++) {
+        layers[k] = layer;
+        if (call[k] == OUT_IN) {
+            layers[k].layout = GEGLU_LAYOUT_OUT_IN;
+            layers[k].w = transposed(w, d_model, d_ff, bytes);
+            layers[k].v = transposed(v, d_model, d_ff, bytes);
+            layers[k].w2 = transposed(w2, d_ff, d_model, bytes);
         }
-        ws_base = base_workspace_size(base, tokens);
-        ws_exp = exp_workspace_size(exp, tokens);
     }
+    base = call[0] == PACKED ? base_pack(&layer) : NULL;
+    exp = call[1] == PACKED ? exp_pack(&layer) : NULL;
+    if ((call[0] == PACKED && !base) || (call[1] == PACKED && !exp)) {
+        fprintf(stderr, "ab: a side refused the layer\n");
+        return 2;
+    }
+    ws_base = base ? base_workspace_size(base, tokens) : base_plain_workspace_size(&layers[0], tokens);
+    ws_exp = exp ? exp_workspace_size(exp, tokens) : exp_plain_workspace_size(&layers[1], tokens);
     ws_a = malloc(ws_base ? ws_base : 1);
     ws_b = malloc(ws_exp ? ws_exp : 1);
     if (!ws_a || !ws_b) return 2;
-    if (!AB_CALL(base, base, &layer, x, tokens, y_base, ws_a, ws_base) ||
-        !AB_CALL(exp, exp, &layer, x, tokens, y_exp, ws_b, ws_exp)) {
+    if (!AB_CALL(base, base, &layers[0], x, tokens, y_base, ws_a, ws_base) ||
+        !AB_CALL(exp, exp, &layers[1], x, tokens, y_exp, ws_b, ws_exp)) {
         fprintf(stderr, "ab: an FFN call failed\n");
         return 2;
     }
     printf("outputs: %s\n", memcmp(y_base, y_exp, tokens * d_model * sizeof *x) ? "DIFFER" : "bitwise equal");
     for (k = 0; k < samples; k++) {
         const double t0 = seconds();
-        AB_CALL(base, base, &layer, x, tokens, y_base, ws_a, ws_base);
+        AB_CALL(base, base, &layers[0], x, tokens, y_base, ws_a, ws_base);
         {
             const double t1 = seconds();
-            AB_CALL(exp, exp, &layer, x, tokens, y_exp, ws_b, ws_exp);
+            AB_CALL(exp, exp, &layers[1], x, tokens, y_exp, ws_b, ws_exp);
             exp_time[k] = seconds() - t1;
             base_time[k] = t1 - t0;
         }
