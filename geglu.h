@@ -1255,6 +1255,17 @@ typedef struct geglu__tile {
 #define GEGLU__MAX_TILE_ROWS 12
 #define GEGLU__MAX_WIDTH 16
 
+/* Decoding streams the weights from memory, and the fewer instructions per byte, the further
+   ahead the core's loads run. Blocks of at most GEGLU__DECODE_ROWS tokens read x in place: a
+   tiled copy (tile_rows floats per step however few rows are real) only adds a stream that
+   evicts the weights from L1 (for one Gemma-2B token, 96 KiB against the row's 8 KiB); the
+   dot-product microkernels take x paired all the same, as pairing in the k loop costs more. One
+   token gets a tile of height 1, not a taller one with repeated rows (docs/PERFORMANCE.md,
+   "Decoding"). */
+#define GEGLU__DECODE_ROWS 8
+/* Terms per pass of the stream_rows microkernels over the weights (see geglu__stream_sums). */
+#define GEGLU__STREAM_DEPTH 64
+
 /* p + offset, where an absent (NULL) array stays NULL instead of becoming undefined behaviour. */
 static const float *geglu__advance(const float *p, size_t offset) {
     return p ? p + offset : p;
@@ -1280,6 +1291,7 @@ static float geglu__bf16_rounded(float x) {
 static size_t geglu__min(size_t a, size_t b) {
     return a < b ? a : b;
 }
+
 
 /* Any tile of any panel, one row at a time: the reference for the vector microkernels, the
    scalar path's microkernel, and the path for panels the vector microkernels cannot load. */
@@ -1324,6 +1336,44 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
     }
 }
 
+/* Where a stream_rows microkernel takes the left terms of row r of its tile: in t->a, or for
+   bf16 products that the tile's owner has not rounded yet, in `rounded`, rounded to bf16. */
+static void geglu__stream_terms(const geglu__tile *t, float rounded[][GEGLU__STREAM_DEPTH],
+                                const float *terms[GEGLU__DECODE_ROWS]) {
+    size_t r, k;
+    for (r = 0; r < t->rows; r++) {
+        terms[r] = t->a + r * t->lda;
+        if (!t->bf16_products || t->a_rounded) continue;
+        for (k = 0; k < t->depth; k++) rounded[r][k] = geglu__bf16_rounded(terms[r][k]);
+        terms[r] = rounded[r];
+    }
+}
+
+/* The stream_rows microkernel for any weight type, one element at a time: out[r][c] (+)= the
+   sums over terms [0, t->depth) (at most GEGLU__STREAM_DEPTH) of rows r < t->rows (at most
+   GEGLU__DECODE_ROWS) of t->a with columns c < n of the matrix whose row k lies at
+   matrix + k step, the sums taking their terms in the tiles' order and starting at 0 unless
+   t->accumulate. The vector ones (GEGLU__TILE_VECTOR) read each row of the matrix once for all
+   the tile's rows, as it lies in memory. */
+static void geglu__stream_rows_portable(const void *matrix, geglu_dtype type, size_t step,
+                                        const geglu__tile *t, size_t n) {
+    float rounded[GEGLU__DECODE_ROWS][GEGLU__STREAM_DEPTH];
+    const float *terms[GEGLU__DECODE_ROWS];
+    size_t r, k, c;
+    geglu__stream_terms(t, rounded, terms);
+    for (r = 0; r < t->rows; r++)
+        for (c = 0; c < n && !t->accumulate; c++) t->out[r * t->ldo + c] = 0.0f;
+    for (k = 0; k < t->depth; k++) {
+        const size_t term = t->bf16_products && (k ^ 1) < t->depth ? k ^ 1 : k;
+        for (r = 0; r < t->rows; r++) {
+            float *out = t->out + r * t->ldo;
+            for (c = 0; c < n && t->bf16_products && term == k; c++) out[c] += 0.0f;
+            for (c = 0; c < n; c++)
+                out[c] = GEGLU__FMAF(terms[r][term], geglu__weight(matrix, term * step + c, type), out[c]);
+        }
+    }
+}
+
 /* The scalar path's tile geometry and microkernels: the portable tile for every weight type. */
 #define GEGLU__ROWS_scalar 4
 #define GEGLU__WIDTH_scalar 8
@@ -1333,15 +1383,21 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
     }                                                                                            \
     GEGLU__PRIVATE void geglu__down_tile_##T##_scalar(const geglu__panel *p, const geglu__tile *t) { \
         geglu__tile_portable(p, t, 0);                                                           \
+    }                                                                                            \
+    GEGLU__PRIVATE void geglu__stream_rows_##T##_scalar(const void *matrix, size_t step,         \
+                                                        const geglu__tile *t, size_t n) {        \
+        geglu__stream_rows_portable(matrix, GEGLU__DTYPE_##T, step, t, n);                       \
     }
-GEGLU__PORTABLE_TILES(f32)
-GEGLU__PORTABLE_TILES(bf16)
-GEGLU__PORTABLE_TILES(f16)
-
-/* The element types of the weights, for the templates. */
+/* The element types of the weights, for the templates, and their geglu_dtype. */
 typedef float geglu__element_f32;
 typedef uint16_t geglu__element_bf16;
 typedef uint16_t geglu__element_f16;
+#define GEGLU__DTYPE_f32 GEGLU_DTYPE_F32
+#define GEGLU__DTYPE_bf16 GEGLU_DTYPE_BF16
+#define GEGLU__DTYPE_f16 GEGLU_DTYPE_F16
+GEGLU__PORTABLE_TILES(f32)
+GEGLU__PORTABLE_TILES(bf16)
+GEGLU__PORTABLE_TILES(f16)
 /* Whether weights of a type can have bf16 products (only bf16 weights do): the others' kernels
    leave out that branch and its local arrays. */
 #define GEGLU__BF16_PRODUCTS_f32 0
@@ -1559,6 +1615,82 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
                                                                                                  \
     GEGLU__PRIVATE void geglu__down_tile_##T##_##V(const geglu__panel *p, const geglu__tile *t) { \
         GEGLU__TILE_HEIGHTS(geglu__tile_##T##_##V, GEGLU__ROWS_##V, 0)                            \
+    }                                                                                            \
+    GEGLU__STREAM_ROWS_VECTOR(V, T)
+
+/* The vector stream_rows microkernel (see geglu__stream_rows_portable): `count` rows of the
+   matrix at a time (terms order[0..count) of the tile's rows), read once across all n columns
+   (a multiple of the width) for every row of the tile, whose sums wait in out meanwhile. Each
+   pass asks for the lines GEGLU__STREAM_AHEAD passes further on, as the hardware prefetchers
+   do not follow rows this short. */
+#define GEGLU__STREAM_AHEAD 1
+#define GEGLU__STREAM_TERMS_8(X, V, T) GEGLU__STREAM_TERMS_4(X, V, T) X(V, T, 4) X(V, T, 5) X(V, T, 6) X(V, T, 7)
+#define GEGLU__STREAM_TERMS_4(X, V, T) X(V, T, 0) X(V, T, 1) X(V, T, 2) X(V, T, 3)
+#define GEGLU__STREAM_TERMS_2(X, V, T) X(V, T, 0) X(V, T, 1)
+#define GEGLU__STREAM_TERMS_1(X, V, T) X(V, T, 0)
+#define GEGLU__STREAM_LOAD(V, T, i)                                                              \
+    const geglu__half_##V panel##i = geglu__half_widen_##T##_##V(w + term##i * step + c);        \
+    GEGLU__PREFETCH((const void *)((uintptr_t)(w + term##i * step + c) + ahead), 0);
+#define GEGLU__STREAM_FMA(V, T, i)                                                               \
+    sum = geglu__half_fmadd_##V(geglu__broadcast_load_##V(&terms[r][term##i]), panel##i, sum);
+#define GEGLU__STREAM_PASS(V, T, count)                                                          \
+    for (c = 0; c < n; c += GEGLU__WIDTH_##V) {                                                  \
+        GEGLU__STREAM_TERMS_##count(GEGLU__STREAM_LOAD, V, T)                                    \
+        for (r = 0; r < rows; r++) {                                                             \
+            float *o = out + r * ldo + c;                                                        \
+            geglu__half_##V sum = geglu__half_load_##V(o);                                       \
+            if (zero_first) sum = geglu__half_add_##V(sum, geglu__half_zero_##V());              \
+            GEGLU__STREAM_TERMS_##count(GEGLU__STREAM_FMA, V, T)                                 \
+            geglu__half_store_##V(o, sum);                                                       \
+        }                                                                                        \
+    }
+#define GEGLU__STREAM_ROWS_VECTOR(V, T)                                                          \
+    GEGLU__PRIVATE void geglu__stream_rows_##T##_##V(const void *matrix, size_t step,            \
+                                                     const geglu__tile *t, size_t n) {           \
+        const geglu__element_##T *w = (const geglu__element_##T *)matrix;                         \
+        const size_t rows = t->rows, depth = t->depth, ldo = t->ldo;                             \
+        const int pairs = t->bf16_products; /* bf16 products take k + 1 before k */             \
+        float *const out = t->out;                                                               \
+        float rounded[GEGLU__DECODE_ROWS][GEGLU__STREAM_DEPTH];                                  \
+        const float *terms[GEGLU__DECODE_ROWS];                                                  \
+        size_t term0, term1, term2, term3, term4, term5, term6, term7, r, k, c;                  \
+        int zero_first = 0;                                                                      \
+        uintptr_t ahead = (uintptr_t)(8 * GEGLU__STREAM_AHEAD * step * sizeof *w);               \
+        geglu__stream_terms(t, rounded, terms);                                                  \
+        for (r = 0; r < rows && !t->accumulate; r++)                                             \
+            for (c = 0; c < n; c += GEGLU__WIDTH_##V)                                            \
+                geglu__half_store_##V(out + r * ldo + c, geglu__half_zero_##V());                \
+        for (k = 0; rows > 2 && k + 7 < depth; k += 8) {                                         \
+            term0 = pairs ? k + 1 : k;                                                           \
+            term1 = term0 ^ 1;                                                                   \
+            term2 = term0 + 2;                                                                   \
+            term3 = term1 + 2;                                                                   \
+            term4 = term0 + 4;                                                                   \
+            term5 = term1 + 4;                                                                   \
+            term6 = term0 + 6;                                                                   \
+            term7 = term1 + 6;                                                                   \
+            GEGLU__STREAM_PASS(V, T, 8)                                                          \
+        }                                                                                        \
+        ahead /= 2;                                                                              \
+        for (; k + 3 < depth; k += 4) {                                                          \
+            term0 = pairs ? k + 1 : k;                                                           \
+            term1 = term0 ^ 1;                                                                   \
+            term2 = term0 + 2;                                                                   \
+            term3 = term1 + 2;                                                                   \
+            GEGLU__STREAM_PASS(V, T, 4)                                                          \
+        }                                                                                        \
+        ahead = 0;                                                                               \
+        if (k + 1 < depth) {                                                                     \
+            term0 = pairs ? k + 1 : k;                                                           \
+            term1 = term0 ^ 1;                                                                   \
+            GEGLU__STREAM_PASS(V, T, 2)                                                          \
+            k += 2;                                                                              \
+        }                                                                                        \
+        if (k < depth) { /* an odd last term, after +0 with bf16 products */                     \
+            term0 = k;                                                                           \
+            zero_first = pairs;                                                                  \
+            GEGLU__STREAM_PASS(V, T, 1)                                                          \
+        }                                                                                        \
     }
 
 /* ---- portable core: the microkernels for pair panels ------------------------------------------
@@ -1722,14 +1854,6 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
 #define GEGLU__ALIGN 64
 #define GEGLU__HIDDEN_BLOCK 512 /* rows of d_ff per block of the FFN: H stays in cache */
 #define GEGLU__TOKEN_BLOCK 256  /* tokens per block: the weights are reused across them */
-/* Decoding streams the weights from memory, and the fewer instructions per byte, the further
-   ahead the core's loads run. Blocks of at most GEGLU__DECODE_ROWS tokens read x in place: a
-   tiled copy (tile_rows floats per step however few rows are real) only adds a stream that
-   evicts the weights from L1 (for one Gemma-2B token, 96 KiB against the row's 8 KiB); the
-   dot-product microkernels take x paired all the same, as pairing in the k loop costs more. One
-   token gets a tile of height 1, not a taller one with repeated rows (docs/PERFORMANCE.md,
-   "Decoding"). */
-#define GEGLU__DECODE_ROWS 8
 
 struct geglu_packed_f32 {
     uint32_t magic, panel_width, hidden_block, tile_rows;
@@ -2557,6 +2681,8 @@ typedef void (*geglu__gelu_kernel)(float *y, const float *x, size_t n, geglu_gel
 typedef void (*geglu__gelu_mul_kernel)(float *h, const float *a, const float *u, size_t n,
                                        geglu_gelu kind);
 typedef void (*geglu__tile_kernel)(const geglu__panel *p, const geglu__tile *t);
+typedef void (*geglu__rows_kernel)(const void *matrix, size_t step, const geglu__tile *t,
+                                   size_t n);
 typedef void (*geglu__narrow_kernel)(uint16_t *y, const float *x, size_t n);
 typedef void (*geglu__widen_kernel)(float *y, const uint16_t *x, size_t n);
 typedef struct geglu__path {
@@ -2567,6 +2693,7 @@ typedef struct geglu__path {
     geglu__tile_kernel gate_tile[3], down_tile[3]; /* per weight type (geglu_dtype) */
     geglu__tile_kernel gate_pair_tile, down_pair_tile; /* bf16 pair panels, or NULL: none */
     geglu__tile_kernel gate_dot_tile, down_dot_tile; /* bf16 dot products, or NULL: none */
+    geglu__rows_kernel stream_rows[3]; /* weights read where they lie (decoding), per type */
     geglu__narrow_kernel f32_to_bf16, f32_to_f16;
     geglu__widen_kernel bf16_to_f32, f16_to_f32;
 } geglu__path;
@@ -2576,6 +2703,7 @@ typedef struct geglu__path {
       { geglu__gate_tile_f32_##V, geglu__gate_tile_bf16_##V, geglu__gate_tile_f16_##V },        \
       { geglu__down_tile_f32_##V, geglu__down_tile_bf16_##V, geglu__down_tile_f16_##V },        \
       GEGLU__PAIR_TILES_##V, GEGLU__DOT_TILES_##V,                                              \
+      { geglu__stream_rows_f32_##V, geglu__stream_rows_bf16_##V, geglu__stream_rows_f16_##V },  \
       geglu__f32_to_bf16_##V, geglu__f32_to_f16_##V,                                            \
       geglu__bf16_to_f32_##V, geglu__f16_to_f32_##V }
 
@@ -2621,6 +2749,7 @@ typedef struct geglu__source {
     void *gate_block;  /* unpacked FFN: the current block of gate panels, packed in scratch, */
     float *gate_bias;  /* their biases, */
     void *down_block;  /* and the current block of W2 panels; NULL otherwise */
+    float *sums;       /* unpacked FFN: a few rows' sums of a block of W and V (decoding) */
     const float *b2;
     size_t d_model, d_ff;
     geglu_gelu gelu;
@@ -2918,6 +3047,131 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     }
 }
 
+/* Decoding on an unpacked layer reads the weights where they lie, with no packed copy, and
+   takes every sum's terms in the order of the packed layer's tiles, so that the results are
+   bitwise the same. IN_OUT rows are read in place, GEGLU__STREAM_GROUP columns of a row at a
+   time (the path's stream_rows microkernel); OUT_IN columns, and IN_OUT ones past the last
+   whole group of width, are copied GEGLU__STREAM_DEPTH terms at a time into a chunk on the
+   stack that the same microkernel reads. */
+#define GEGLU__STREAM_GROUP 512
+
+/* count weights of `size` bytes from from[0], from[step], ... to to[0], to[ld_to], ...; each
+   with a constant-size copy, which compilers turn into one move. */
+static void geglu__copy_strided(unsigned char *to, size_t ld_to, const unsigned char *from,
+                                size_t step, size_t count, size_t size) {
+    size_t i;
+    if (size == 4)
+        for (i = 0; i < count; i++) memcpy(to + i * ld_to * 4, from + i * step * 4, 4);
+    else
+        for (i = 0; i < count; i++) memcpy(to + i * ld_to * 2, from + i * step * 2, 2);
+}
+
+/* out[r][c] (+)= the sums over terms [k_begin, k_begin + depth) of rows r < rows of a (lda
+   apart, term k_begin first) with columns [j, j + cols) of `matrix`, which has n_terms terms
+   and n_cols columns in the layer's layout; out's columns ldo apart; the sums start at 0
+   unless `accumulate`. */
+static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_t n_terms,
+                               size_t n_cols, size_t j, size_t cols, const float *a, size_t lda,
+                               size_t rows, size_t k_begin, size_t depth, int accumulate,
+                               float *out, size_t ldo) {
+    const geglu__path *path = s->path;
+    const size_t width = path->width, size = geglu__dtype_size(s->type);
+    const int in_out = s->layer->layout == GEGLU_LAYOUT_IN_OUT;
+    const size_t in_place = in_out ? cols / width * width : 0;
+    float chunk[GEGLU__STREAM_DEPTH * GEGLU__MAX_WIDTH], local[GEGLU__DECODE_ROWS * GEGLU__MAX_WIDTH];
+    geglu__tile t;
+    size_t k0, c, col, r;
+    t.lda = lda;
+    t.rows = rows;
+    t.bf16_products = s->bf16_products;
+    t.a_rounded = s->a_rounded;
+    for (k0 = 0; k0 < depth && in_place; k0 += GEGLU__STREAM_DEPTH) {
+        t.a = a + k0;
+        t.depth = geglu__min(GEGLU__STREAM_DEPTH, depth - k0);
+        t.accumulate = accumulate || k0 != 0;
+        t.out = out;
+        t.ldo = ldo;
+        path->stream_rows[s->type](geglu__element_at(matrix, (k_begin + k0) * n_cols + j, size),
+                                   n_cols, &t, in_place);
+    }
+    for (c = in_place; c < cols; c += width) {
+        const size_t n = geglu__min(width, cols - c);
+        if (n < width) memset(chunk, 0, sizeof chunk);
+        for (r = 0; r < rows && n < width && accumulate; r++)
+            memcpy(local + r * width, out + r * ldo + c, n * sizeof(float));
+        t.out = n < width ? local : out + c;
+        t.ldo = n < width ? width : ldo;
+        for (k0 = 0; k0 < depth; k0 += GEGLU__STREAM_DEPTH) {
+            const size_t k = k_begin + k0;
+            t.a = a + k0;
+            t.depth = geglu__min(GEGLU__STREAM_DEPTH, depth - k0);
+            t.accumulate = accumulate || k0 != 0;
+            for (col = 0; col < n; col++)
+                geglu__copy_strided((unsigned char *)chunk + col * size, width,
+                                    (const unsigned char *)matrix +
+                                        (in_out ? k * n_cols + j + c + col : (j + c + col) * n_terms + k) * size,
+                                    in_out ? n_cols : 1, t.depth, size);
+            path->stream_rows[s->type](chunk, width, &t, width);
+        }
+        for (r = 0; r < rows && n < width; r++)
+            memcpy(out + r * ldo + c, local + r * width, n * sizeof(float));
+    }
+}
+
+/* The floats per row of the sums of a few rows, for `half` columns of W and as many of V: one
+   line more, as rows a multiple of 4 KiB apart would make each row's loads wait for the stores
+   to the row before it (4K aliasing: the processor compares only the low 12 address bits). */
+#define GEGLU__SUMS_ROW(half) (2 * (half) + GEGLU__ALIGN / sizeof(float))
+
+/* geglu__gate_block for at most GEGLU__DECODE_ROWS rows of an unpacked layer: the sums of W
+   and V go to `sums` (GEGLU__SUMS_ROW floats per row), then with the biases through GELU to
+   out. */
+static void geglu__gate_stream(const geglu__source *s, const float *x, size_t rows,
+                               size_t j_begin, size_t j_end, float *out, size_t ldo, float *sums) {
+    const geglu_layer_f32 *layer = s->layer;
+    const size_t width = s->path->width, d_model = s->d_model, d_ff = s->d_ff;
+    const size_t group = layer->layout == GEGLU_LAYOUT_IN_OUT && GEGLU__STREAM_GROUP > width
+                             ? GEGLU__STREAM_GROUP
+                             : width;
+    const size_t half = geglu__round_up(j_end - j_begin, width), ld_sums = GEGLU__SUMS_ROW(half);
+    size_t g, i, n;
+    GEGLU__OMP(for schedule(static))
+    for (g = j_begin; g < j_end; g += group) {
+        const size_t cols = geglu__min(group, j_end - g);
+        float *a = sums + (g - j_begin), *u = a + half;
+        geglu__stream_sums(s, layer->w, d_model, d_ff, g, cols, x, d_model, rows, 0, d_model, 0,
+                           a, ld_sums);
+        geglu__stream_sums(s, layer->v, d_model, d_ff, g, cols, x, d_model, rows, 0, d_model, 0,
+                           u, ld_sums);
+        for (i = 0; i < rows; i++) {
+            float *a_row = a + i * ld_sums, *u_row = u + i * ld_sums;
+            for (n = 0; n < cols && layer->b; n++) a_row[n] += layer->b[g + n];
+            for (n = 0; n < cols && layer->c; n++) u_row[n] += layer->c[g + n];
+            s->path->gelu_mul(out + i * ldo + (g - j_begin), a_row, u_row, cols, s->gelu);
+        }
+    }
+}
+
+/* geglu__down_block for at most GEGLU__DECODE_ROWS rows of an unpacked layer, over all of
+   d_model. */
+static void geglu__down_stream(const geglu__source *s, const float *h, size_t ldh, size_t rows,
+                               size_t k_begin, size_t depth, float *y) {
+    const geglu_layer_f32 *layer = s->layer;
+    const size_t width = s->path->width, d_model = s->d_model;
+    const size_t group = layer->layout == GEGLU_LAYOUT_IN_OUT && GEGLU__STREAM_GROUP > width
+                             ? GEGLU__STREAM_GROUP
+                             : width;
+    size_t g, i, n;
+    GEGLU__OMP(for schedule(static))
+    for (g = 0; g < d_model; g += group) {
+        const size_t cols = geglu__min(group, d_model - g);
+        geglu__stream_sums(s, layer->w2, s->d_ff, d_model, g, cols, h, ldh, rows, k_begin, depth,
+                           k_begin != 0, y + g, d_model);
+        for (i = 0; i < rows && layer->b2 && k_begin + depth == s->d_ff; i++)
+            for (n = 0; n < cols; n++) y[i * d_model + g + n] += layer->b2[g + n];
+    }
+}
+
 /* H for d_ff columns [j_begin, j_end) of every token; in an OpenMP team when there is one. */
 static void geglu__gate(const geglu__source *s, const float *x, size_t tokens, float *h,
                         size_t j_begin, size_t j_end, int team) {
@@ -2938,13 +3192,15 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
                        float *hidden, float *x_tiled, uint32_t *h_pairs) {
     GEGLU__OMP(parallel)
     {
-        size_t t0, k0, j, ldh = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff);
+        size_t t0, k0, j;
         for (t0 = 0; t0 < tokens; t0 += GEGLU__TOKEN_BLOCK) {
             size_t rows = geglu__min(GEGLU__TOKEN_BLOCK, tokens - t0);
             const float *x_rows = geglu__advance(x, t0 * s->d_model);
             float *y_rows = y + t0 * s->d_model;
             float *tiled = rows > GEGLU__DECODE_ROWS || s->dot ? x_tiled : NULL;
             uint32_t *pairs = tiled && s->dot ? h_pairs : NULL; /* H rounded and paired */
+            const int stream = !s->packed && rows <= GEGLU__DECODE_ROWS;
+            const size_t ldh = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff);
             if (s->d_ff == 0) { /* an empty sum: Y = b2 */
                 GEGLU__OMP(for schedule(static))
                 for (j = 0; j < rows * s->d_model; j++)
@@ -2960,12 +3216,18 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
             }
             for (k0 = 0; k0 < s->d_ff; k0 += GEGLU__HIDDEN_BLOCK) {
                 size_t depth = geglu__min(GEGLU__HIDDEN_BLOCK, s->d_ff - k0);
-                geglu__gate_block(s, x_rows, tiled, rows, k0, k0 + depth, hidden, ldh);
+                if (stream)
+                    geglu__gate_stream(s, x_rows, rows, k0, k0 + depth, hidden, ldh, s->sums);
+                else
+                    geglu__gate_block(s, x_rows, tiled, rows, k0, k0 + depth, hidden, ldh);
                 if (pairs)
                     geglu__tile_pairs(s->path, hidden, rows, depth, ldh,
                                       geglu__pair_rows(rows, s->path->tile_rows), pairs);
                 if (s->a_rounded) geglu__round_rows(s->path, hidden, rows, depth, ldh, hidden, ldh);
-                geglu__down_block(s, hidden, ldh, rows, k0, depth, 0, s->d_model, y_rows, pairs);
+                if (stream)
+                    geglu__down_stream(s, hidden, ldh, rows, k0, depth, y_rows);
+                else
+                    geglu__down_block(s, hidden, ldh, rows, k0, depth, 0, s->d_model, y_rows, pairs);
             }
         }
     }
@@ -2978,7 +3240,7 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
    biases, the current block of W2 panels and b2, padded. With bf16 products on the FMA
    microkernels (`rounded`), x is rounded into the tiled region however few its rows. */
 typedef struct geglu__scratch {
-    size_t tiled, h_pairs, gate_block, gate_bias, down_block, b2, bytes;
+    size_t tiled, h_pairs, gate_block, gate_bias, down_block, b2, sums, bytes;
 } geglu__scratch;
 
 static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_ff, size_t tokens,
@@ -2998,7 +3260,8 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
         !geglu__mul_size(depth, padded, &down) || tiled > limit || gate > limit || down > limit ||
         padded > limit)
         return 0;
-    if (packed) gate = down = padded = 0;
+    if (packed || tokens <= GEGLU__DECODE_ROWS) gate = down = 0; /* decoding streams them */
+    if (packed) padded = 0;
     gate = (gate * weight_size + 3) / 4; /* in floats */
     down = (down * weight_size + 3) / 4;
     /* no overflow below: each term is below SIZE_MAX / 16 */
@@ -3010,7 +3273,9 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
     s->gate_bias = s->gate_block + geglu__round_up(gate, align);
     s->down_block = s->gate_bias + (packed ? 0 : geglu__round_up(2 * depth + full, align));
     s->b2 = s->down_block + geglu__round_up(down, align);
-    floats = s->b2 + padded;
+    s->sums = s->b2 + geglu__round_up(padded, align);
+    floats = s->sums + (packed ? 0 : geglu__min(rows, GEGLU__DECODE_ROWS) *
+                                         GEGLU__SUMS_ROW(geglu__round_up(depth, width)));
     if (floats > (SIZE_MAX - GEGLU__ALIGN) / sizeof(float)) return 0;
     s->bytes = floats * sizeof(float) + (GEGLU__ALIGN - 1);
     return 1;
@@ -3115,6 +3380,7 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.gate_block = scratch ? scratch + layout->gate_block : NULL;
     s.gate_bias = scratch ? scratch + layout->gate_bias : NULL;
     s.down_block = scratch ? scratch + layout->down_block : NULL;
+    s.sums = scratch ? scratch + layout->sums : NULL;
     s.b2 = layer->b2;
     if (scratch && layer->b2) { /* padded, so that the microkernel may load whole panels */
         float *b2 = scratch + layout->b2;
@@ -3188,7 +3454,7 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
                                      float *y, void *workspace, size_t workspace_size) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    geglu__scratch layout = {0, 0, 0, 0, 0, 0, 0};
+    geglu__scratch layout = {0, 0, 0, 0, 0, 0, 0, 0};
     float *scratch = NULL;
     geglu_status status = geglu__check_call(layer, x, tokens, y, 1, range);
     if ((status == GEGLU_OK || (status == GEGLU_ERROR_NULL_POINTER && layer != NULL)) &&
@@ -3322,6 +3588,7 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.layer = NULL;
     s.packed = packed;
     s.gate_block = s.down_block = NULL;
+    s.sums = NULL;
     s.gate_bias = NULL;
     s.b2 = packed->has_b2 ? (const float *)geglu__packed_array(packed, packed->b2) : NULL;
     s.d_model = packed->d_model;
@@ -3365,7 +3632,7 @@ GEGLU_API geglu_status geglu_ffn_packed_f32(const geglu_packed_f32 *packed, cons
                                             size_t workspace_size) {
     geglu__range range[GEGLU__BUFFERS];
     geglu__source source;
-    geglu__scratch layout = {0, 0, 0, 0, 0, 0, 0};
+    geglu__scratch layout = {0, 0, 0, 0, 0, 0, 0, 0};
     float *scratch = NULL;
     geglu_status status = geglu__check_packed(packed, x, tokens, y, GEGLU__FFN, range);
     if ((status == GEGLU_OK || (status == GEGLU_ERROR_NULL_POINTER && packed != NULL)) &&

@@ -728,6 +728,16 @@ static void test_every_entry_point(void **state) {
                                (int)(7 - i % 8), i % 2 ? GEGLU_GELU_ERF : GEGLU_GELU_TANH,
                                i % 3 ? GEGLU_LAYOUT_IN_OUT : GEGLU_LAYOUT_OUT_IN,
                                weight_kinds[i % KINDS], i % 4);
+    /* Decoding on plain weights (geglu__stream_sums): terms in chunks (an odd last one),
+       groups of columns and a hidden block crossed, columns past the last whole width, every
+       weight type in both layouts. */
+    for (i = 0; i < 2 * KINDS; i++)
+        check_all_entry_points(&r, 2 * GEGLU__STREAM_DEPTH + 5, GEGLU__HIDDEN_BLOCK + 18,
+                               1 + i % GEGLU__DECODE_ROWS, (int)(i % 8), GEGLU_GELU_TANH,
+                               i % 2 ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT,
+                               weight_kinds[i / 2], i % 4);
+    check_all_entry_points(&r, GEGLU__STREAM_GROUP + 21, 37, 2, 7, GEGLU_GELU_ERF,
+                           GEGLU_LAYOUT_IN_OUT, weight_kinds[0], 1);
     /* bf16 products over more terms than a microkernel rounds at a time from floats
        (GEGLU__PAIR_CHUNK pairs: the gate alone, the parts), an odd number of them */
     for (i = 0; i < 2; i++)
