@@ -1374,6 +1374,17 @@ static void geglu__stream_rows_portable(const void *matrix, geglu_dtype type, si
     }
 }
 
+/* The gather_columns microkernel for any weight type: to[k width + c] = term k of column c,
+   widened exactly, for the width columns at matrix, matrix + step, ... (each with its terms
+   contiguous, as OUT_IN weights lie) and the terms k < terms rounded down to a multiple of
+   width; the caller copies the rest. */
+static void geglu__gather_columns_portable(float *to, const void *matrix, geglu_dtype type,
+                                           size_t width, size_t step, size_t terms) {
+    size_t k, c;
+    for (c = 0; c < width; c++)
+        for (k = 0; k < terms / width * width; k++) to[k * width + c] = geglu__weight(matrix, c * step + k, type);
+}
+
 /* The scalar path's tile geometry and microkernels: the portable tile for every weight type. */
 #define GEGLU__ROWS_scalar 4
 #define GEGLU__WIDTH_scalar 8
@@ -1387,6 +1398,10 @@ static void geglu__stream_rows_portable(const void *matrix, geglu_dtype type, si
     GEGLU__PRIVATE void geglu__stream_rows_##T##_scalar(const void *matrix, size_t step,         \
                                                         const geglu__tile *t, size_t n) {        \
         geglu__stream_rows_portable(matrix, GEGLU__DTYPE_##T, step, t, n);                       \
+    }                                                                                            \
+    GEGLU__PRIVATE void geglu__gather_columns_##T##_scalar(float *to, const void *matrix,        \
+                                                           size_t step, size_t terms) {          \
+        geglu__gather_columns_portable(to, matrix, GEGLU__DTYPE_##T, GEGLU__WIDTH_scalar, step, terms); \
     }
 /* The element types of the weights, for the templates, and their geglu_dtype. */
 typedef float geglu__element_f32;
@@ -1616,7 +1631,29 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
     GEGLU__PRIVATE void geglu__down_tile_##T##_##V(const geglu__panel *p, const geglu__tile *t) { \
         GEGLU__TILE_HEIGHTS(geglu__tile_##T##_##V, GEGLU__ROWS_##V, 0)                            \
     }                                                                                            \
-    GEGLU__STREAM_ROWS_VECTOR(V, T)
+    GEGLU__STREAM_ROWS_VECTOR(V, T)                                                              \
+    GEGLU__GATHER_COLUMNS_VECTOR(V, T)
+
+/* The vector gather_columns microkernel (see geglu__gather_columns_portable): a square of
+   width columns by width terms at a time, loaded a column at a time and transposed in
+   registers (geglu__half_transpose_V). */
+#define GEGLU__GATHER_AHEAD 1024 /* bytes */
+#define GEGLU__GATHER_LOAD(V, T, c)                                                              \
+    square[c] = geglu__half_widen_##T##_##V(from + (c) * step + k);                              \
+    GEGLU__PREFETCH((const void *)((uintptr_t)(from + (c) * step + k) + GEGLU__GATHER_AHEAD), 0);
+#define GEGLU__GATHER_STORE(V, T, c) geglu__half_store_##V(to + (k + (c)) * GEGLU__WIDTH_##V, square[c]);
+#define GEGLU__GATHER_COLUMNS_VECTOR(V, T)                                                       \
+    GEGLU__PRIVATE void geglu__gather_columns_##T##_##V(float *to, const void *matrix,           \
+                                                        size_t step, size_t terms) {             \
+        const geglu__element_##T *from = (const geglu__element_##T *)matrix;                      \
+        geglu__half_##V square[GEGLU__WIDTH_##V];                                                \
+        size_t k;                                                                                \
+        for (k = 0; k + GEGLU__WIDTH_##V <= terms; k += GEGLU__WIDTH_##V) {                      \
+            GEGLU__EACH_COLUMN_##V(GEGLU__GATHER_LOAD, V, T)                                           \
+            geglu__half_transpose_##V(square);                                                   \
+            GEGLU__EACH_COLUMN_##V(GEGLU__GATHER_STORE, V, T)                                          \
+        }                                                                                        \
+    }
 
 /* The vector stream_rows microkernel (see geglu__stream_rows_portable): `count` rows of the
    matrix at a time (terms order[0..count) of the tile's rows), read once across all n columns
@@ -2220,6 +2257,30 @@ GEGLU__INLINE __m256 geglu__half_odd_avx2(const uint16_t *p) {
                                                  _mm256_set1_epi32(-65536)));
 }
 
+/* A square of 8 x 8 floats transposed in registers: r[i] becomes column i. Every index is a
+   constant, so that the arrays stay in registers. */
+#define GEGLU__EACH_COLUMN_avx2(X, V, T)                                                         \
+    X(V, T, 0) X(V, T, 1) X(V, T, 2) X(V, T, 3) X(V, T, 4) X(V, T, 5) X(V, T, 6) X(V, T, 7)
+/* in each 128-bit block b: r_i[4b], r_i+1[4b], then 4b + 1; and 4b + 2, 4b + 3 */
+#define GEGLU__UNPACK_AVX2(i)                                                                    \
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);                                                   \
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+/* t[i + m], block b: rows i .. i + 3 of column 4b + m */
+#define GEGLU__SHUFFLE_AVX2(i)                                                                   \
+    t[8 + i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);                                          \
+    t[9 + i] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);                                          \
+    t[10 + i] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);                                     \
+    t[11 + i] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+#define GEGLU__HALVES_AVX2(m)                                                                    \
+    r[m] = _mm256_permute2f128_ps(t[8 + m], t[12 + m], 0x20);                                    \
+    r[4 + m] = _mm256_permute2f128_ps(t[8 + m], t[12 + m], 0x31);
+GEGLU__INLINE void geglu__half_transpose_avx2(__m256 r[8]) {
+    __m256 t[16];
+    GEGLU__UNPACK_AVX2(0) GEGLU__UNPACK_AVX2(2) GEGLU__UNPACK_AVX2(4) GEGLU__UNPACK_AVX2(6)
+    GEGLU__SHUFFLE_AVX2(0) GEGLU__SHUFFLE_AVX2(4)
+    GEGLU__HALVES_AVX2(0) GEGLU__HALVES_AVX2(1) GEGLU__HALVES_AVX2(2) GEGLU__HALVES_AVX2(3)
+}
+
 GEGLU__TILE_VECTOR(avx2, f32)
 GEGLU__TILE_VECTOR(avx2, bf16)
 GEGLU__TILE_VECTOR(avx2, f16)
@@ -2402,6 +2463,41 @@ GEGLU__INLINE __m512 geglu__half_even_avx512(const uint16_t *p) {
 GEGLU__INLINE __m512 geglu__half_odd_avx512(const uint16_t *p) {
     return _mm512_castsi512_ps(
         _mm512_and_si512(_mm512_loadu_si512((const void *)p), _mm512_set1_epi32(-65536)));
+}
+
+/* A square of 16 x 16 floats transposed in registers: r[i] becomes column i. Every index is a
+   constant, so that the arrays stay in registers. */
+#define GEGLU__EACH_COLUMN_avx512(X, V, T)                                                       \
+    X(V, T, 0) X(V, T, 1) X(V, T, 2) X(V, T, 3) X(V, T, 4) X(V, T, 5) X(V, T, 6) X(V, T, 7)      \
+    X(V, T, 8) X(V, T, 9) X(V, T, 10) X(V, T, 11) X(V, T, 12) X(V, T, 13) X(V, T, 14) X(V, T, 15)
+/* in each 128-bit block b: r_i[4b], r_i+1[4b], then 4b + 1; and 4b + 2, 4b + 3 */
+#define GEGLU__UNPACK_AVX512(i)                                                                  \
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);                                                   \
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+/* r[i + m], block b: rows i .. i + 3 of column 4b + m */
+#define GEGLU__SHUFFLE_AVX512(i)                                                                 \
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);                                              \
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xee);                                          \
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);                                      \
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+/* blocks 0 and 2, then 1 and 3, of two registers; then the same across the halves */
+#define GEGLU__BLOCKS_AVX512(m)                                                                  \
+    t[m] = _mm512_shuffle_f32x4(r[m], r[4 + m], 0x88);                                           \
+    t[4 + m] = _mm512_shuffle_f32x4(r[m], r[4 + m], 0xdd);                                       \
+    t[8 + m] = _mm512_shuffle_f32x4(r[8 + m], r[12 + m], 0x88);                                  \
+    t[12 + m] = _mm512_shuffle_f32x4(r[8 + m], r[12 + m], 0xdd);
+#define GEGLU__HALVES_AVX512(m)                                                                  \
+    r[m] = _mm512_shuffle_f32x4(t[m], t[8 + m], 0x88);                                           \
+    r[8 + m] = _mm512_shuffle_f32x4(t[m], t[8 + m], 0xdd);                                       \
+    r[4 + m] = _mm512_shuffle_f32x4(t[4 + m], t[12 + m], 0x88);                                  \
+    r[12 + m] = _mm512_shuffle_f32x4(t[4 + m], t[12 + m], 0xdd);
+GEGLU__INLINE void geglu__half_transpose_avx512(__m512 r[16]) {
+    __m512 t[16];
+    GEGLU__UNPACK_AVX512(0) GEGLU__UNPACK_AVX512(2) GEGLU__UNPACK_AVX512(4) GEGLU__UNPACK_AVX512(6)
+    GEGLU__UNPACK_AVX512(8) GEGLU__UNPACK_AVX512(10) GEGLU__UNPACK_AVX512(12) GEGLU__UNPACK_AVX512(14)
+    GEGLU__SHUFFLE_AVX512(0) GEGLU__SHUFFLE_AVX512(4) GEGLU__SHUFFLE_AVX512(8) GEGLU__SHUFFLE_AVX512(12)
+    GEGLU__BLOCKS_AVX512(0) GEGLU__BLOCKS_AVX512(1) GEGLU__BLOCKS_AVX512(2) GEGLU__BLOCKS_AVX512(3)
+    GEGLU__HALVES_AVX512(0) GEGLU__HALVES_AVX512(1) GEGLU__HALVES_AVX512(2) GEGLU__HALVES_AVX512(3)
 }
 
 GEGLU__TILE_VECTOR(avx512, f32)
@@ -2666,6 +2762,33 @@ GEGLU__INLINE geglu__half_neon geglu__half_odd_neon(const uint16_t *p) {
     return r;
 }
 
+/* A square of 8 x 8 floats transposed in registers: r[i] becomes column i (four 4 x 4
+   squares, the off-diagonal two swapped). */
+GEGLU__INLINE void geglu__transpose4_neon(float32x4_t *a, float32x4_t *b, float32x4_t *c,
+                                          float32x4_t *d) {
+    const float32x4x2_t ab = vtrnq_f32(*a, *b), cd = vtrnq_f32(*c, *d);
+    *a = vcombine_f32(vget_low_f32(ab.val[0]), vget_low_f32(cd.val[0]));
+    *b = vcombine_f32(vget_low_f32(ab.val[1]), vget_low_f32(cd.val[1]));
+    *c = vcombine_f32(vget_high_f32(ab.val[0]), vget_high_f32(cd.val[0]));
+    *d = vcombine_f32(vget_high_f32(ab.val[1]), vget_high_f32(cd.val[1]));
+}
+#define GEGLU__EACH_COLUMN_neon(X, V, T)                                                         \
+    X(V, T, 0) X(V, T, 1) X(V, T, 2) X(V, T, 3) X(V, T, 4) X(V, T, 5) X(V, T, 6) X(V, T, 7)
+/* rows 0-3 of columns 4-7 and rows 4-7 of columns 0-3 swap */
+#define GEGLU__SWAP_NEON(i)                                                                      \
+    {                                                                                            \
+        const float32x4_t upper = r[i].v1;                                                       \
+        r[i].v1 = r[4 + i].v0;                                                                   \
+        r[4 + i].v0 = upper;                                                                     \
+    }
+GEGLU__INLINE void geglu__half_transpose_neon(geglu__half_neon r[8]) {
+    geglu__transpose4_neon(&r[0].v0, &r[1].v0, &r[2].v0, &r[3].v0);
+    geglu__transpose4_neon(&r[0].v1, &r[1].v1, &r[2].v1, &r[3].v1);
+    geglu__transpose4_neon(&r[4].v0, &r[5].v0, &r[6].v0, &r[7].v0);
+    geglu__transpose4_neon(&r[4].v1, &r[5].v1, &r[6].v1, &r[7].v1);
+    GEGLU__SWAP_NEON(0) GEGLU__SWAP_NEON(1) GEGLU__SWAP_NEON(2) GEGLU__SWAP_NEON(3)
+}
+
 GEGLU__TILE_VECTOR(neon, f32)
 GEGLU__TILE_VECTOR(neon, bf16)
 GEGLU__TILE_VECTOR(neon, f16)
@@ -2683,6 +2806,7 @@ typedef void (*geglu__gelu_mul_kernel)(float *h, const float *a, const float *u,
 typedef void (*geglu__tile_kernel)(const geglu__panel *p, const geglu__tile *t);
 typedef void (*geglu__rows_kernel)(const void *matrix, size_t step, const geglu__tile *t,
                                    size_t n);
+typedef void (*geglu__gather_kernel)(float *to, const void *matrix, size_t step, size_t terms);
 typedef void (*geglu__narrow_kernel)(uint16_t *y, const float *x, size_t n);
 typedef void (*geglu__widen_kernel)(float *y, const uint16_t *x, size_t n);
 typedef struct geglu__path {
@@ -2694,6 +2818,7 @@ typedef struct geglu__path {
     geglu__tile_kernel gate_pair_tile, down_pair_tile; /* bf16 pair panels, or NULL: none */
     geglu__tile_kernel gate_dot_tile, down_dot_tile; /* bf16 dot products, or NULL: none */
     geglu__rows_kernel stream_rows[3]; /* weights read where they lie (decoding), per type */
+    geglu__gather_kernel gather_columns[3]; /* ... OUT_IN ones, transposed into a chunk */
     geglu__narrow_kernel f32_to_bf16, f32_to_f16;
     geglu__widen_kernel bf16_to_f32, f16_to_f32;
 } geglu__path;
@@ -2704,6 +2829,8 @@ typedef struct geglu__path {
       { geglu__down_tile_f32_##V, geglu__down_tile_bf16_##V, geglu__down_tile_f16_##V },        \
       GEGLU__PAIR_TILES_##V, GEGLU__DOT_TILES_##V,                                              \
       { geglu__stream_rows_f32_##V, geglu__stream_rows_bf16_##V, geglu__stream_rows_f16_##V },  \
+      { geglu__gather_columns_f32_##V, geglu__gather_columns_bf16_##V,                           \
+        geglu__gather_columns_f16_##V },                                                         \
       geglu__f32_to_bf16_##V, geglu__f32_to_f16_##V,                                            \
       geglu__bf16_to_f32_##V, geglu__f16_to_f32_##V }
 
@@ -3054,17 +3181,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
    whole group of width, are copied GEGLU__STREAM_DEPTH terms at a time into a chunk on the
    stack that the same microkernel reads. */
 #define GEGLU__STREAM_GROUP 512
-
-/* count weights of `size` bytes from from[0], from[step], ... to to[0], to[ld_to], ...; each
-   with a constant-size copy, which compilers turn into one move. */
-static void geglu__copy_strided(unsigned char *to, size_t ld_to, const unsigned char *from,
-                                size_t step, size_t count, size_t size) {
-    size_t i;
-    if (size == 4)
-        for (i = 0; i < count; i++) memcpy(to + i * ld_to * 4, from + i * step * 4, 4);
-    else
-        for (i = 0; i < count; i++) memcpy(to + i * ld_to * 2, from + i * step * 2, 2);
-}
+#define GEGLU__GATHER_DEPTH 256
 
 /* out[r][c] (+)= the sums over terms [k_begin, k_begin + depth) of rows r < rows of a (lda
    apart, term k_begin first) with columns [j, j + cols) of `matrix`, which has n_terms terms
@@ -3078,7 +3195,7 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
     const size_t width = path->width, size = geglu__dtype_size(s->type);
     const int in_out = s->layer->layout == GEGLU_LAYOUT_IN_OUT;
     const size_t in_place = in_out ? cols / width * width : 0;
-    float chunk[GEGLU__STREAM_DEPTH * GEGLU__MAX_WIDTH], local[GEGLU__DECODE_ROWS * GEGLU__MAX_WIDTH];
+    float chunk[GEGLU__GATHER_DEPTH * GEGLU__MAX_WIDTH], local[GEGLU__DECODE_ROWS * GEGLU__MAX_WIDTH];
     geglu__tile t;
     size_t k0, c, col, r;
     t.lda = lda;
@@ -3101,17 +3218,25 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
             memcpy(local + r * width, out + r * ldo + c, n * sizeof(float));
         t.out = n < width ? local : out + c;
         t.ldo = n < width ? width : ldo;
-        for (k0 = 0; k0 < depth; k0 += GEGLU__STREAM_DEPTH) {
-            const size_t k = k_begin + k0;
-            t.a = a + k0;
-            t.depth = geglu__min(GEGLU__STREAM_DEPTH, depth - k0);
-            t.accumulate = accumulate || k0 != 0;
+        for (k0 = 0; k0 < depth; k0 += GEGLU__GATHER_DEPTH) {
+            const size_t k = k_begin + k0, terms = geglu__min(GEGLU__GATHER_DEPTH, depth - k0);
+            size_t whole = 0, i;
+            if (!in_out && n == width) {
+                const void *from = geglu__element_at(matrix, (j + c) * n_terms + k, size);
+                path->gather_columns[s->type](chunk, from, n_terms, terms);
+                whole = terms / width * width;
+            }
             for (col = 0; col < n; col++)
-                geglu__copy_strided((unsigned char *)chunk + col * size, width,
-                                    (const unsigned char *)matrix +
-                                        (in_out ? k * n_cols + j + c + col : (j + c + col) * n_terms + k) * size,
-                                    in_out ? n_cols : 1, t.depth, size);
-            path->stream_rows[s->type](chunk, width, &t, width);
+                for (i = whole; i < terms; i++)
+                    chunk[i * width + col] = geglu__weight(
+                        matrix, in_out ? (k + i) * n_cols + j + c + col : (j + c + col) * n_terms + k + i,
+                        s->type);
+            for (i = 0; i < terms; i += GEGLU__STREAM_DEPTH) {
+                t.a = a + k0 + i;
+                t.depth = geglu__min(GEGLU__STREAM_DEPTH, terms - i);
+                t.accumulate = accumulate || k0 + i != 0;
+                path->stream_rows[GEGLU_DTYPE_F32](chunk + i * width, width, &t, width);
+            }
         }
         for (r = 0; r < rows && n < width; r++)
             memcpy(out + r * ldo + c, local + r * width, n * sizeof(float));
