@@ -3248,32 +3248,60 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
    to the row before it (4K aliasing: the processor compares only the low 12 address bits). */
 #define GEGLU__SUMS_ROW(half) (2 * (half) + GEGLU__ALIGN / sizeof(float))
 
-/* geglu__gate_block for at most GEGLU__DECODE_ROWS rows of an unpacked layer: the sums of W
-   and V go to `sums` (GEGLU__SUMS_ROW floats per row), then with the biases through GELU to
-   out. */
+/* The gate's columns [g, g + cols) for at most GEGLU__DECODE_ROWS rows of x from an unpacked
+   layer: their sums of W go to sums, of V to sums + half (ld_sums floats per row), then with
+   the biases through GELU to out. */
+static void geglu__gate_group(const geglu__source *s, const float *x, size_t rows, size_t g,
+                              size_t cols, float *out, size_t ldo, float *sums, size_t half,
+                              size_t ld_sums) {
+    const geglu_layer_f32 *layer = s->layer;
+    float *u = sums + half;
+    size_t i, n;
+    geglu__stream_sums(s, layer->w, s->d_model, s->d_ff, g, cols, x, s->d_model, rows, 0,
+                       s->d_model, 0, sums, ld_sums);
+    geglu__stream_sums(s, layer->v, s->d_model, s->d_ff, g, cols, x, s->d_model, rows, 0,
+                       s->d_model, 0, u, ld_sums);
+    for (i = 0; i < rows; i++) {
+        float *a_row = sums + i * ld_sums, *u_row = u + i * ld_sums;
+        for (n = 0; n < cols && layer->b; n++) a_row[n] += layer->b[g + n];
+        for (n = 0; n < cols && layer->c; n++) u_row[n] += layer->c[g + n];
+        s->path->gelu_mul(out + i * ldo, a_row, u_row, cols, s->gelu);
+    }
+}
+
+/* geglu__gate_block for at most GEGLU__DECODE_ROWS rows of an unpacked layer, its sums in
+   `sums` (GEGLU__SUMS_ROW floats per row). */
 static void geglu__gate_stream(const geglu__source *s, const float *x, size_t rows,
                                size_t j_begin, size_t j_end, float *out, size_t ldo, float *sums) {
-    const geglu_layer_f32 *layer = s->layer;
-    const size_t width = s->path->width, d_model = s->d_model, d_ff = s->d_ff;
-    const size_t group = layer->layout == GEGLU_LAYOUT_IN_OUT && GEGLU__STREAM_GROUP > width
+    const size_t width = s->path->width;
+    const size_t group = s->layer->layout == GEGLU_LAYOUT_IN_OUT && GEGLU__STREAM_GROUP > width
                              ? GEGLU__STREAM_GROUP
                              : width;
-    const size_t half = geglu__round_up(j_end - j_begin, width), ld_sums = GEGLU__SUMS_ROW(half);
-    size_t g, i, n;
+    const size_t half = geglu__round_up(j_end - j_begin, width);
+    size_t g;
     GEGLU__OMP(for schedule(static))
-    for (g = j_begin; g < j_end; g += group) {
-        const size_t cols = geglu__min(group, j_end - g);
-        float *a = sums + (g - j_begin), *u = a + half;
-        geglu__stream_sums(s, layer->w, d_model, d_ff, g, cols, x, d_model, rows, 0, d_model, 0,
-                           a, ld_sums);
-        geglu__stream_sums(s, layer->v, d_model, d_ff, g, cols, x, d_model, rows, 0, d_model, 0,
-                           u, ld_sums);
-        for (i = 0; i < rows; i++) {
-            float *a_row = a + i * ld_sums, *u_row = u + i * ld_sums;
-            for (n = 0; n < cols && layer->b; n++) a_row[n] += layer->b[g + n];
-            for (n = 0; n < cols && layer->c; n++) u_row[n] += layer->c[g + n];
-            s->path->gelu_mul(out + i * ldo + (g - j_begin), a_row, u_row, cols, s->gelu);
-        }
+    for (g = j_begin; g < j_end; g += group)
+        geglu__gate_group(s, x, rows, g, geglu__min(group, j_end - g), out + (g - j_begin), ldo,
+                          sums + (g - j_begin), half, GEGLU__SUMS_ROW(half));
+}
+
+/* geglu_gate_f32 on an unpacked layer with no workspace, GEGLU__DECODE_ROWS tokens and
+   GEGLU__GATE_GROUP columns at a time (their sums on the stack); for more tokens a group of
+   one width, which stays in cache while every token passes. */
+#define GEGLU__GATE_GROUP 128
+static void geglu__gate_streamed(const geglu__source *s, const float *x, size_t tokens, float *h) {
+    GEGLU__OMP(parallel)
+    {
+        const size_t width = s->path->width;
+        const size_t group = tokens <= GEGLU__DECODE_ROWS && GEGLU__GATE_GROUP > width ? GEGLU__GATE_GROUP : width;
+        float sums[GEGLU__DECODE_ROWS * GEGLU__SUMS_ROW(GEGLU__GATE_GROUP)];
+        size_t g, t0;
+        GEGLU__OMP(for schedule(static))
+        for (g = 0; g < s->d_ff; g += group)
+            for (t0 = 0; t0 < tokens; t0 += GEGLU__DECODE_ROWS)
+                geglu__gate_group(s, x + t0 * s->d_model, geglu__min(GEGLU__DECODE_ROWS, tokens - t0), g,
+                                  geglu__min(group, s->d_ff - g), h + t0 * s->d_ff + g, s->d_ff, sums,
+                                  group, GEGLU__SUMS_ROW(group));
     }
 }
 
@@ -3532,7 +3560,10 @@ GEGLU_API geglu_status geglu_gate_f32(const geglu_layer_f32 *layer, const float 
     if (geglu__output_overlaps(range, range[GEGLU__OUT])) return GEGLU_ERROR_OVERLAP;
     if (range[GEGLU__OUT].bytes == 0) return GEGLU_OK;
     source = geglu__layer_source(layer, NULL, NULL);
-    geglu__gate(&source, x, tokens, h, 0, source.d_ff, 1);
+    if (layer->d_model != 0 && (layer->layout == GEGLU_LAYOUT_OUT_IN || tokens <= GEGLU__DECODE_ROWS))
+        geglu__gate_streamed(&source, x, tokens, h);
+    else
+        geglu__gate(&source, x, tokens, h, 0, source.d_ff, 1);
     return GEGLU_OK;
 }
 

@@ -102,7 +102,8 @@ static void usage(FILE *to) {
             "  --n LIST             element counts for gelu and gelu-mul (default 4096,16777216)\n"
             "  --gelu erf|tanh      GELU kind (default: both element-wise, tanh for layers)\n"
             "  --threads N          also time on N threads (needs a build with -fopenmp)\n"
-            "  --packed, --unpacked only packed or only unpacked weights (default both)\n"
+            "  --packed, --unpacked only packed or only unpacked weights, the latter in both layouts\n"
+            "                       (unpacked: IN_OUT, out_in: OUT_IN; default all)\n"
             "  --weights LIST       weight types of the layers: f32, bf16, f16 (default f32)\n"
             "  --precision LIST     products of bf16 weights: f32 (exact), bf16 (default f32)\n"
             "  --repeat N           timed samples per case, the median is reported (default 7)\n"
@@ -1070,14 +1071,26 @@ static const record *same_case(const record *r, const char *weights, int threads
 /* The layer's weights in every type asked for: the float weights rounded to bf16 or f16 (to
    nearest even) and, for the plain order's check, those values widened back to floats. */
 typedef struct typed_layer {
-    geglu_layer_f32 layer;
+    geglu_layer_f32 layer, out_in; /* the same weights as they lie in IN_OUT and in OUT_IN */
     const geglu_packed_f32 *packed;
-    void *packed_buffer, *arrays[3];
+    void *packed_buffer, *arrays[3], *transposed[3];
     float *values[3];
 } typed_layer;
 
+/* rows x cols elements of `bytes` each, transposed into a new array. */
+static void *transposed_copy(const void *m, size_t rows, size_t cols, size_t bytes) {
+    unsigned char *t = (unsigned char *)malloc(rows * cols * bytes);
+    size_t i, j;
+    if (!t) die("out of memory");
+    for (i = 0; i < rows; i++)
+        for (j = 0; j < cols; j++)
+            memcpy(t + (j * rows + i) * bytes, (const unsigned char *)m + (i * cols + j) * bytes, bytes);
+    return t;
+}
+
 static void make_typed_layer(typed_layer *l, const geglu_layer_f32 *f32, float *const floats[3],
-                             geglu_dtype type, geglu_precision precision, const char *name) {
+                             geglu_dtype type, geglu_precision precision, const char *name,
+                             int out_in) {
     size_t weights = f32->d_model * f32->d_ff, i;
     memset(l, 0, sizeof *l);
     l->layer = *f32;
@@ -1105,15 +1118,30 @@ static void make_typed_layer(typed_layer *l, const geglu_layer_f32 *f32, float *
         l->layer.w2 = l->arrays[2];
     }
     l->packed = pack_layer(&l->layer, name, &l->packed_buffer);
+    l->out_in = l->layer;
+    l->out_in.layout = GEGLU_LAYOUT_OUT_IN;
+    for (i = 0; i < 3 && out_in; i++) {
+        const size_t size = type == GEGLU_DTYPE_F32 ? sizeof(float) : sizeof(uint16_t);
+        const void *from = i == 0 ? l->layer.w : i == 1 ? l->layer.v : l->layer.w2;
+        l->transposed[i] = i < 2 ? transposed_copy(from, f32->d_model, f32->d_ff, size)
+                                 : transposed_copy(from, f32->d_ff, f32->d_model, size);
+    }
+    if (out_in) {
+        l->out_in.w = l->transposed[0];
+        l->out_in.v = l->transposed[1];
+        l->out_in.w2 = l->transposed[2];
+    }
 }
 
 static void free_typed_layer(typed_layer *l) {
     size_t i;
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 3; i++) {
         if (l->arrays[i]) {
             free(l->arrays[i]);
             free(l->values[i]);
         }
+        free(l->transposed[i]);
+    }
     free(l->packed_buffer);
 }
 
@@ -1152,7 +1180,7 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
     for (type = 0; type < KINDS; type++)
         if (kind_wanted(o, type))
             make_typed_layer(&typed[type], &f32, floats, kind_type[type], kind_precision[type],
-                             p->name);
+                             p->name, o->unpacked);
     memset(&c, 0, sizeof c);
     c.x = x;
     c.out = out;
@@ -1163,10 +1191,11 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
             double flops = 2.0 * (op ? 3.0 : 2.0) * (double)o->tokens[t] * (double)weights;
             int mode;
             c.tokens = o->tokens[t];
-            for (mode = 0; mode < 3; mode++) { /* unpacked, packed, packed on N threads */
+            /* unpacked (IN_OUT), unpacked OUT_IN, packed, packed on N threads */
+            for (mode = 0; mode < 4; mode++) {
                 size_t first_type = SIZE_MAX; /* the record of the first weight type */
-                if ((mode == 0 && !o->unpacked) || (mode > 0 && !o->packed) ||
-                    (mode == 2 && o->threads == 1))
+                if ((mode < 2 && !o->unpacked) || (mode > 1 && !o->packed) ||
+                    (mode == 3 && o->threads == 1))
                     continue;
                 for (type = 0; type < KINDS; type++) { /* here: a kind of weights */
                     const size_t weight_bytes = kind_type[type] == GEGLU_DTYPE_F32 ? 4 : 2;
@@ -1180,13 +1209,13 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                     r->tokens = c.tokens;
                     r->gelu = kind == GEGLU_GELU_TANH ? "tanh" : "erf";
                     r->path = geglu_isa();
-                    r->threads = mode == 2 ? o->threads : 1;
-                    r->weights = mode ? "packed" : "unpacked";
+                    r->threads = mode == 3 ? o->threads : 1;
+                    r->weights = mode == 0 ? "unpacked" : mode == 1 ? "out_in" : "packed";
                     r->type = type_names[kind_type[type]];
                     r->precision = precision_names[kind_precision[type]];
                     r->layer = 1;
-                    c.layer = typed[type].layer;
-                    c.packed = mode ? typed[type].packed : NULL;
+                    c.layer = mode == 1 ? typed[type].out_in : typed[type].layer;
+                    c.packed = mode > 1 ? typed[type].packed : NULL;
                     set_threads(r->threads);
                     alloc_workspace(&c);
                     progress(r->op, p->name, c.tokens, r->weights);
@@ -1214,7 +1243,7 @@ static void bench_layer(const options *o, const preset *p, geglu_gelu kind) {
                         unpacked = same_case(r, "unpacked", 1);
                         one_thread = same_case(r, "packed", 1);
                         r->ratio[0] = unpacked ? unpacked->t.median / r->t.median : 0.0;
-                        r->ratio[1] = mode && one_thread ? one_thread->t.median / r->t.median : 0.0;
+                        r->ratio[1] = mode > 1 && one_thread ? one_thread->t.median / r->t.median : 0.0;
                         if (first_type != SIZE_MAX && !records[first_type].wrong)
                             r->ratio[2] = records[first_type].t.median / r->t.median;
                     }
