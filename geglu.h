@@ -1374,15 +1374,16 @@ static void geglu__stream_rows_portable(const void *matrix, geglu_dtype type, si
     }
 }
 
-/* The gather_columns microkernel for any weight type: to[k width + c] = term k of column c,
+/* The gather_columns microkernel for any weight type: to[k ld_to + c] = term k of column c,
    widened exactly, for the width columns at matrix, matrix + step, ... (each with its terms
    contiguous, as OUT_IN weights lie) and the terms k < terms rounded down to a multiple of
    width; the caller copies the rest. */
-static void geglu__gather_columns_portable(float *to, const void *matrix, geglu_dtype type,
-                                           size_t width, size_t step, size_t terms) {
+static void geglu__gather_columns_portable(float *to, size_t ld_to, const void *matrix,
+                                           geglu_dtype type, size_t width, size_t step,
+                                           size_t terms) {
     size_t k, c;
     for (c = 0; c < width; c++)
-        for (k = 0; k < terms / width * width; k++) to[k * width + c] = geglu__weight(matrix, c * step + k, type);
+        for (k = 0; k < terms / width * width; k++) to[k * ld_to + c] = geglu__weight(matrix, c * step + k, type);
 }
 
 /* The scalar path's tile geometry and microkernels: the portable tile for every weight type. */
@@ -1399,9 +1400,11 @@ static void geglu__gather_columns_portable(float *to, const void *matrix, geglu_
                                                         const geglu__tile *t, size_t n) {        \
         geglu__stream_rows_portable(matrix, GEGLU__DTYPE_##T, step, t, n);                       \
     }                                                                                            \
-    GEGLU__PRIVATE void geglu__gather_columns_##T##_scalar(float *to, const void *matrix,        \
-                                                           size_t step, size_t terms) {          \
-        geglu__gather_columns_portable(to, matrix, GEGLU__DTYPE_##T, GEGLU__WIDTH_scalar, step, terms); \
+    GEGLU__PRIVATE void geglu__gather_columns_##T##_scalar(float *to, size_t ld_to,              \
+                                                           const void *matrix, size_t step,      \
+                                                           size_t terms) {                       \
+        geglu__gather_columns_portable(to, ld_to, matrix, GEGLU__DTYPE_##T, GEGLU__WIDTH_scalar,  \
+                                       step, terms);                                             \
     }
 /* The element types of the weights, for the templates, and their geglu_dtype. */
 typedef float geglu__element_f32;
@@ -1641,10 +1644,11 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
 #define GEGLU__GATHER_LOAD(V, T, c)                                                              \
     square[c] = geglu__half_widen_##T##_##V(from + (c) * step + k);                              \
     GEGLU__PREFETCH((const void *)((uintptr_t)(from + (c) * step + k) + GEGLU__GATHER_AHEAD), 0);
-#define GEGLU__GATHER_STORE(V, T, c) geglu__half_store_##V(to + (k + (c)) * GEGLU__WIDTH_##V, square[c]);
+#define GEGLU__GATHER_STORE(V, T, c) geglu__half_store_##V(to + (k + (c)) * ld_to, square[c]);
 #define GEGLU__GATHER_COLUMNS_VECTOR(V, T)                                                       \
-    GEGLU__PRIVATE void geglu__gather_columns_##T##_##V(float *to, const void *matrix,           \
-                                                        size_t step, size_t terms) {             \
+    GEGLU__PRIVATE void geglu__gather_columns_##T##_##V(float *to, size_t ld_to,                 \
+                                                        const void *matrix, size_t step,         \
+                                                        size_t terms) {                          \
         const geglu__element_##T *from = (const geglu__element_##T *)matrix;                      \
         geglu__half_##V square[GEGLU__WIDTH_##V];                                                \
         size_t k;                                                                                \
@@ -2806,7 +2810,8 @@ typedef void (*geglu__gelu_mul_kernel)(float *h, const float *a, const float *u,
 typedef void (*geglu__tile_kernel)(const geglu__panel *p, const geglu__tile *t);
 typedef void (*geglu__rows_kernel)(const void *matrix, size_t step, const geglu__tile *t,
                                    size_t n);
-typedef void (*geglu__gather_kernel)(float *to, const void *matrix, size_t step, size_t terms);
+typedef void (*geglu__gather_kernel)(float *to, size_t ld_to, const void *matrix, size_t step,
+                                     size_t terms);
 typedef void (*geglu__narrow_kernel)(uint16_t *y, const float *x, size_t n);
 typedef void (*geglu__widen_kernel)(float *y, const uint16_t *x, size_t n);
 typedef struct geglu__path {
@@ -3181,7 +3186,21 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
    whole group of width, are copied GEGLU__STREAM_DEPTH terms at a time into a chunk on the
    stack that the same microkernel reads. */
 #define GEGLU__STREAM_GROUP 512
-#define GEGLU__GATHER_DEPTH 256
+#define GEGLU__GATHER_DEPTH 32 /* OUT_IN terms per chunk, */
+#define GEGLU__GATHER_COLUMNS 128 /* of this many columns */
+
+/* The sums of t's rows over the `terms` terms in chunk (n columns, n floats per term) from
+   term a on, continued from t->out's unless they start (accumulate 0). */
+static void geglu__stream_chunk(const geglu__source *s, geglu__tile *t, const float *a,
+                                int accumulate, const float *chunk, size_t n, size_t terms) {
+    size_t i;
+    for (i = 0; i < terms; i += GEGLU__STREAM_DEPTH) {
+        t->a = a + i;
+        t->depth = geglu__min(GEGLU__STREAM_DEPTH, terms - i);
+        t->accumulate = accumulate || i != 0;
+        s->path->stream_rows[GEGLU_DTYPE_F32](chunk + i * n, n, t, n);
+    }
+}
 
 /* out[r][c] (+)= the sums over terms [k_begin, k_begin + depth) of rows r < rows of a (lda
    apart, term k_begin first) with columns [j, j + cols) of `matrix`, which has n_terms terms
@@ -3194,8 +3213,8 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
     const geglu__path *path = s->path;
     const size_t width = path->width, size = geglu__dtype_size(s->type);
     const int in_out = s->layer->layout == GEGLU_LAYOUT_IN_OUT;
-    const size_t in_place = in_out ? cols / width * width : 0;
-    float chunk[GEGLU__GATHER_DEPTH * GEGLU__MAX_WIDTH], local[GEGLU__DECODE_ROWS * GEGLU__MAX_WIDTH];
+    const size_t in_place = in_out ? cols / width * width : 0, gathered = in_out ? 0 : cols / width * width;
+    float chunk[GEGLU__GATHER_DEPTH * GEGLU__GATHER_COLUMNS], local[GEGLU__DECODE_ROWS * GEGLU__MAX_WIDTH];
     geglu__tile t;
     size_t k0, c, col, r;
     t.lda = lda;
@@ -3211,34 +3230,41 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
         path->stream_rows[s->type](geglu__element_at(matrix, (k_begin + k0) * n_cols + j, size),
                                    n_cols, &t, in_place);
     }
-    for (c = in_place; c < cols; c += width) {
-        const size_t n = geglu__min(width, cols - c);
-        if (n < width) memset(chunk, 0, sizeof chunk);
-        for (r = 0; r < rows && n < width && accumulate; r++)
-            memcpy(local + r * width, out + r * ldo + c, n * sizeof(float));
-        t.out = n < width ? local : out + c;
-        t.ldo = n < width ? width : ldo;
+    for (c = 0; c < gathered; c += GEGLU__GATHER_COLUMNS) {
+        const size_t n = geglu__min(GEGLU__GATHER_COLUMNS, gathered - c);
+        t.out = out + c;
+        t.ldo = ldo;
         for (k0 = 0; k0 < depth; k0 += GEGLU__GATHER_DEPTH) {
             const size_t k = k_begin + k0, terms = geglu__min(GEGLU__GATHER_DEPTH, depth - k0);
-            size_t whole = 0, i;
-            if (!in_out && n == width) {
-                const void *from = geglu__element_at(matrix, (j + c) * n_terms + k, size);
-                path->gather_columns[s->type](chunk, from, n_terms, terms);
-                whole = terms / width * width;
-            }
+            size_t i;
+            for (col = 0; col < n; col += width)
+                path->gather_columns[s->type](chunk + col, n,
+                                              geglu__element_at(matrix, (j + c + col) * n_terms + k, size),
+                                              n_terms, terms);
             for (col = 0; col < n; col++)
-                for (i = whole; i < terms; i++)
+                for (i = terms / width * width; i < terms; i++)
+                    chunk[i * n + col] = geglu__weight(matrix, (j + c + col) * n_terms + k + i, s->type);
+            geglu__stream_chunk(s, &t, a + k0, accumulate || k0 != 0, chunk, n, terms);
+        }
+    }
+    for (c = in_out ? in_place : gathered; c < cols; c += width) { /* past the last whole width */
+        const size_t n = cols - c;
+        memset(chunk, 0, sizeof chunk);
+        for (r = 0; r < rows && accumulate; r++)
+            memcpy(local + r * width, out + r * ldo + c, n * sizeof(float));
+        t.out = local;
+        t.ldo = width;
+        for (k0 = 0; k0 < depth; k0 += GEGLU__GATHER_DEPTH) {
+            const size_t k = k_begin + k0, terms = geglu__min(GEGLU__GATHER_DEPTH, depth - k0);
+            size_t i;
+            for (col = 0; col < n; col++)
+                for (i = 0; i < terms; i++)
                     chunk[i * width + col] = geglu__weight(
                         matrix, in_out ? (k + i) * n_cols + j + c + col : (j + c + col) * n_terms + k + i,
                         s->type);
-            for (i = 0; i < terms; i += GEGLU__STREAM_DEPTH) {
-                t.a = a + k0 + i;
-                t.depth = geglu__min(GEGLU__STREAM_DEPTH, terms - i);
-                t.accumulate = accumulate || k0 + i != 0;
-                path->stream_rows[GEGLU_DTYPE_F32](chunk + i * width, width, &t, width);
-            }
+            geglu__stream_chunk(s, &t, a + k0, accumulate || k0 != 0, chunk, width, terms);
         }
-        for (r = 0; r < rows && n < width; r++)
+        for (r = 0; r < rows; r++)
             memcpy(out + r * ldo + c, local + r * width, n * sizeof(float));
     }
 }
@@ -3274,9 +3300,7 @@ static void geglu__gate_group(const geglu__source *s, const float *x, size_t row
 static void geglu__gate_stream(const geglu__source *s, const float *x, size_t rows,
                                size_t j_begin, size_t j_end, float *out, size_t ldo, float *sums) {
     const size_t width = s->path->width;
-    const size_t group = s->layer->layout == GEGLU_LAYOUT_IN_OUT && GEGLU__STREAM_GROUP > width
-                             ? GEGLU__STREAM_GROUP
-                             : width;
+    const size_t group = s->layer->layout == GEGLU_LAYOUT_IN_OUT ? GEGLU__STREAM_GROUP : GEGLU__GATHER_COLUMNS;
     const size_t half = geglu__round_up(j_end - j_begin, width);
     size_t g;
     GEGLU__OMP(for schedule(static))
@@ -3310,10 +3334,8 @@ static void geglu__gate_streamed(const geglu__source *s, const float *x, size_t 
 static void geglu__down_stream(const geglu__source *s, const float *h, size_t ldh, size_t rows,
                                size_t k_begin, size_t depth, float *y) {
     const geglu_layer_f32 *layer = s->layer;
-    const size_t width = s->path->width, d_model = s->d_model;
-    const size_t group = layer->layout == GEGLU_LAYOUT_IN_OUT && GEGLU__STREAM_GROUP > width
-                             ? GEGLU__STREAM_GROUP
-                             : width;
+    const size_t d_model = s->d_model;
+    const size_t group = layer->layout == GEGLU_LAYOUT_IN_OUT ? GEGLU__STREAM_GROUP : GEGLU__GATHER_COLUMNS;
     size_t g, i, n;
     GEGLU__OMP(for schedule(static))
     for (g = 0; g < d_model; g += group) {

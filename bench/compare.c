@@ -11,6 +11,8 @@
  * (W, V: d_model x d_ff, W2: d_ff x d_model, row-major). With f32 weights:
  *   geglu packed    geglu_ffn_packed_f32, packed once outside the timing
  *   geglu unpacked  geglu_ffn_f32
+ *   geglu out_in    geglu_ffn_f32 on the same weights transposed (GEGLU_LAYOUT_OUT_IN, as
+ *                   nn.Linear and checkpoints store them; also for bf16 weights)
  *   openblas        what a careful user writes with cblas: A = X W and U = X V (sgemm, or sgemv
  *                   for one token), H = GELU_tanh(A) U with the float formula and libm's tanhf,
  *                   Y = H W2                                             (built with HAVE_OPENBLAS)
@@ -63,7 +65,7 @@ int omp_get_max_threads(void);
 #endif
 #endif
 
-#define MAX_IMPLS 4
+#define MAX_IMPLS 5
 #define AGREE 1e-4      /* exact products: the peers agree to ~2e-6; erf GELU for tanh is 2e-4 off */
 #define AGREE_BF16 5e-2 /* products of bf16-rounded activations: errors of about 4e-3 */
 #define REFERENCE_ROWS 4 /* rows of Y computed in double for "error" */
@@ -443,7 +445,9 @@ static void bench_weights(const preset *pr, problem p, const size_t *token_list,
     const size_t checked_rows = max_tokens < REFERENCE_ROWS ? max_tokens : REFERENCE_ROWS;
     double *reference = (double *)malloc(checked_rows * pr->d_model * sizeof(double));
     void *packed_buffer[2] = {NULL, NULL};
-    layer_context ours[2]; /* geglu packed; f32: unpacked, bf16: packed with bf16 products */
+    /* geglu packed; f32: unpacked, bf16: packed with bf16 products; unpacked OUT_IN */
+    layer_context ours[3];
+    void *transposed[3];
     size_t i, t, n;
     if (!reference) die("out of memory");
     reference_rows(&p, checked_rows, reference);
@@ -464,6 +468,23 @@ static void bench_weights(const preset *pr, problem p, const size_t *token_list,
         ours[1].layer.precision = GEGLU_PRECISION_BF16;
         ours[1].packed = pack_layer(&ours[1].layer, pr->name, &packed_buffer[1]);
     }
+    ours[2] = ours[0];
+    ours[2].packed = NULL;
+    ours[2].layer.layout = GEGLU_LAYOUT_OUT_IN;
+    for (i = 0; i < 3; i++) {
+        const size_t size = bf16 ? sizeof(uint16_t) : sizeof(float);
+        const size_t rows = i < 2 ? pr->d_model : pr->d_ff, cols = weights / rows;
+        const unsigned char *from = (const unsigned char *)(i == 0 ? p.w_stored : i == 1 ? p.v_stored : p.w2_stored);
+        unsigned char *to = (unsigned char *)malloc(weights * size);
+        size_t r, c;
+        if (!to) die("out of memory");
+        for (r = 0; r < rows; r++)
+            for (c = 0; c < cols; c++) memcpy(to + (c * rows + r) * size, from + (r * cols + c) * size, size);
+        transposed[i] = to;
+    }
+    ours[2].layer.w = transposed[0];
+    ours[2].layer.v = transposed[1];
+    ours[2].layer.w2 = transposed[2];
 
     for (t = 0; t < token_count; t++) {
         impl im[MAX_IMPLS];
@@ -481,7 +502,7 @@ static void bench_weights(const preset *pr, problem p, const size_t *token_list,
         p.tokens = token_list[t];
         n = p.tokens * p.d_model;
         flops = 6.0 * (double)p.tokens * (double)weights;
-        for (k = 0; k < 2; k++) {
+        for (k = 0; k < 3; k++) {
             ours[k].tokens = p.tokens;
             alloc_workspace(&ours[k]);
             ours[k].out = alloc_floats(n);
@@ -489,6 +510,7 @@ static void bench_weights(const preset *pr, problem p, const size_t *token_list,
         add_impl(im, &count, "geglu packed", run_layer, &ours[0], ours[0].out, AGREE);
         add_impl(im, &count, bf16 ? "geglu bf16 prod" : "geglu unpacked", run_layer, &ours[1],
                  ours[1].out, bf16 ? AGREE_BF16 : AGREE);
+        add_impl(im, &count, "geglu out_in", run_layer, &ours[2], ours[2].out, AGREE);
 #ifdef HAVE_OPENBLAS
         if (!bf16) {
             blas.p = p;
@@ -567,12 +589,13 @@ static void bench_weights(const preset *pr, problem p, const size_t *token_list,
             free(blas.y);
         }
 #endif
-        for (k = 0; k < 2; k++) {
+        for (k = 0; k < 3; k++) {
             free(ours[k].workspace);
             free(ours[k].out);
         }
         fflush(stdout);
     }
+    for (i = 0; i < 3; i++) free(transposed[i]);
     free(packed_buffer[0]);
     free(packed_buffer[1]);
     free(reference);
