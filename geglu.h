@@ -2015,31 +2015,31 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
     }
 }
 
-/* The W2 panels of the d_ff block [k0, k0 + depth), as the packed layout has them: the panel
-   of d_model columns [j, j + 2 x width) at down + j * (depth, even for pairs) weights,
-   zero-padded. */
+/* The W2 panels of the d_ff block [k0, k0 + depth) and d_model columns [j_begin, j_end) (j_begin
+   a multiple of 2 x width), as the packed layout has them: the panel of columns [j, j + 2 x width)
+   at down + (j - j_begin) * (depth, even for pairs) weights, zero-padded. */
 static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t k0, size_t depth,
-                             int pairs, void *down) {
+                             size_t j_begin, size_t j_end, int pairs, void *down) {
     const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
-    const size_t padded = geglu__round_up(d_model, full), size = geglu__dtype_size(layer->weight_type);
+    const size_t padded = geglu__round_up(j_end, full), size = geglu__dtype_size(layer->weight_type);
     const size_t rows = geglu__round_up(depth, pairs ? 2 : 1);
     unsigned char *to_down = (unsigned char *)down;
     size_t j, k;
     if (layer->layout == GEGLU_LAYOUT_IN_OUT && !pairs) {
         GEGLU__OMP(for schedule(static))
         for (k = 0; k < depth; k++)
-            for (j = 0; j < d_model; j += full) {
-                size_t cols = geglu__min(full, d_model - j);
-                unsigned char *to = to_down + (j * depth + k * full) * size;
+            for (j = j_begin; j < j_end; j += full) {
+                size_t cols = geglu__min(full, j_end - j);
+                unsigned char *to = to_down + ((j - j_begin) * depth + k * full) * size;
                 memcpy(to, geglu__element_at(layer->w2, (k0 + k) * d_model + j, size), cols * size);
                 memset(to + cols * size, 0, (full - cols) * size);
             }
     } else {
         const int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
         GEGLU__OMP(for schedule(static))
-        for (j = 0; j < padded; j += full) {
-            unsigned char *to = to_down + j * rows * size;
-            const size_t cols = geglu__min(full, d_model - j);
+        for (j = j_begin; j < padded; j += full) {
+            unsigned char *to = to_down + (j - j_begin) * rows * size;
+            const size_t cols = geglu__min(full, j_end - j);
             size_t c;
             if (cols < full || rows > depth) memset(to, 0, full * rows * size);
             for (k = 0; k < depth; k += GEGLU__PACK_BLOCK) {
@@ -2962,8 +2962,8 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
     p->v = geglu__element_at(p->w, p->pairs ? 2 * width : width, size);
 }
 
-static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, size_t j0,
-                              geglu__panel *p) {
+static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, size_t j_begin,
+                              size_t j0, geglu__panel *p) {
     const size_t width = s->path->width, full = 2 * width, size = geglu__dtype_size(s->type);
     p->type = s->type;
     p->width = width;
@@ -2978,7 +2978,7 @@ static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, s
                                      j0 * geglu__round_up(depth, s->pairs ? 2 : 1),
                                  size);
     else
-        p->w = geglu__element_at(s->down_block, j0 * depth, size);
+        p->w = geglu__element_at(s->down_block, (j0 - j_begin) * depth, size);
     p->v = geglu__element_at(p->w, s->pairs ? full : width, size);
     p->bias_w = s->b2 ? s->b2 + j0 : NULL;
     p->bias_v = s->b2 ? s->b2 + j0 + width : NULL;
@@ -3100,6 +3100,14 @@ static void geglu__ahead(geglu__tile *t, const geglu__panel *p, size_t n, size_t
                    : 0;
 }
 
+/* The plain call packs OUT_IN weights GEGLU__PACK_COLUMNS columns of the gate (twice as many
+   of W2) at a time into its workspace, then runs them while they are still in cache; IN_OUT
+   ones a whole block at a time, as packing fewer columns would read their rows in short runs. */
+#define GEGLU__PACK_COLUMNS 64
+static size_t geglu__pack_step(const geglu__source *s, size_t columns, size_t all) {
+    return s->packed || s->layer->layout == GEGLU_LAYOUT_IN_OUT ? all : columns;
+}
+
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
    into out (ldo floats between rows): each panel is loaded once for all the rows. x_tiled,
    when not NULL, holds the same rows as geglu__tile_rows leaves them (geglu__tile_pairs for
@@ -3111,7 +3119,7 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     const size_t full = geglu__full_tiles(rows, s->path->tile_rows);
     geglu__panel p;
     geglu__tile t;
-    size_t i, j, n;
+    size_t i, j, n, part;
     t.lda = s->d_model;
     t.depth = s->d_model;
     t.tile_rows = x_tiled && s->dot ? geglu__pair_rows(rows, s->path->tile_rows)
@@ -3121,11 +3129,14 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     t.bf16_products = s->bf16_products;
     t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
-    if (s->gate_block)
-        geglu__pack_gate(s->layer, width, j_begin, j_end, 0, s->gate_block, s->gate_bias);
-    GEGLU__OMP(for schedule(static))
-    for (j = j_begin; j < j_end; j += width) {
-        geglu__gate_panel(s, j_begin, j, &p);
+    const size_t step = s->gate_block ? geglu__pack_step(s, GEGLU__PACK_COLUMNS, j_end - j_begin)
+                                      : j_end - j_begin;
+    for (part = j_begin; part < j_end; part += step) {
+        const size_t part_end = geglu__min(part + step, j_end);
+        if (s->gate_block) geglu__pack_gate(s->layer, width, part, part_end, 0, s->gate_block, s->gate_bias);
+        GEGLU__OMP(for schedule(static))
+        for (j = part; j < part_end; j += width) {
+        geglu__gate_panel(s, part, j, &p);
         for (i = 0, n = 0; i < rows; i += t.rows, n++) {
             geglu__ahead(&t, &p, n, full);
             t.a = geglu__advance(x, i * s->d_model);
@@ -3137,6 +3148,7 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
             t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
             t.out = out + i * ldo + (j - j_begin);
             geglu__run_tile(s->path, &p, &t, 1);
+        }
         }
     }
 }
@@ -3152,7 +3164,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     const size_t full = geglu__full_tiles(rows, s->path->tile_rows);
     geglu__panel p;
     geglu__tile t;
-    size_t i, j, n;
+    size_t i, j, n, part;
     t.lda = ldh;
     t.a_tiled = NULL;
     t.a_pairs = NULL;
@@ -3163,10 +3175,14 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     t.bf16_products = s->bf16_products;
     t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
-    if (!s->packed) geglu__pack_down(s->layer, s->path->width, k0, depth, 0, s->down_block);
-    GEGLU__OMP(for schedule(static))
-    for (j = j_begin; j < j_end; j += panel_columns) {
-        geglu__down_panel(s, k0, depth, j, &p);
+    const size_t step = geglu__pack_step(s, 2 * GEGLU__PACK_COLUMNS, j_end - j_begin);
+    for (part = j_begin; part < j_end; part += step) {
+        const size_t part_end = geglu__min(part + step, j_end);
+        if (!s->packed)
+            geglu__pack_down(s->layer, s->path->width, k0, depth, part, part_end, 0, s->down_block);
+        GEGLU__OMP(for schedule(static))
+        for (j = part; j < part_end; j += panel_columns) {
+        geglu__down_panel(s, k0, depth, part, j, &p);
         if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
         for (i = 0, n = 0; i < rows; i += t.rows, n++) {
             geglu__ahead(&t, &p, n, full);
@@ -3175,6 +3191,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
             t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
             t.out = y + i * s->d_model + j;
             geglu__run_tile(s->path, &p, &t, 0);
+        }
         }
     }
 }
@@ -3719,7 +3736,7 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     row_weights = geglu__round_up(layer->d_model, 2 * path->width);
     for (k0 = 0; k0 < layer->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
         geglu__pack_down(layer, path->width, k0, geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0),
-                         head.pairs, base + head.down + k0 * row_weights * size);
+                         0, layer->d_model, head.pairs, base + head.down + k0 * row_weights * size);
     b2 = (float *)(void *)(base + head.b2);
     for (j = 0; j < layer->d_model && layer->b2; j++) b2[j] = layer->b2[j];
     *packed = out;
