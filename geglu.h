@@ -131,10 +131,14 @@
  *   One microkernel per instruction set computes a tile of tokens x (gate and value) columns
  *   from a panel of W and V in registers and stores only GELU(gate) * value; the same kernel
  *   with a plain epilogue computes Y. The FFN goes through d_ff in blocks so that each block of
- *   H is still in cache when W2 consumes it. geglu_ffn_f32 packs each block of the weights
- *   into its workspace as it goes; geglu_gate_f32 has no workspace and reads IN_OUT weights in
- *   place, but with OUT_IN weights it runs the portable (scalar) tile: pack such layers. For a
- *   layer used more than once, the packed functions are faster, most of all at a few tokens.
+ *   H is still in cache when W2 consumes it. On plain weights, a block of at most 8 tokens
+ *   (decoding) reads them where they lie: IN_OUT rows in place, a long stretch of a row for
+ *   every token at a time; OUT_IN ones a square of columns at a time, transposed in registers.
+ *   More tokens pack each block of the weights into the workspace as they go (OUT_IN weights
+ *   a few columns at a time); geglu_gate_f32 has no workspace and reads IN_OUT weights in
+ *   place, OUT_IN ones as decoding does. Every way takes the same sums in the same order. For
+ *   a layer used more than once the packed functions are faster, most of all on OUT_IN
+ *   weights and from 64 tokens on (README.md has the figures).
  *
  * THE LAYER
  *   A zeroed geglu_layer_f32 plus the two sizes and the three weight pointers is a valid layer:
