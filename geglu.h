@@ -1296,7 +1296,6 @@ static size_t geglu__min(size_t a, size_t b) {
     return a < b ? a : b;
 }
 
-
 /* Any tile of any panel, one row at a time: the reference for the vector microkernels, the
    scalar path's microkernel, and the path for panels the vector microkernels cannot load. */
 static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, int gate) {
@@ -1663,11 +1662,12 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
         }                                                                                        \
     }
 
-/* The vector stream_rows microkernel (see geglu__stream_rows_portable): `count` rows of the
-   matrix at a time (terms order[0..count) of the tile's rows), read once across all n columns
-   (a multiple of the width) for every row of the tile, whose sums wait in out meanwhile. Each
-   pass asks for the lines GEGLU__STREAM_AHEAD passes further on, as the hardware prefetchers
-   do not follow rows this short. */
+/* The vector stream_rows microkernel (see geglu__stream_rows_portable): a pass takes 8 rows of
+   the matrix for more than two rows of the tile, else 4 (terms term0, term1, ... of the tile's
+   rows; then 2 and 1 at the end), each read once across all n columns (a multiple of the width)
+   for every row of the tile, whose sums wait in out meanwhile. Each pass asks for the lines
+   GEGLU__STREAM_AHEAD passes further on, as the hardware prefetchers do not follow rows this
+   short. */
 #define GEGLU__STREAM_AHEAD 1
 #define GEGLU__STREAM_TERMS_8(X, V, T) GEGLU__STREAM_TERMS_4(X, V, T) X(V, T, 4) X(V, T, 5) X(V, T, 6) X(V, T, 7)
 #define GEGLU__STREAM_TERMS_4(X, V, T) X(V, T, 0) X(V, T, 1) X(V, T, 2) X(V, T, 3)
@@ -3104,12 +3104,13 @@ static void geglu__ahead(geglu__tile *t, const geglu__panel *p, size_t n, size_t
                    : 0;
 }
 
-/* The plain call packs OUT_IN weights GEGLU__PACK_COLUMNS columns of the gate (twice as many
-   of W2) at a time into its workspace, then runs them while they are still in cache; IN_OUT
-   ones a whole block at a time, as packing fewer columns would read their rows in short runs. */
+/* The columns of a block that the FFN packs into its workspace and then runs at a time: for
+   OUT_IN weights `columns` (GEGLU__PACK_COLUMNS of the gate, twice as many of W2), which are
+   still in cache when the tiles run; else `all`: IN_OUT ones are packed a whole block at a time,
+   as packing fewer columns would read their rows in short runs. */
 #define GEGLU__PACK_COLUMNS 64
 static size_t geglu__pack_step(const geglu__source *s, size_t columns, size_t all) {
-    return s->packed || s->layer->layout == GEGLU_LAYOUT_IN_OUT ? all : columns;
+    return s->gate_block && s->layer->layout == GEGLU_LAYOUT_OUT_IN ? columns : all;
 }
 
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
@@ -3133,26 +3134,25 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     t.bf16_products = s->bf16_products;
     t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
-    const size_t step = s->gate_block ? geglu__pack_step(s, GEGLU__PACK_COLUMNS, j_end - j_begin)
-                                      : j_end - j_begin;
+    const size_t step = geglu__pack_step(s, GEGLU__PACK_COLUMNS, j_end - j_begin);
     for (part = j_begin; part < j_end; part += step) {
         const size_t part_end = geglu__min(part + step, j_end);
         if (s->gate_block) geglu__pack_gate(s->layer, width, part, part_end, 0, s->gate_block, s->gate_bias);
         GEGLU__OMP(for schedule(static))
         for (j = part; j < part_end; j += width) {
-        geglu__gate_panel(s, part, j, &p);
-        for (i = 0, n = 0; i < rows; i += t.rows, n++) {
-            geglu__ahead(&t, &p, n, full);
-            t.a = geglu__advance(x, i * s->d_model);
-            t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + n * t.tile_rows * s->d_model
-                                           : NULL;
-            t.a_pairs = x_tiled && s->dot
-                            ? (const uint32_t *)x_tiled + n * t.tile_rows * ((s->d_model + 1) / 2)
-                            : NULL;
-            t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
-            t.out = out + i * ldo + (j - j_begin);
-            geglu__run_tile(s->path, &p, &t, 1);
-        }
+            geglu__gate_panel(s, part, j, &p);
+            for (i = 0, n = 0; i < rows; i += t.rows, n++) {
+                geglu__ahead(&t, &p, n, full);
+                t.a = geglu__advance(x, i * s->d_model);
+                t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + n * t.tile_rows * s->d_model
+                                               : NULL;
+                t.a_pairs = x_tiled && s->dot
+                                ? (const uint32_t *)x_tiled + n * t.tile_rows * ((s->d_model + 1) / 2)
+                                : NULL;
+                t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
+                t.out = out + i * ldo + (j - j_begin);
+                geglu__run_tile(s->path, &p, &t, 1);
+            }
         }
     }
 }
@@ -3186,16 +3186,16 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
             geglu__pack_down(s->layer, s->path->width, k0, depth, part, part_end, 0, s->down_block);
         GEGLU__OMP(for schedule(static))
         for (j = part; j < part_end; j += panel_columns) {
-        geglu__down_panel(s, k0, depth, part, j, &p);
-        if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
-        for (i = 0, n = 0; i < rows; i += t.rows, n++) {
-            geglu__ahead(&t, &p, n, full);
-            t.a = h + i * ldh;
-            t.a_pairs = h_pairs ? h_pairs + n * t.tile_rows * ((depth + 1) / 2) : NULL;
-            t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
-            t.out = y + i * s->d_model + j;
-            geglu__run_tile(s->path, &p, &t, 0);
-        }
+            geglu__down_panel(s, k0, depth, part, j, &p);
+            if (k0 + depth != s->d_ff) p.bias_w = p.bias_v = NULL;
+            for (i = 0, n = 0; i < rows; i += t.rows, n++) {
+                geglu__ahead(&t, &p, n, full);
+                t.a = h + i * ldh;
+                t.a_pairs = h_pairs ? h_pairs + n * t.tile_rows * ((depth + 1) / 2) : NULL;
+                t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
+                t.out = y + i * s->d_model + j;
+                geglu__run_tile(s->path, &p, &t, 0);
+            }
         }
     }
 }
@@ -3203,23 +3203,27 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
 /* Decoding on an unpacked layer reads the weights where they lie, with no packed copy, and
    takes every sum's terms in the order of the packed layer's tiles, so that the results are
    bitwise the same. IN_OUT rows are read in place, GEGLU__STREAM_GROUP columns of a row at a
-   time (the path's stream_rows microkernel); OUT_IN columns, and IN_OUT ones past the last
-   whole group of width, are copied GEGLU__STREAM_DEPTH terms at a time into a chunk on the
-   stack that the same microkernel reads. */
+   time (the path's stream_rows microkernel); OUT_IN columns are transposed by its
+   gather_columns microkernel into a chunk of floats on the stack, GEGLU__GATHER_COLUMNS
+   columns by GEGLU__GATHER_DEPTH terms, that stream_rows then reads; columns past the last
+   whole width, in either layout, are copied one weight at a time into such a chunk. */
 #define GEGLU__STREAM_GROUP 512
 #define GEGLU__GATHER_DEPTH 32 /* OUT_IN terms per chunk, */
 #define GEGLU__GATHER_COLUMNS 128 /* of this many columns */
 
-/* The sums of t's rows over the `terms` terms in chunk (n columns, n floats per term) from
-   term a on, continued from t->out's unless they start (accumulate 0). */
-static void geglu__stream_chunk(const geglu__source *s, geglu__tile *t, const float *a,
-                                int accumulate, const float *chunk, size_t n, size_t terms) {
+/* The sums of t's rows (their terms from a on) over `terms` rows of n columns of a matrix of
+   `type` (row i at matrix + i step), GEGLU__STREAM_DEPTH rows per call of the path's stream_rows
+   microkernel, continued from t->out's unless they start (accumulate 0). */
+static void geglu__stream_terms_of(const geglu__source *s, geglu__tile *t, const float *a,
+                                   int accumulate, const void *matrix, geglu_dtype type,
+                                   size_t step, size_t n, size_t terms) {
     size_t i;
     for (i = 0; i < terms; i += GEGLU__STREAM_DEPTH) {
         t->a = a + i;
         t->depth = geglu__min(GEGLU__STREAM_DEPTH, terms - i);
         t->accumulate = accumulate || i != 0;
-        s->path->stream_rows[GEGLU_DTYPE_F32](chunk + i * n, n, t, n);
+        s->path->stream_rows[type](geglu__element_at(matrix, i * step, geglu__dtype_size(type)),
+                                   step, t, n);
     }
 }
 
@@ -3242,15 +3246,12 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
     t.rows = rows;
     t.bf16_products = s->bf16_products;
     t.a_rounded = s->a_rounded;
-    for (k0 = 0; k0 < depth && in_place; k0 += GEGLU__STREAM_DEPTH) {
-        t.a = a + k0;
-        t.depth = geglu__min(GEGLU__STREAM_DEPTH, depth - k0);
-        t.accumulate = accumulate || k0 != 0;
-        t.out = out;
-        t.ldo = ldo;
-        path->stream_rows[s->type](geglu__element_at(matrix, (k_begin + k0) * n_cols + j, size),
-                                   n_cols, &t, in_place);
-    }
+    t.out = out;
+    t.ldo = ldo;
+    if (in_place)
+        geglu__stream_terms_of(s, &t, a, accumulate,
+                               geglu__element_at(matrix, k_begin * n_cols + j, size), s->type,
+                               n_cols, in_place, depth);
     for (c = 0; c < gathered; c += GEGLU__GATHER_COLUMNS) {
         const size_t n = geglu__min(GEGLU__GATHER_COLUMNS, gathered - c);
         t.out = out + c;
@@ -3265,7 +3266,8 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
             for (col = 0; col < n; col++)
                 for (i = terms / width * width; i < terms; i++)
                     chunk[i * n + col] = geglu__weight(matrix, (j + c + col) * n_terms + k + i, s->type);
-            geglu__stream_chunk(s, &t, a + k0, accumulate || k0 != 0, chunk, n, terms);
+            geglu__stream_terms_of(s, &t, a + k0, accumulate || k0 != 0, chunk, GEGLU_DTYPE_F32,
+                                   n, n, terms);
         }
     }
     for (c = in_out ? in_place : gathered; c < cols; c += width) { /* past the last whole width */
@@ -3283,17 +3285,13 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
                     chunk[i * width + col] = geglu__weight(
                         matrix, in_out ? (k + i) * n_cols + j + c + col : (j + c + col) * n_terms + k + i,
                         s->type);
-            geglu__stream_chunk(s, &t, a + k0, accumulate || k0 != 0, chunk, width, terms);
+            geglu__stream_terms_of(s, &t, a + k0, accumulate || k0 != 0, chunk, GEGLU_DTYPE_F32,
+                                   width, width, terms);
         }
         for (r = 0; r < rows; r++)
             memcpy(out + r * ldo + c, local + r * width, n * sizeof(float));
     }
 }
-
-/* The floats per row of the sums of a few rows, for `half` columns of W and as many of V: one
-   line more, as rows a multiple of 4 KiB apart would make each row's loads wait for the stores
-   to the row before it (4K aliasing: the processor compares only the low 12 address bits). */
-#define GEGLU__SUMS_ROW(half) (2 * (half) + GEGLU__ALIGN / sizeof(float))
 
 /* The gate's columns [g, g + cols) for at most GEGLU__DECODE_ROWS rows of x from an unpacked
    layer: their sums of W go to sums, of V to sums + half (ld_sums floats per row), then with
@@ -3317,7 +3315,7 @@ static void geglu__gate_group(const geglu__source *s, const float *x, size_t row
 }
 
 /* geglu__gate_block for at most GEGLU__DECODE_ROWS rows of an unpacked layer, its sums in
-   `sums` (GEGLU__SUMS_ROW floats per row). */
+   `sums` (the block's columns of W, then as many of V, per row). */
 static void geglu__gate_stream(const geglu__source *s, const float *x, size_t rows,
                                size_t j_begin, size_t j_end, float *out, size_t ldo, float *sums) {
     const size_t width = s->path->width;
@@ -3327,7 +3325,7 @@ static void geglu__gate_stream(const geglu__source *s, const float *x, size_t ro
     GEGLU__OMP(for schedule(static))
     for (g = j_begin; g < j_end; g += group)
         geglu__gate_group(s, x, rows, g, geglu__min(group, j_end - g), out + (g - j_begin), ldo,
-                          sums + (g - j_begin), half, GEGLU__SUMS_ROW(half));
+                          sums + (g - j_begin), half, 2 * half);
 }
 
 /* geglu_gate_f32 on an unpacked layer with no workspace, GEGLU__DECODE_ROWS tokens and
@@ -3339,14 +3337,14 @@ static void geglu__gate_streamed(const geglu__source *s, const float *x, size_t 
     {
         const size_t width = s->path->width;
         const size_t group = tokens <= GEGLU__DECODE_ROWS && GEGLU__GATE_GROUP > width ? GEGLU__GATE_GROUP : width;
-        float sums[GEGLU__DECODE_ROWS * GEGLU__SUMS_ROW(GEGLU__GATE_GROUP)];
+        float sums[GEGLU__DECODE_ROWS * 2 * GEGLU__GATE_GROUP];
         size_t g, t0;
         GEGLU__OMP(for schedule(static))
         for (g = 0; g < s->d_ff; g += group)
             for (t0 = 0; t0 < tokens; t0 += GEGLU__DECODE_ROWS)
                 geglu__gate_group(s, x + t0 * s->d_model, geglu__min(GEGLU__DECODE_ROWS, tokens - t0), g,
                                   geglu__min(group, s->d_ff - g), h + t0 * s->d_ff + g, s->d_ff, sums,
-                                  group, GEGLU__SUMS_ROW(group));
+                                  group, 2 * group);
     }
 }
 
@@ -3471,7 +3469,7 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
     s->b2 = s->down_block + geglu__round_up(down, align);
     s->sums = s->b2 + geglu__round_up(padded, align);
     floats = s->sums + (packed ? 0 : geglu__min(rows, GEGLU__DECODE_ROWS) *
-                                         GEGLU__SUMS_ROW(geglu__round_up(depth, width)));
+                                         2 * geglu__round_up(depth, width));
     if (floats > (SIZE_MAX - GEGLU__ALIGN) / sizeof(float)) return 0;
     s->bytes = floats * sizeof(float) + (GEGLU__ALIGN - 1);
     return 1;
