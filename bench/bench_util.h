@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 /* The most timed samples per case: the size of the sample arrays. */
@@ -92,6 +93,18 @@ static inline float *alloc_floats(size_t n) {
     float *p = (float *)malloc((n ? n : 1) * sizeof(float) + 64);
     if (!p) die("out of memory");
     return p;
+}
+
+/* rows x cols elements of `bytes` each, transposed into a new array: a layer's weights as the
+   other layout has them. */
+static inline void *transposed_copy(const void *m, size_t rows, size_t cols, size_t bytes) {
+    unsigned char *t = (unsigned char *)malloc(rows * cols * bytes);
+    size_t i, j;
+    if (!t) die("out of memory");
+    for (i = 0; i < rows; i++)
+        for (j = 0; j < cols; j++)
+            memcpy(t + (j * rows + i) * bytes, (const unsigned char *)m + (i * cols + j) * bytes, bytes);
+    return t;
 }
 
 typedef struct preset {

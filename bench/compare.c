@@ -472,15 +472,9 @@ static void bench_weights(const preset *pr, problem p, const size_t *token_list,
     ours[2].packed = NULL;
     ours[2].layer.layout = GEGLU_LAYOUT_OUT_IN;
     for (i = 0; i < 3; i++) {
-        const size_t size = bf16 ? sizeof(uint16_t) : sizeof(float);
-        const size_t rows = i < 2 ? pr->d_model : pr->d_ff, cols = weights / rows;
-        const unsigned char *from = (const unsigned char *)(i == 0 ? p.w_stored : i == 1 ? p.v_stored : p.w2_stored);
-        unsigned char *to = (unsigned char *)malloc(weights * size);
-        size_t r, c;
-        if (!to) die("out of memory");
-        for (r = 0; r < rows; r++)
-            for (c = 0; c < cols; c++) memcpy(to + (c * rows + r) * size, from + (r * cols + c) * size, size);
-        transposed[i] = to;
+        const size_t rows = i < 2 ? pr->d_model : pr->d_ff;
+        transposed[i] = transposed_copy(i == 0 ? p.w_stored : i == 1 ? p.v_stored : p.w2_stored,
+                                        rows, weights / rows, bf16 ? sizeof(uint16_t) : sizeof(float));
     }
     ours[2].layer.w = transposed[0];
     ours[2].layer.v = transposed[1];

@@ -1077,16 +1077,6 @@ typedef struct typed_layer {
     float *values[3];
 } typed_layer;
 
-/* rows x cols elements of `bytes` each, transposed into a new array. */
-static void *transposed_copy(const void *m, size_t rows, size_t cols, size_t bytes) {
-    unsigned char *t = (unsigned char *)malloc(rows * cols * bytes);
-    size_t i, j;
-    if (!t) die("out of memory");
-    for (i = 0; i < rows; i++)
-        for (j = 0; j < cols; j++)
-            memcpy(t + (j * rows + i) * bytes, (const unsigned char *)m + (i * cols + j) * bytes, bytes);
-    return t;
-}
 
 static void make_typed_layer(typed_layer *l, const geglu_layer_f32 *f32, float *const floats[3],
                              geglu_dtype type, geglu_precision precision, const char *name,
