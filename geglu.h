@@ -1198,7 +1198,7 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
               t->a_tiled[k * t->tile_rows + r];
      panel    two halves w and v of p->width columns each: term k of column j at
               p->w[k * p->k_step + j] and p->v[k * p->k_step + j], weights of type p->type
-              (each microkernel takes one type), every column readable (p->j_step is 1); the
+              (each microkernel takes one type), every column readable; the
               biases p->bias_w and p->bias_v, p->width floats each, or NULL.
               For the gate the halves are the same columns of W and of V; for the down
               projection, two neighbouring groups of columns of W2;
@@ -1217,17 +1217,17 @@ GEGLU__INLINE void geglu__gelu_prefetch(const float *h, const float *a, const fl
    t->a_pairs, already rounded and paired. When t->a_rounded is set, the left operand holds
    bf16 values already (the FFN rounds them once); a tiled left operand (t->a_tiled) with bf16
    products always does.
-   The portable tile below is the reference and takes any panel (any j_step, fewer valid
-   columns, not pairs); GEGLU__TILE_VECTOR makes every vector microkernel from one template,
+   The portable tile below is the reference and takes any panel (fewer valid columns, not
+   pairs); GEGLU__TILE_VECTOR makes every vector microkernel from one template,
    GEGLU__PAIR_TILE_VECTOR every pair microkernel, GEGLU__DOT_TILE_VECTOR every dot-product
    microkernel. */
 
-/* A panel: column j of a half is at w[k * k_step + j * j_step] (v likewise) for depth index k,
-   in elements of `type`. */
+/* A panel: column j of a half is at w[k * k_step + j] (v likewise) for depth index k, in
+   elements of `type`. */
 typedef struct geglu__panel {
     const void *w, *v;
     geglu_dtype type;
-    size_t k_step, j_step;
+    size_t k_step;
     const float *bias_w, *bias_v; /* a full half each, or NULL: no bias (or not yet) */
     size_t width;                 /* columns per half */
     size_t cols;                  /* valid output columns: <= width for the gate, 2 x for W2 */
@@ -1321,10 +1321,10 @@ static void geglu__tile_portable(const geglu__panel *p, const geglu__tile *t, in
                                                   : a[term * a_step];
             for (j = 0; j < n_w; j++)
                 acc_w[j] = GEGLU__FMAF(
-                    x, geglu__weight(p->w, term * p->k_step + j * p->j_step, p->type), acc_w[j]);
+                    x, geglu__weight(p->w, term * p->k_step + j, p->type), acc_w[j]);
             for (j = 0; j < n_v; j++)
                 acc_v[j] = GEGLU__FMAF(
-                    x, geglu__weight(p->v, term * p->k_step + j * p->j_step, p->type), acc_v[j]);
+                    x, geglu__weight(p->v, term * p->k_step + j, p->type), acc_v[j]);
         }
         if (p->bias_w)
             for (j = 0; j < n_w; j++) acc_w[j] += p->bias_w[j];
@@ -2907,9 +2907,9 @@ static void geglu__run_tile(const geglu__path *path, const geglu__panel *p, cons
                                       : p->pairs ? (gate ? path->gate_pair_tile : path->down_pair_tile)
                                       : gate     ? path->gate_tile[p->type]
                                                  : path->down_tile[p->type];
-    if (p->j_step == 1 && p->cols == width) {
+    if (p->cols == width) {
         kernel(p, t);
-    } else if (p->j_step == 1 && p->padded) {
+    } else if (p->padded) {
         float local[GEGLU__MAX_TILE_ROWS * 2 * GEGLU__MAX_WIDTH];
         geglu__tile inner = *t;
         size_t r, j;
@@ -2934,7 +2934,6 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
     p->width = width;
     p->cols = geglu__min(width, s->d_ff - j0);
     p->k_step = 2 * width;
-    p->j_step = 1;
     p->padded = 1;
     p->pairs = s->pairs;
     if (s->packed) {
@@ -2950,14 +2949,12 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
         p->w = geglu__element_at(s->gate_block, offset * 2 * s->d_model, size);
         p->bias_w = layer->b ? s->gate_bias + offset * 2 : NULL;
         p->bias_v = layer->c ? s->gate_bias + offset * 2 + width : NULL;
-    } else {
-        int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
+    } else { /* geglu_gate_f32 on IN_OUT weights, in place (it streams OUT_IN ones) */
         /* with d_model == 0, W and V hold nothing: their pointers are not even offset */
-        size_t offset = s->d_model == 0 ? 0 : in_out ? j0 : j0 * s->d_model;
+        size_t offset = s->d_model == 0 ? 0 : j0;
         p->w = geglu__element_at(layer->w, offset, size);
         p->v = geglu__element_at(layer->v, offset, size);
-        p->k_step = in_out ? s->d_ff : 1;
-        p->j_step = in_out ? 1 : s->d_model;
+        p->k_step = s->d_ff;
         p->bias_w = geglu__advance(layer->b, j0);
         p->bias_v = geglu__advance(layer->c, j0);
         p->padded = 0;
@@ -2973,7 +2970,6 @@ static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, s
     p->width = width;
     p->cols = geglu__min(full, s->d_model - j0);
     p->k_step = s->pairs ? 2 * full : full;
-    p->j_step = 1;
     p->padded = 1;
     p->pairs = s->pairs;
     if (s->packed)
@@ -3099,7 +3095,7 @@ static void geglu__ahead(geglu__tile *t, const geglu__panel *p, size_t n, size_t
     const size_t row_bytes = p->k_step * geglu__dtype_size(p->type);
     const size_t steps = p->pairs ? (t->depth + 1) / 2 : t->depth;
     const size_t line = full - 1 - n; /* 0 in the last tile */
-    t->ahead = p->padded && p->j_step == 1 && n < full && line * 64 < row_bytes
+    t->ahead = p->padded && n < full && line * 64 < row_bytes
                    ? steps * row_bytes + line * 64
                    : 0;
 }
