@@ -41,13 +41,15 @@
  *   - Arguments are checked before anything is read or written. On any error the function
  *     returns the status and leaves every output untouched. It never allocates, never keeps
  *     state between calls, and is safe to call from many threads at once.
- *   - Matrices are row-major with contiguous rows. A pointer may be NULL exactly when the
+ *   - Matrices are row-major with contiguous rows, the weights' rows a stride apart when the
+ *     layer gives one (THE LAYER). A pointer may be NULL exactly when the
  *     buffer it describes has no element (n == 0, tokens == 0, d_model == 0 or d_ff == 0);
  *     the optional biases b, c, b2 may always be NULL, meaning "no bias".
  *   - Checks, in this order, each with its status:
  *       1. layer is NULL                                       GEGLU_ERROR_NULL_POINTER
  *       2. unknown geglu_gelu, geglu_layout, geglu_dtype or    GEGLU_ERROR_INVALID_ARGUMENT
- *          geglu_precision
+ *          geglu_precision, or a nonzero weight stride
+ *          shorter than a row of its matrix
  *       3. a buffer's size in bytes overflows size_t, or the   GEGLU_ERROR_SIZE_OVERFLOW
  *          buffer would wrap around the address space
  *       4. a required pointer is NULL                          GEGLU_ERROR_NULL_POINTER
@@ -145,6 +147,14 @@
  *   NULL biases mean no bias, gelu 0 is GEGLU_GELU_ERF, layout 0 is GEGLU_LAYOUT_IN_OUT.
  *     GEGLU_LAYOUT_IN_OUT  w, v: d_model x d_ff, w2: d_ff x d_model  (the paper's x*W)
  *     GEGLU_LAYOUT_OUT_IN  w, v: d_ff x d_model, w2: d_model x d_ff  (torch nn.Linear.weight)
+ *   wv_stride is the number of weights from the start of one row of w to the next, and of v
+ *   (they share it); w2_stride the same for w2; 0 means dense (a row's length), the fields a
+ *   zeroed layer leaves. They describe fused matrices without a copy: IN_OUT gate and up
+ *   projections as one d_model x 2 d_ff matrix M are w = M, v = M + d_ff, wv_stride = 2 d_ff
+ *   (OUT_IN ones as one 2 d_ff x d_model matrix are dense: v = M + d_ff * d_model). A strided
+ *   matrix spans from its first weight to the last weight of its last row: the memory after
+ *   that row is not read, and that span is what the overlap checks see (an output in the gaps
+ *   between rows counts as overlapping). The gate does not check w2_stride.
  *   weight_type says what w, v and w2 hold: GEGLU_DTYPE_F32 (0, float), GEGLU_DTYPE_BF16 or
  *   GEGLU_DTYPE_F16 (IEEE binary16), the 16-bit ones as uint16_t bit patterns, as checkpoints
  *   store them. Each 16-bit weight is widened exactly to float and multiplied with the float
@@ -256,6 +266,8 @@ typedef struct geglu_layer_f32 {
     geglu_layout layout;
     geglu_dtype weight_type; /* 0: float */
     geglu_precision precision; /* 0: exact products; BF16 applies to bf16 weights only */
+    size_t wv_stride;        /* weights from one row of w (and of v) to the next; 0: dense */
+    size_t w2_stride;        /* the same for w2 */
 } geglu_layer_f32;
 
 GEGLU_API const char *geglu_status_string(geglu_status status);
@@ -546,11 +558,24 @@ static size_t geglu__dtype_size(geglu_dtype type) {
 }
 
 /* The byte range of rows x cols weights of a type, as geglu__array_range. */
-static int geglu__weight_range(const void *pointer, size_t rows, size_t cols, geglu_dtype type,
-                               geglu__range *range) {
-    size_t count;
-    return geglu__mul_size(rows, cols, &count) &&
-           geglu__array_range(pointer, count, geglu__dtype_size(type), range);
+/* Elements from one row of w and v (of w2 when `down`) to the next, as they lie in memory: the
+   layer's stride, or the length of a row when that is 0. */
+static size_t geglu__row_stride(const geglu_layer_f32 *layer, int down) {
+    const size_t stride = down ? layer->w2_stride : layer->wv_stride;
+    const int long_rows = (layer->layout == GEGLU_LAYOUT_IN_OUT) != down; /* rows of d_ff */
+    return stride != 0 ? stride : long_rows ? layer->d_ff : layer->d_model;
+}
+
+/* The byte range of a weight matrix of a type, `rows` rows of `length` weights, `stride`
+   weights apart, as geglu__array_range: it ends with the last row's last weight. */
+static int geglu__weight_range(const void *pointer, size_t rows, size_t length, size_t stride,
+                               geglu_dtype type, geglu__range *range) {
+    size_t count = 0;
+    if (rows != 0 && length != 0) {
+        if (!geglu__mul_size(rows - 1, stride, &count) || count > SIZE_MAX - length) return 0;
+        count += length;
+    }
+    return geglu__array_range(pointer, count, geglu__dtype_size(type), range);
 }
 
 /* The buffers of one gate or FFN call, checked once for both. */
@@ -561,22 +586,30 @@ enum { GEGLU__X, GEGLU__W, GEGLU__V, GEGLU__B, GEGLU__C, GEGLU__W2, GEGLU__B2, G
    does not use w2 and b2, so they are neither required nor checked for it. */
 static geglu_status geglu__check_layer(const geglu_layer_f32 *layer, int uses_down,
                                        geglu__range range[GEGLU__BUFFERS]) {
-    size_t d_model, d_ff, down_rows;
-    int ok = 1;
+    size_t gate_rows, gate_length, down_rows, down_length;
+    int ok = 1, in_out;
     if (layer == NULL) return GEGLU_ERROR_NULL_POINTER;
     if (!geglu__valid_gelu(layer->gelu) || !geglu__valid_dtype(layer->weight_type) ||
         !geglu__valid_precision(layer->precision) ||
         (layer->layout != GEGLU_LAYOUT_IN_OUT && layer->layout != GEGLU_LAYOUT_OUT_IN))
         return GEGLU_ERROR_INVALID_ARGUMENT;
-    d_model = layer->d_model;
-    d_ff = layer->d_ff;
-    down_rows = uses_down ? d_ff : 0;
-    ok &= geglu__weight_range(layer->w, d_model, d_ff, layer->weight_type, &range[GEGLU__W]);
-    ok &= geglu__weight_range(layer->v, d_model, d_ff, layer->weight_type, &range[GEGLU__V]);
-    ok &= geglu__float_range(layer->b, layer->b ? 1 : 0, d_ff, &range[GEGLU__B]);
-    ok &= geglu__float_range(layer->c, layer->c ? 1 : 0, d_ff, &range[GEGLU__C]);
-    ok &= geglu__weight_range(layer->w2, down_rows, d_model, layer->weight_type, &range[GEGLU__W2]);
-    ok &= geglu__float_range(layer->b2, layer->b2 && uses_down ? 1 : 0, d_model, &range[GEGLU__B2]);
+    in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
+    gate_rows = in_out ? layer->d_model : layer->d_ff;
+    gate_length = in_out ? layer->d_ff : layer->d_model;
+    down_rows = !uses_down ? 0 : in_out ? layer->d_ff : layer->d_model;
+    down_length = in_out ? layer->d_model : layer->d_ff;
+    if ((layer->wv_stride != 0 && layer->wv_stride < gate_length) ||
+        (uses_down && layer->w2_stride != 0 && layer->w2_stride < down_length))
+        return GEGLU_ERROR_INVALID_ARGUMENT;
+    ok &= geglu__weight_range(layer->w, gate_rows, gate_length, geglu__row_stride(layer, 0),
+                              layer->weight_type, &range[GEGLU__W]);
+    ok &= geglu__weight_range(layer->v, gate_rows, gate_length, geglu__row_stride(layer, 0),
+                              layer->weight_type, &range[GEGLU__V]);
+    ok &= geglu__float_range(layer->b, layer->b ? 1 : 0, layer->d_ff, &range[GEGLU__B]);
+    ok &= geglu__float_range(layer->c, layer->c ? 1 : 0, layer->d_ff, &range[GEGLU__C]);
+    ok &= geglu__weight_range(layer->w2, down_rows, down_length, geglu__row_stride(layer, 1),
+                              layer->weight_type, &range[GEGLU__W2]);
+    ok &= geglu__float_range(layer->b2, layer->b2 && uses_down ? 1 : 0, layer->d_model, &range[GEGLU__B2]);
     return ok ? GEGLU_OK : GEGLU_ERROR_SIZE_OVERFLOW;
 }
 
@@ -1976,7 +2009,7 @@ static void geglu__pack_terms(unsigned char *to, size_t k, size_t c, size_t widt
    biases at bias + g * 2 * width. IN_OUT rows are read whole, as they lie in memory. */
 static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t j_begin,
                              size_t j_end, int pairs, void *gate, float *bias) {
-    const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
+    const size_t d_model = layer->d_model, stride = geglu__row_stride(layer, 0), full = 2 * width;
     const size_t panel = full * geglu__round_up(d_model, pairs ? 2 : 1);
     const size_t size = geglu__dtype_size(layer->weight_type);
     unsigned char *to_gate = (unsigned char *)gate;
@@ -1997,12 +2030,12 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
             for (j = j_begin; j < j_end; j += width) {
                 size_t cols = geglu__min(width, j_end - j);
                 unsigned char *to = to_gate + ((j - j_begin) / width * panel + k * full) * size;
-                memcpy(to, geglu__element_at(layer->w, k * d_ff + j, size), cols * size);
-                memcpy(to + width * size, geglu__element_at(layer->v, k * d_ff + j, size), cols * size);
+                memcpy(to, geglu__element_at(layer->w, k * stride + j, size), cols * size);
+                memcpy(to + width * size, geglu__element_at(layer->v, k * stride + j, size), cols * size);
             }
     } else {
         const int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
-        const size_t step = in_out ? d_ff : 1;
+        const size_t step = in_out ? stride : 1;
         GEGLU__OMP(for schedule(static))
         for (j = j_begin; j < j_end; j += width) {
             unsigned char *to = to_gate + (j - j_begin) / width * panel * size;
@@ -2010,7 +2043,7 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
             for (k = 0; k < d_model; k += GEGLU__PACK_BLOCK) {
                 const size_t terms = geglu__min(GEGLU__PACK_BLOCK, d_model - k);
                 for (g = 0; g < cols; g++) {
-                    const size_t from = in_out ? k * d_ff + j + g : (j + g) * d_model + k;
+                    const size_t from = in_out ? k * stride + j + g : (j + g) * stride + k;
                     geglu__pack_terms(to, k, g, width, pairs, layer->w, from, step, terms, size);
                     geglu__pack_terms(to, k, width + g, width, pairs, layer->v, from, step, terms, size);
                 }
@@ -2024,7 +2057,7 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
    at down + (j - j_begin) * (depth, even for pairs) weights, zero-padded. */
 static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t k0, size_t depth,
                              size_t j_begin, size_t j_end, int pairs, void *down) {
-    const size_t d_model = layer->d_model, d_ff = layer->d_ff, full = 2 * width;
+    const size_t stride = geglu__row_stride(layer, 1), full = 2 * width;
     const size_t padded = geglu__round_up(j_end, full), size = geglu__dtype_size(layer->weight_type);
     const size_t rows = geglu__round_up(depth, pairs ? 2 : 1);
     unsigned char *to_down = (unsigned char *)down;
@@ -2035,7 +2068,7 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t 
             for (j = j_begin; j < j_end; j += full) {
                 size_t cols = geglu__min(full, j_end - j);
                 unsigned char *to = to_down + ((j - j_begin) * depth + k * full) * size;
-                memcpy(to, geglu__element_at(layer->w2, (k0 + k) * d_model + j, size), cols * size);
+                memcpy(to, geglu__element_at(layer->w2, (k0 + k) * stride + j, size), cols * size);
                 memset(to + cols * size, 0, (full - cols) * size);
             }
     } else {
@@ -2050,8 +2083,8 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t 
                 const size_t terms = geglu__min(GEGLU__PACK_BLOCK, depth - k);
                 for (c = 0; c < cols; c++)
                     geglu__pack_terms(to, k, c, width, pairs, layer->w2,
-                                      in_out ? (k0 + k) * d_model + j + c : (j + c) * d_ff + k0 + k,
-                                      in_out ? d_model : 1, terms, size);
+                                      in_out ? (k0 + k) * stride + j + c : (j + c) * stride + k0 + k,
+                                      in_out ? stride : 1, terms, size);
             }
         }
     }
@@ -2888,6 +2921,7 @@ typedef struct geglu__source {
     float *sums;       /* unpacked FFN: a few rows' sums of a block of W and V (decoding) */
     const float *b2;
     size_t d_model, d_ff;
+    size_t gate_stride, down_stride; /* unpacked layer: geglu__row_stride of w and v, of w2 */
     geglu_gelu gelu;
     geglu_dtype type;  /* of the weights */
     int bf16_products; /* see geglu__bf16_products */
@@ -2954,7 +2988,7 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
         size_t offset = s->d_model == 0 ? 0 : j0;
         p->w = geglu__element_at(layer->w, offset, size);
         p->v = geglu__element_at(layer->v, offset, size);
-        p->k_step = s->d_ff;
+        p->k_step = s->gate_stride;
         p->bias_w = geglu__advance(layer->b, j0);
         p->bias_v = geglu__advance(layer->c, j0);
         p->padded = 0;
@@ -3224,11 +3258,11 @@ static void geglu__stream_terms_of(const geglu__source *s, geglu__tile *t, const
 }
 
 /* out[r][c] (+)= the sums over terms [k_begin, k_begin + depth) of rows r < rows of a (lda
-   apart, term k_begin first) with columns [j, j + cols) of `matrix`, which has n_terms terms
-   and n_cols columns in the layer's layout; out's columns ldo apart; the sums start at 0
-   unless `accumulate`. */
-static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_t n_terms,
-                               size_t n_cols, size_t j, size_t cols, const float *a, size_t lda,
+   apart, term k_begin first) with columns [j, j + cols) of `matrix`, in the layer's layout with
+   its rows `stride` weights apart; out's columns ldo apart; the sums start at 0 unless
+   `accumulate`. */
+static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_t stride,
+                               size_t j, size_t cols, const float *a, size_t lda,
                                size_t rows, size_t k_begin, size_t depth, int accumulate,
                                float *out, size_t ldo) {
     const geglu__path *path = s->path;
@@ -3246,8 +3280,8 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
     t.ldo = ldo;
     if (in_place)
         geglu__stream_terms_of(s, &t, a, accumulate,
-                               geglu__element_at(matrix, k_begin * n_cols + j, size), s->type,
-                               n_cols, in_place, depth);
+                               geglu__element_at(matrix, k_begin * stride + j, size), s->type,
+                               stride, in_place, depth);
     for (c = 0; c < gathered; c += GEGLU__GATHER_COLUMNS) {
         const size_t n = geglu__min(GEGLU__GATHER_COLUMNS, gathered - c);
         t.out = out + c;
@@ -3257,11 +3291,11 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
             size_t i;
             for (col = 0; col < n; col += width)
                 path->gather_columns[s->type](chunk + col, n,
-                                              geglu__element_at(matrix, (j + c + col) * n_terms + k, size),
-                                              n_terms, terms);
+                                              geglu__element_at(matrix, (j + c + col) * stride + k, size),
+                                              stride, terms);
             for (col = 0; col < n; col++)
                 for (i = terms / width * width; i < terms; i++)
-                    chunk[i * n + col] = geglu__weight(matrix, (j + c + col) * n_terms + k + i, s->type);
+                    chunk[i * n + col] = geglu__weight(matrix, (j + c + col) * stride + k + i, s->type);
             geglu__stream_terms_of(s, &t, a + k0, accumulate || k0 != 0, chunk, GEGLU_DTYPE_F32,
                                    n, n, terms);
         }
@@ -3279,7 +3313,7 @@ static void geglu__stream_sums(const geglu__source *s, const void *matrix, size_
             for (col = 0; col < n; col++)
                 for (i = 0; i < terms; i++)
                     chunk[i * width + col] = geglu__weight(
-                        matrix, in_out ? (k + i) * n_cols + j + c + col : (j + c + col) * n_terms + k + i,
+                        matrix, in_out ? (k + i) * stride + j + c + col : (j + c + col) * stride + k + i,
                         s->type);
             geglu__stream_terms_of(s, &t, a + k0, accumulate || k0 != 0, chunk, GEGLU_DTYPE_F32,
                                    width, width, terms);
@@ -3298,10 +3332,10 @@ static void geglu__gate_group(const geglu__source *s, const float *x, size_t row
     const geglu_layer_f32 *layer = s->layer;
     float *u = sums + half;
     size_t i, n;
-    geglu__stream_sums(s, layer->w, s->d_model, s->d_ff, g, cols, x, s->d_model, rows, 0,
-                       s->d_model, 0, sums, ld_sums);
-    geglu__stream_sums(s, layer->v, s->d_model, s->d_ff, g, cols, x, s->d_model, rows, 0,
-                       s->d_model, 0, u, ld_sums);
+    geglu__stream_sums(s, layer->w, s->gate_stride, g, cols, x, s->d_model, rows, 0, s->d_model,
+                       0, sums, ld_sums);
+    geglu__stream_sums(s, layer->v, s->gate_stride, g, cols, x, s->d_model, rows, 0, s->d_model,
+                       0, u, ld_sums);
     for (i = 0; i < rows; i++) {
         float *a_row = sums + i * ld_sums, *u_row = u + i * ld_sums;
         for (n = 0; n < cols && layer->b; n++) a_row[n] += layer->b[g + n];
@@ -3355,7 +3389,7 @@ static void geglu__down_stream(const geglu__source *s, const float *h, size_t ld
     GEGLU__OMP(for schedule(static))
     for (g = 0; g < d_model; g += group) {
         const size_t cols = geglu__min(group, d_model - g);
-        geglu__stream_sums(s, layer->w2, s->d_ff, d_model, g, cols, h, ldh, rows, k_begin, depth,
+        geglu__stream_sums(s, layer->w2, s->down_stride, g, cols, h, ldh, rows, k_begin, depth,
                            k_begin != 0, y + g, d_model);
         for (i = 0; i < rows && layer->b2 && k_begin + depth == s->d_ff; i++)
             for (n = 0; n < cols; n++) y[i * d_model + g + n] += layer->b2[g + n];
@@ -3580,6 +3614,8 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     }
     s.d_model = layer->d_model;
     s.d_ff = layer->d_ff;
+    s.gate_stride = geglu__row_stride(layer, 0);
+    s.down_stride = geglu__row_stride(layer, 1);
     s.gelu = layer->gelu;
     s.type = layer->weight_type;
     s.bf16_products = geglu__bf16_products(layer->weight_type, layer->precision);
@@ -3786,6 +3822,7 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.b2 = packed->has_b2 ? (const float *)geglu__packed_array(packed, packed->b2) : NULL;
     s.d_model = packed->d_model;
     s.d_ff = packed->d_ff;
+    s.gate_stride = s.down_stride = 0;
     s.gelu = packed->gelu;
     s.type = packed->weight_type;
     s.bf16_products = geglu__bf16_products(packed->weight_type, packed->precision);

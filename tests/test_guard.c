@@ -93,18 +93,23 @@ static unsigned char *guard_bytes(const guard_region *g, size_t size, int at_end
 
 /* The gate and the FFN, unpacked and packed, with every array (packed layer and workspaces
    included) flush against a guard page, both layouts, all biases, each weight type (the 16-bit
-   weight arrays of odd length end half way into a float); the shapes cover full and partial
-   tiles and panels of every path. */
+   weight arrays of odd length end half way into a float), dense and strided weights (the last
+   row ends at the page: nothing past it is read); the shapes cover full and partial tiles and
+   panels of every path. */
 static void test_layer_guarded(void **state) {
     static const size_t dims[] = {1, 3, 7, 17, 33};
     size_t a, b, i, tokens = 13;
-    int layout, at_end;
+    int layout, placement;
     (void)state;
     for (a = 0; a < 5; a++)
         for (b = 0; b < 5; b++)
             for (layout = 0; layout < 2; layout++)
-                for (at_end = 0; at_end < 2; at_end++) {
+                for (placement = 0; placement < 4; placement++) {
+                    const int at_end = placement % 2, strided = placement / 2;
                     size_t dm = dims[a], df = dims[b], ws_size;
+                    /* rows and their length of w and v, then of w2 */
+                    const size_t gate_rows = layout ? df : dm, gate_length = layout ? dm : df;
+                    const size_t down_rows = layout ? dm : df, down_length = layout ? df : dm;
                     const geglu_dtype type = (geglu_dtype)((a + b + (size_t)layout) % 3);
                     guard_region r[9];
                     float *p[9];
@@ -112,7 +117,8 @@ static void test_layer_guarded(void **state) {
                     size_t count[9];
                     geglu_layer_f32 layer;
                     count[0] = tokens * dm; /* x */
-                    count[1] = count[2] = count[5] = dm * df; /* w, v, w2 */
+                    count[1] = count[2] = (gate_rows - 1) * (gate_length + 3 * strided) + gate_length;
+                    count[5] = (down_rows - 1) * (down_length + strided) + down_length;
                     count[3] = count[4] = df; /* b, c */
                     count[6] = dm; /* b2 */
                     count[7] = tokens * df; /* h */
@@ -150,6 +156,8 @@ static void test_layer_guarded(void **state) {
                     layer.b = p[3];
                     layer.c = p[4];
                     layer.w2 = weights[5];
+                    layer.wv_stride = strided ? gate_length + 3 : 0;
+                    layer.w2_stride = strided ? down_length + 1 : 0;
                     layer.weight_type = type;
                     layer.precision = (dm + tokens) % 2 ? GEGLU_PRECISION_BF16 : GEGLU_PRECISION_F32;
                     layer.b2 = p[6];

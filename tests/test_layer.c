@@ -404,7 +404,7 @@ static geglu_layer_f32 weights_only_layer(size_t d_model, size_t d_ff, const flo
 static void test_errors(void **state) {
     enum { DM = 4, DF = 6, T = 3 };
     float w[DM * DF], v[DM * DF], w2[DF * DM], x[T * DM], h[T * DF], y[T * DM];
-    float big[T * DM + T * DF + DM * DF];
+    float big[T * DM + T * DF + DM * DF], spaced[4 * DF * DM + T * DF];
     static unsigned char ws[1 << 16];
     geglu_layer_f32 layer, bad;
     size_t i, need;
@@ -452,6 +452,29 @@ static void test_errors(void **state) {
     assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
     bad.precision = (geglu_precision)-1;
     assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    /* strides shorter than a row (IN_OUT: w's rows hold DF weights, w2's DM; OUT_IN the other
+       way round); the gate does not look at w2_stride */
+    bad = layer;
+    bad.wv_stride = DF - 1;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
+    assert_int_equal(geglu_packed_size_f32(&bad), 0);
+    bad.layout = GEGLU_LAYOUT_OUT_IN;
+    bad.wv_stride = DM - 1;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad.wv_stride = DM; /* a whole row: dense */
+    bad.w2_stride = DF - 1;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    bad.layout = GEGLU_LAYOUT_IN_OUT;
+    bad.wv_stride = DF;
+    bad.w2_stride = DM - 1;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_INVALID_ARGUMENT);
+    {
+        const geglu_packed_f32 *packed = NULL;
+        assert_int_equal(geglu_pack_f32(&bad, ws, sizeof ws, &packed), GEGLU_ERROR_INVALID_ARGUMENT);
+        assert_null(packed);
+    }
     /* 3. sizes that overflow size_t */
     bad = layer;
     bad.d_model = SIZE_MAX / 2;
@@ -463,6 +486,24 @@ static void test_errors(void **state) {
     bad.d_model = 1;
     assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
     assert_int_equal(geglu_ffn_workspace_size(&bad, 1), 0);
+    /* strides whose span overflows: (rows - 1) x stride, then in bytes, then past the top of
+       the address space; w2's only for the FFN */
+    bad = layer;
+    bad.wv_stride = SIZE_MAX / (DM - 1); /* (DM - 1) rows of it are SIZE_MAX: the last row wraps */
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
+    bad.wv_stride = SIZE_MAX / 2;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_packed_size_f32(&bad), 0);
+    bad.wv_stride = SIZE_MAX / (4 * (DM - 1)) + 1;
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_SIZE_OVERFLOW);
+    bad.wv_stride = (UINTPTR_MAX - (uintptr_t)w) / 4 / (DM - 1) + 1;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_ERROR_SIZE_OVERFLOW);
+    bad = layer;
+    bad.w2_stride = SIZE_MAX / 3;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, h), GEGLU_OK);
+    assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws, need), GEGLU_ERROR_SIZE_OVERFLOW);
+    assert_int_equal(geglu_ffn_workspace_size(&bad, T), 0);
+    for (i = 0; i < T * DF; i++) h[i] = CANARY;
     /* Tokens whose x or y overflows: the workspace size is 0, and the calls report the
        overflow; one token fewer still has a size. */
     assert_int_equal(geglu_ffn_workspace_size(&layer, SIZE_MAX), 0);
@@ -506,6 +547,17 @@ static void test_errors(void **state) {
     bad = layer;
     bad.w2 = (const float *)ws;
     assert_int_equal(geglu_ffn_f32(&bad, x, T, y, ws + 16, need), GEGLU_ERROR_OVERLAP);
+    /* a strided matrix spans from its first weight to the end of its last row (DM rows of DF
+       weights, 4 DF apart): an output in a gap between rows or on the last weight overlaps it,
+       one just after it does not */
+    bad = layer;
+    bad.w = bad.v = spaced;
+    bad.wv_stride = 4 * DF;
+    for (i = 0; i < sizeof spaced / sizeof spaced[0]; i++) spaced[i] = 0.5f;
+    assert_int_equal(geglu_gate_f32(&bad, x, T, spaced + DF), GEGLU_ERROR_OVERLAP);
+    assert_int_equal(geglu_gate_f32(&bad, x, T, spaced + 4 * DF * (DM - 1) + DF - 1), GEGLU_ERROR_OVERLAP);
+    assert_true(all_equal(spaced, sizeof spaced / sizeof spaced[0], 0.5f));
+    assert_int_equal(geglu_gate_f32(&bad, x, T, spaced + 4 * DF * (DM - 1) + DF), GEGLU_OK);
 
     assert_true(all_equal(h, T * DF, CANARY));
     assert_true(all_equal(y, T * DM, CANARY));
@@ -628,15 +680,89 @@ static void assert_same_bits(const char *what, const float *got, const float *wa
                      (double)got[i], test_bits(got[i]), (double)want[i], test_bits(want[i]));
 }
 
+/* `rows` rows of `length` weights of `size` bytes from `from` (dense) into `to`, `stride` weights
+   apart; `to` was filled with NaN patterns, which stay between the rows. */
+static void spread_rows(unsigned char *to, const void *from, size_t rows, size_t length,
+                        size_t stride, size_t size) {
+    size_t i;
+    for (i = 0; i < rows; i++)
+        memcpy(to + i * stride * size, (const unsigned char *)from + i * length * size, length * size);
+}
+
+/* The layer's weights as checkpoints fuse them, NaN between the rows: w and v as the two halves
+   of each row of one matrix (`gap` weights after each half), W2's rows 1 + gap weights apart.
+   Every entry point must give bitwise the results of the dense layer: h_dense, y_dense from
+   the unpacked calls, h_packed, y_packed from the packed ones. */
+static void check_strided(const test_layer *t, const float *x, size_t tokens, size_t gap,
+                          const float *h_dense, const float *y_dense, const float *h_packed,
+                          const float *y_packed) {
+    const geglu_layer_f32 *dense = &t->layer;
+    const int in_out = dense->layout == GEGLU_LAYOUT_IN_OUT;
+    const size_t size = dense->weight_type == GEGLU_DTYPE_F32 ? 4 : 2;
+    const size_t rows = in_out ? t->d_model : t->d_ff, length = in_out ? t->d_ff : t->d_model;
+    const size_t down_rows = in_out ? t->d_ff : t->d_model, down_length = in_out ? t->d_model : t->d_ff;
+    const size_t stride = 2 * (length + gap), down_stride = down_length + 1 + gap;
+    /* each matrix ends with its last row: no padding after it */
+    const size_t fused_bytes = ((rows - 1) * stride + 2 * length + gap) * size;
+    const size_t down_bytes = ((down_rows - 1) * down_stride + down_length) * size;
+    unsigned char *fused = (unsigned char *)malloc(fused_bytes), *down = (unsigned char *)malloc(down_bytes);
+    float *h = (float *)malloc((tokens * t->d_ff + 1) * sizeof(float));
+    float *y = (float *)malloc((tokens * t->d_model + 1) * sizeof(float));
+    geglu_layer_f32 l = *dense;
+    size_t ws_size, pk_size;
+    void *ws, *pk;
+    const geglu_packed_f32 *packed = NULL;
+    assert_true(fused && down && h && y);
+    memset(fused, 0xff, fused_bytes);
+    memset(down, 0xff, down_bytes);
+    spread_rows(fused, dense->w, rows, length, stride, size);
+    spread_rows(fused + (length + gap) * size, dense->v, rows, length, stride, size);
+    spread_rows(down, dense->w2, down_rows, down_length, down_stride, size);
+    l.w = fused;
+    l.v = fused + (length + gap) * size;
+    l.wv_stride = stride;
+    l.w2 = down;
+    l.w2_stride = down_stride;
+
+    assert_int_equal(geglu_gate_f32(&l, x, tokens, h), GEGLU_OK);
+    assert_memory_equal(h, h_dense, tokens * t->d_ff * sizeof(float));
+    ws_size = geglu_ffn_workspace_size(&l, tokens);
+    assert_int_equal(ws_size, geglu_ffn_workspace_size(dense, tokens));
+    ws = malloc(ws_size + 1);
+    assert_non_null(ws);
+    assert_int_equal(geglu_ffn_f32(&l, x, tokens, y, ws, ws_size), GEGLU_OK);
+    assert_memory_equal(y, y_dense, tokens * t->d_model * sizeof(float));
+    pk_size = geglu_packed_size_f32(&l);
+    assert_int_equal(pk_size, geglu_packed_size_f32(dense));
+    pk = malloc(pk_size);
+    assert_non_null(pk);
+    assert_int_equal(geglu_pack_f32(&l, pk, pk_size, &packed), GEGLU_OK);
+    assert_int_equal(geglu_gate_packed_f32(packed, x, tokens, h), GEGLU_OK);
+    assert_memory_equal(h, h_packed, tokens * t->d_ff * sizeof(float));
+    free(ws);
+    ws_size = geglu_ffn_packed_workspace_size(packed, tokens);
+    ws = malloc(ws_size + 1);
+    assert_non_null(ws);
+    assert_int_equal(geglu_ffn_packed_f32(packed, x, tokens, y, ws, ws_size), GEGLU_OK);
+    assert_memory_equal(y, y_packed, tokens * t->d_model * sizeof(float));
+    free(ws);
+    free(pk);
+    free(fused);
+    free(down);
+    free(h);
+    free(y);
+}
+
 /* One shape through every entry point: unpacked and packed, gate and FFN, misaligned guarded
-   buffers, a packed buffer and a workspace at odd byte addresses and of exactly the size asked. */
+   buffers, a packed buffer and a workspace at odd byte addresses and of exactly the size asked;
+   then strided (check_strided). */
 static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, size_t tokens,
                                    int biases, geglu_gelu kind, geglu_layout layout,
                                    weights_kind type, size_t misalign) {
     test_layer t;
     guarded x, h, y, ws, pk;
     size_t i, ws_size, pk_size, pws_size;
-    float *h_plain, *y_plain;
+    float *h_plain, *y_plain, *h_dense, *y_dense;
     double *want, *bound;
     const geglu_packed_f32 *packed = NULL;
 
@@ -649,7 +775,9 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
     y_plain = (float *)malloc((tokens * d_model + 1) * sizeof(float));
     want = (double *)malloc((tokens * (d_ff + d_model) + 1) * sizeof(double));
     bound = (double *)malloc((tokens * (d_ff + d_model) + 1) * sizeof(double));
-    assert_true(h_plain && y_plain && want && bound);
+    h_dense = (float *)malloc((tokens * d_ff + 1) * sizeof(float));
+    y_dense = (float *)malloc((tokens * d_model + 1) * sizeof(float));
+    assert_true(h_plain && y_plain && want && bound && h_dense && y_dense);
     plain_gate(&t, x.data, tokens, h_plain);
     plain_ffn(&t, x.data, tokens, y_plain);
 
@@ -658,6 +786,7 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
     assert_same_bits("h", h.data, h_plain, tokens * d_ff);
     reference_gate(&t, x.data, tokens, want, bound);
     assert_within("h", h.data, want, bound, tokens * d_ff);
+    memcpy(h_dense, h.data, tokens * d_ff * sizeof(float));
 
     ws_size = geglu_ffn_workspace_size(&t.layer, tokens);
     ws = guarded_alloc((ws_size + 3) / 4 + 1, 0);
@@ -668,6 +797,7 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
     assert_same_bits("y", y.data, y_plain, tokens * d_model);
     reference_ffn(&t, x.data, tokens, want, bound);
     assert_within("y", y.data, want, bound, tokens * d_model);
+    memcpy(y_dense, y.data, tokens * d_model * sizeof(float));
     guarded_free(&ws);
 
     pk_size = geglu_packed_size_f32(&t.layer);
@@ -689,11 +819,14 @@ static void check_all_entry_points(test_rng *r, size_t d_model, size_t d_ff, siz
     assert_true(guarded_intact(&y) && guarded_intact(&ws) && guarded_intact(&pk));
     assert_same_bits("packed y", y.data, y_plain, tokens * d_model);
     assert_within("packed y", y.data, want, bound, tokens * d_model);
+    check_strided(&t, x.data, tokens, misalign, h_dense, y_dense, h.data, y.data);
 
     guarded_free(&ws);
     guarded_free(&pk);
     free(h_plain);
     free(y_plain);
+    free(h_dense);
+    free(y_dense);
     free(want);
     free(bound);
     guarded_free(&x);

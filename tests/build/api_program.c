@@ -12,7 +12,7 @@ int main(void) {
     float out[2 * 2], out_packed[2 * 2];
     const geglu_packed_f32 *packed = NULL;
     geglu_layer_f32 layer = {0, 0, NULL, NULL, NULL, NULL, NULL, NULL, GEGLU_GELU_ERF, GEGLU_LAYOUT_IN_OUT,
-                             GEGLU_DTYPE_F32, GEGLU_PRECISION_F32};
+                             GEGLU_DTYPE_F32, GEGLU_PRECISION_F32, 0, 0};
     int bad = 0;
     layer.d_model = 2;
     layer.d_ff = 3;

@@ -112,6 +112,20 @@ static int take_precision(fuzz_input *in) {
     return b >= 0xF0 ? invalid[b & 3] : b & 1;
 }
 
+/* A weight stride for rows of `length` weights: mostly 0 (dense); else a whole row plus a gap
+   of 0..3 or more, one or two weights short of a row (refused unless the row is that short), or
+   huge (a span that overflows, unless there is a single row). */
+static size_t take_stride(fuzz_input *in, size_t length) {
+    uint8_t b = take_byte(in);
+    switch (b % 8) {
+    case 4: return length + b / 8 % 4;
+    case 5: return length + 1 + b / 8;
+    case 6: return length - 1 - b / 8 % 2;
+    case 7: return SIZE_MAX / (1 + b / 8);
+    default: return 0;
+    }
+}
+
 /* Float data. RAW: any bit pattern. NICE: k * 2^e with |k| < 128 and one e per buffer, small
    enough that no sum can overflow or lose precision to underflow. MIXED: nice values with NaN,
    infinities, -0, FLT_MAX and subnormals among them. */
@@ -278,11 +292,49 @@ static int valid_layout(int l) { return l == GEGLU_LAYOUT_IN_OUT || l == GEGLU_L
 static int valid_dtype(int t) { return t >= GEGLU_DTYPE_F32 && t <= GEGLU_DTYPE_F16; }
 static int valid_precision(int p) { return p == GEGLU_PRECISION_F32 || p == GEGLU_PRECISION_BF16; }
 
-/* rows x cols weights of the layer's type (4 bytes for an invalid one: it is refused first). */
-static span span_weights(const geglu_layer_f32 *l, const void *p, size_t rows, size_t cols) {
-    if (rows != 0 && cols > SIZE_MAX / rows) return span_elements(p, SIZE_MAX, 4);
-    return span_elements(p, rows * cols,
-                         l->weight_type == GEGLU_DTYPE_BF16 || l->weight_type == GEGLU_DTYPE_F16 ? 2 : 4);
+/* The rows and the length of a row of w and v (of w2 when `down`) in the layer's layout, and
+   the weights from one row to the next. */
+static size_t rows_of(const geglu_layer_f32 *l, int down) {
+    return (l->layout == GEGLU_LAYOUT_IN_OUT) != down ? l->d_model : l->d_ff;
+}
+static size_t length_of(const geglu_layer_f32 *l, int down) {
+    return (l->layout == GEGLU_LAYOUT_IN_OUT) != down ? l->d_ff : l->d_model;
+}
+static size_t stride_of(const geglu_layer_f32 *l, int down) {
+    size_t stride = down ? l->w2_stride : l->wv_stride;
+    return stride ? stride : length_of(l, down);
+}
+
+/* The weights from the first of w (v; w2 when `down`) to the last of its last row, SIZE_MAX when
+   that overflows size_t. */
+static size_t weights_spanned(const geglu_layer_f32 *l, int down) {
+    size_t rows = rows_of(l, down), length = length_of(l, down), stride = stride_of(l, down);
+    if (rows == 0 || length == 0) return 0;
+    if (stride != 0 && rows - 1 > SIZE_MAX / stride) return SIZE_MAX;
+    if ((rows - 1) * stride > SIZE_MAX - length) return SIZE_MAX;
+    return (rows - 1) * stride + length;
+}
+
+/* w and v (w2 when `down`) of the layer's type (4 bytes for an invalid one: it is refused
+   first). */
+static span span_weights(const geglu_layer_f32 *l, const void *p, int down) {
+    size_t n = weights_spanned(l, down);
+    if (n == SIZE_MAX) return span_elements(p, SIZE_MAX, 4);
+    return span_elements(p, n, l->weight_type == GEGLU_DTYPE_BF16 || l->weight_type == GEGLU_DTYPE_F16 ? 2 : 4);
+}
+
+/* A weight buffer now holds the matrix's span (the floats it reaches into). */
+static void spread(fuzz_buffer *b, const geglu_layer_f32 *l, int down) {
+    size_t n = weights_spanned(l, down);
+    int halves = l->weight_type == GEGLU_DTYPE_BF16 || l->weight_type == GEGLU_DTYPE_F16;
+    b->rows = 1;
+    b->cols = n == SIZE_MAX || !halves ? n : n / 2 + n % 2;
+}
+
+/* Whether a stride is shorter than a row (contract check 2). */
+static int stride_too_short(const geglu_layer_f32 *l, int down) {
+    size_t stride = down ? l->w2_stride : l->wv_stride;
+    return stride != 0 && stride < length_of(l, down);
 }
 
 /* ---- comparisons ------------------------------------------------------------------------------ */
@@ -492,6 +544,15 @@ static void take_layer(fuzz_call *call, fuzz_input *in, fuzz_layer *f, int down)
        floats' halves. The precision comes after them, for the same reason. */
     l->weight_type = (geglu_dtype)take_dtype(in);
     l->precision = (geglu_precision)take_precision(in);
+    /* Strides last too. A strided matrix spans more than its place: it reaches over the
+       buffers placed after it (inputs may overlap) and the call is made only when the span
+       lies in the arena. */
+    if (valid_layout((int)l->layout)) {
+        l->wv_stride = take_stride(in, length_of(l, 0));
+        l->w2_stride = take_stride(in, length_of(l, 1));
+        if (l->wv_stride) spread(f->w, l, 0), spread(f->v, l, 0);
+        if (l->w2_stride) spread(f->w2, l, 1);
+    }
     l->w = f->w->p;
     l->v = f->v->p;
     l->b = f->b->p;
@@ -525,12 +586,13 @@ static geglu_status layer_oracle(const fuzz_layer *f, int down, span *ranges, in
         !valid_dtype((int)l->weight_type) || !valid_precision((int)l->precision))
         return GEGLU_ERROR_INVALID_ARGUMENT;
     p[n] = f->x->p, s[n++] = span_of(f->x->p, f->tokens, l->d_model);
-    p[n] = l->w, s[n++] = span_weights(l, l->w, l->d_model, l->d_ff);
-    p[n] = l->v, s[n++] = span_weights(l, l->v, l->d_model, l->d_ff);
+    if (stride_too_short(l, 0) || (down && stride_too_short(l, 1))) return GEGLU_ERROR_INVALID_ARGUMENT;
+    p[n] = l->w, s[n++] = span_weights(l, l->w, 0);
+    p[n] = l->v, s[n++] = span_weights(l, l->v, 0);
     p[n] = l->b, s[n++] = span_of(l->b, l->b ? 1 : 0, l->d_ff);
     p[n] = l->c, s[n++] = span_of(l->c, l->c ? 1 : 0, l->d_ff);
     if (down) {
-        p[n] = l->w2, s[n++] = span_weights(l, l->w2, l->d_ff, l->d_model);
+        p[n] = l->w2, s[n++] = span_weights(l, l->w2, 1);
         p[n] = l->b2, s[n++] = span_of(l->b2, l->b2 ? 1 : 0, l->d_model);
     }
     *out = span_of(f->out->p, f->tokens, down ? l->d_model : l->d_ff);
@@ -555,11 +617,10 @@ static int layer_fits(const fuzz_layer *f, int down) {
            (!down || (fits(f->w2) && (!f->layer.b2 || fits(f->b2))));
 }
 
-/* W(k, j) in either layout and any weight type, widened by the formats' definitions; for W2,
-   k < d_ff and j < d_model. */
-static float weight(const geglu_layer_f32 *l, const void *w, size_t k, size_t j, size_t cols,
-                    size_t inner) {
-    size_t i = l->layout == GEGLU_LAYOUT_IN_OUT ? k * cols + j : j * inner + k;
+/* W(k, j) in either layout and any weight type, widened by the formats' definitions; for W2
+   (`down`), k < d_ff and j < d_model. */
+static float weight(const geglu_layer_f32 *l, const void *w, size_t k, size_t j, int down) {
+    size_t i = l->layout == GEGLU_LAYOUT_IN_OUT ? k * stride_of(l, down) + j : j * stride_of(l, down) + k;
     uint16_t h, exponent, mantissa;
     double magnitude;
     if (l->weight_type == GEGLU_DTYPE_F32) return ((const float *)w)[i];
@@ -605,7 +666,7 @@ static void reference_gate_row(const geglu_layer_f32 *l, const float *x, double 
         int ok = (!l->b || nice(l->b[j])) && (!l->c || nice(l->c[j]));
         int nan = (l->b && isnan(l->b[j])) || (l->c && isnan(l->c[j]));
         for (k = 0; k < dm; k++) {
-            float wk = weight(l, l->w, k, j, dff, dm), vk = weight(l, l->v, k, j, dff, dm);
+            float wk = weight(l, l->w, k, j, 0), vk = weight(l, l->v, k, j, 0);
             ok &= nice(x[k]) && nice(wk) && nice(vk);
             nan |= isnan(x[k]) || isnan(wk) || isnan(vk);
             a += (double)x[k] * wk;
@@ -659,7 +720,7 @@ static void check_ffn(const geglu_layer_f32 *l, const float *x, size_t tokens, c
             double b2 = l->b2 ? l->b2[n] : 0.0, acc = b2, abs_sum = fabs(b2), passed = 0.0;
             int ok = row_nice && (!l->b2 || nice(l->b2[n])), nan = l->b2 && isnan(l->b2[n]);
             for (j = 0; j < dff; j++) {
-                float w2 = weight(l, l->w2, j, n, dm, dff);
+                float w2 = weight(l, l->w2, j, n, 1);
                 ok &= nice(w2);
                 nan |= h_nan[j] || isnan(w2);
                 double e = bf16_products(l) ? h_bound[j] * (1.0 + U_BF16) + U_BF16 * fabs(h_ref[j])
@@ -718,10 +779,10 @@ static size_t checked_workspace_size(const fuzz_layer *f) {
        and y (tokens x d_model). */
     zero = f->null_layer || !valid_gelu((int)l->gelu) || !valid_layout((int)l->layout) ||
            !valid_dtype((int)l->weight_type) || !valid_precision((int)l->precision) ||
-           span_weights(l, l->w, l->d_model, l->d_ff).overflows ||
-           span_weights(l, l->v, l->d_model, l->d_ff).overflows ||
+           stride_too_short(l, 0) || stride_too_short(l, 1) ||
+           span_weights(l, l->w, 0).overflows || span_weights(l, l->v, 0).overflows ||
            span_of(l->b, l->b ? 1 : 0, l->d_ff).overflows || span_of(l->c, l->c ? 1 : 0, l->d_ff).overflows ||
-           span_weights(l, l->w2, l->d_ff, l->d_model).overflows ||
+           span_weights(l, l->w2, 1).overflows ||
            span_of(l->b2, l->b2 ? 1 : 0, l->d_model).overflows ||
            span_of(NULL, f->tokens, l->d_model).overflows || f->tokens == 0 || l->d_model == 0 ||
            l->d_ff == 0;

@@ -22,14 +22,24 @@ def elementwise(op, kind, n, mode, inputs):
     return out
 
 
-def layer(op, kind, layout, d_model, d_ff, tokens, mode, biases=7, ws_how=0):
+def layer(op, kind, layout, d_model, d_ff, tokens, mode, biases=7, ws_how=0, tail=None):
     out = bytes([OPS[op], 0, kind, layout, d_model, d_ff, tokens, biases, mode]) + bytes(FRESH * 8)
     sizes = [d_model * d_ff, d_model * d_ff, d_ff, d_ff, d_ff * d_model, d_model, tokens * d_model]
     for i, n in enumerate(sizes):
         out += bytes([8]) + values(n, i)  # scale 2^-2
-    if op == "ffn":
-        out += bytes(FRESH) + bytes([1, ws_how])  # workspace: fresh, 1 byte off, exact size
+    if op == "ffn":  # the layer's last bytes come before the workspace's
+        out += (tail or strided(0, 0, None, None)) + bytes(FRESH) + bytes([1, ws_how])
+    elif tail:
+        out += tail
     return out
+
+
+def strided(dtype, precision, gate_gap, down_gap):
+    """The layer's last bytes: weight type, precision, then wv_stride and w2_stride as a whole
+    row plus a gap (take_stride's case 4 for gaps up to 3, else case 5), or dense (None)."""
+    def stride(gap):
+        return 0 if gap is None else 4 + 8 * gap if gap < 4 else 5 + 8 * (gap - 1)
+    return bytes([dtype, precision, stride(gate_gap), stride(down_gap)])
 
 
 seeds = {
@@ -43,6 +53,9 @@ seeds = {
     "ffn-in-out": layer("ffn", 1, 0, 6, 11, 2, NICE),
     "ffn-out-in-mixed": layer("ffn", 0, 1, 9, 4, 3, MIXED),
     "ffn-workspace-one-short": layer("ffn", 0, 0, 3, 5, 1, NICE, ws_how=1),
+    "gate-in-out-fused": layer("gate", 0, 0, 7, 9, 3, NICE, tail=strided(0, 0, 9, 0)),
+    "ffn-out-in-strided-bf16": layer("ffn", 1, 1, 9, 4, 3, NICE, tail=strided(1, 0, 2, 5)),
+    "ffn-in-out-strided-f16": layer("ffn", 0, 0, 5, 17, 2, MIXED, tail=strided(2, 1, 1, 3)),
     "workspace-size-huge": bytes([OPS["workspace_size"], 0, 0, 0, 0xF0, 0xF2, 1, 0, 1]),
     "invalid-enums-overflow": bytes([OPS["gelu"], 0xC2, 0xF0, 0, 5, 0, 5, 0])
     + bytes([OPS["gate"], 0, 0, 0xC3, 4, 4, 0xF5, 0, 1]),
