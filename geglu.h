@@ -1675,8 +1675,9 @@ static size_t geglu__kernel_height(size_t rows, size_t full) {
 
 /* The vector gather_columns microkernel (see geglu__gather_columns_portable): a square of
    width columns by width terms at a time, loaded a column at a time and transposed in
-   registers (geglu__half_transpose_V). */
-#define GEGLU__GATHER_AHEAD 1024 /* bytes */
+   registers (geglu__half_transpose_V); each load asks for the line of its column a chunk of
+   f32 terms further on (GEGLU__GATHER_DEPTH; two for 16-bit weights). */
+#define GEGLU__GATHER_AHEAD 256 /* bytes */
 #define GEGLU__GATHER_LOAD(V, T, c)                                                              \
     square[c] = geglu__half_widen_##T##_##V(from + (c) * step + k);                              \
     GEGLU__PREFETCH((const void *)((uintptr_t)(from + (c) * step + k) + GEGLU__GATHER_AHEAD), 0);
@@ -3238,8 +3239,8 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
    columns by GEGLU__GATHER_DEPTH terms, that stream_rows then reads; columns past the last
    whole width, in either layout, are copied one weight at a time into such a chunk. */
 #define GEGLU__STREAM_GROUP 512
-#define GEGLU__GATHER_DEPTH 32 /* OUT_IN terms per chunk, */
-#define GEGLU__GATHER_COLUMNS 128 /* of this many columns */
+#define GEGLU__GATHER_DEPTH 64 /* OUT_IN terms per chunk, */
+#define GEGLU__GATHER_COLUMNS 64 /* of this many columns */
 
 /* The sums of t's rows (their terms from a on) over `terms` rows of n columns of a matrix of
    `type` (row i at matrix + i step), GEGLU__STREAM_DEPTH rows per call of the path's stream_rows
