@@ -1410,6 +1410,9 @@ static void geglu__stream_rows_portable(const void *matrix, geglu_dtype type, si
     }
 }
 
+typedef void (*geglu__gather_kernel)(float *to, size_t ld_to, const void *matrix, size_t step,
+                                     size_t terms);
+
 /* The gather_columns microkernel for any weight type: to[k ld_to + c] = term k of column c,
    widened exactly, for the width columns at matrix, matrix + step, ... (each with its terms
    contiguous, as OUT_IN weights lie) and the terms k < terms rounded down to a multiple of
@@ -1984,6 +1987,22 @@ static size_t geglu__panel_offset(size_t k, size_t c, size_t width, int pairs) {
     return pairs ? k / 2 * 4 * width + 2 * c + k % 2 : k * 2 * width + c;
 }
 
+/* Packing IN_OUT rows asks for the same columns this many rows further on: each row is read
+   in a short run, which the hardware prefetchers do not follow from one row to the next. */
+#define GEGLU__PACK_AHEAD 8
+
+/* Copies a panel row of `bytes` bytes: the sizes of whole rows are constants, so that
+   compilers make them a move or two instead of a call. */
+static void geglu__copy_row(void *to, const void *from, size_t bytes) {
+    switch (bytes) {
+    case 128: memcpy(to, from, 128); break;
+    case 64: memcpy(to, from, 64); break;
+    case 32: memcpy(to, from, 32); break;
+    case 16: memcpy(to, from, 16); break;
+    default: memcpy(to, from, bytes); break;
+    }
+}
+
 /* Terms [k, k + terms) of column c of the panel at `to`, from weights from, from + step, ...
    of `from_array`. Packing goes GEGLU__PACK_BLOCK terms of each column at a time, so that the
    panel rows it writes stay in L1 while every column passes through them; each weight is
@@ -2005,13 +2024,15 @@ static void geglu__pack_terms(unsigned char *to, size_t k, size_t c, size_t widt
     }
 }
 
-/* The gate panels of d_ff columns [j_begin, j_end) and their biases, zero-padded, as the packed
-   layout has them: panel g at gate + g * 2 * width * (d_model, even for pairs) weights, its
-   biases at bias + g * 2 * width. IN_OUT rows are read whole, as they lie in memory. */
+/* The gate panels of d_ff columns [j_begin, j_end) over the d_model rows [k_begin, k_begin +
+   depth), and their biases, zero-padded, as the packed layout has them (there with all d_model
+   rows): panel g at gate + g * 2 * width * (depth, even for pairs) weights, its biases at
+   bias + g * 2 * width. IN_OUT rows are read whole, as they lie in memory. */
 static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t j_begin,
-                             size_t j_end, int pairs, void *gate, float *bias) {
-    const size_t d_model = layer->d_model, stride = geglu__row_stride(layer, 0), full = 2 * width;
-    const size_t panel = full * geglu__round_up(d_model, pairs ? 2 : 1);
+                             size_t j_end, size_t k_begin, size_t depth, int pairs,
+                             geglu__gather_kernel gather, void *gate, float *bias) {
+    const size_t stride = geglu__row_stride(layer, 0), full = 2 * width;
+    const size_t panel = full * geglu__round_up(depth, pairs ? 2 : 1);
     const size_t size = geglu__dtype_size(layer->weight_type);
     unsigned char *to_gate = (unsigned char *)gate;
     size_t j, k, g;
@@ -2027,12 +2048,15 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
     }
     if (layer->layout == GEGLU_LAYOUT_IN_OUT && !pairs) {
         GEGLU__OMP(for schedule(static))
-        for (k = 0; k < d_model; k++)
+        for (k = 0; k < depth; k++)
             for (j = j_begin; j < j_end; j += width) {
-                size_t cols = geglu__min(width, j_end - j);
+                size_t cols = geglu__min(width, j_end - j), from = (k_begin + k) * stride + j;
                 unsigned char *to = to_gate + ((j - j_begin) / width * panel + k * full) * size;
-                memcpy(to, geglu__element_at(layer->w, k * stride + j, size), cols * size);
-                memcpy(to + width * size, geglu__element_at(layer->v, k * stride + j, size), cols * size);
+                const uintptr_t ahead = GEGLU__PACK_AHEAD * stride * size;
+                GEGLU__PREFETCH((const void *)((uintptr_t)geglu__element_at(layer->w, from, size) + ahead), 0);
+                GEGLU__PREFETCH((const void *)((uintptr_t)geglu__element_at(layer->v, from, size) + ahead), 0);
+                geglu__copy_row(to, geglu__element_at(layer->w, from, size), cols * size);
+                geglu__copy_row(to + width * size, geglu__element_at(layer->v, from, size), cols * size);
             }
     } else {
         const int in_out = layer->layout == GEGLU_LAYOUT_IN_OUT;
@@ -2041,10 +2065,18 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
         for (j = j_begin; j < j_end; j += width) {
             unsigned char *to = to_gate + (j - j_begin) / width * panel * size;
             const size_t cols = geglu__min(width, j_end - j);
-            for (k = 0; k < d_model; k += GEGLU__PACK_BLOCK) {
-                const size_t terms = geglu__min(GEGLU__PACK_BLOCK, d_model - k);
+            k = 0;
+            if (!in_out && !pairs && size == sizeof(float) && cols == width) {
+                /* whole squares transposed in registers, the rest below */
+                const size_t from = j * stride + k_begin;
+                gather((float *)(void *)to, full, geglu__element_at(layer->w, from, size), stride, depth);
+                gather((float *)(void *)to + width, full, geglu__element_at(layer->v, from, size), stride, depth);
+                k = depth / width * width;
+            }
+            for (; k < depth; k += GEGLU__PACK_BLOCK) {
+                const size_t terms = geglu__min(GEGLU__PACK_BLOCK, depth - k), term = k_begin + k;
                 for (g = 0; g < cols; g++) {
-                    const size_t from = in_out ? k * stride + j + g : (j + g) * stride + k;
+                    const size_t from = in_out ? term * stride + j + g : (j + g) * stride + term;
                     geglu__pack_terms(to, k, g, width, pairs, layer->w, from, step, terms, size);
                     geglu__pack_terms(to, k, width + g, width, pairs, layer->v, from, step, terms, size);
                 }
@@ -2057,7 +2089,8 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
    a multiple of 2 x width), as the packed layout has them: the panel of columns [j, j + 2 x width)
    at down + (j - j_begin) * (depth, even for pairs) weights, zero-padded. */
 static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t k0, size_t depth,
-                             size_t j_begin, size_t j_end, int pairs, void *down) {
+                             size_t j_begin, size_t j_end, int pairs, geglu__gather_kernel gather,
+                             void *down) {
     const size_t stride = geglu__row_stride(layer, 1), full = 2 * width;
     const size_t padded = geglu__round_up(j_end, full), size = geglu__dtype_size(layer->weight_type);
     const size_t rows = geglu__round_up(depth, pairs ? 2 : 1);
@@ -2069,7 +2102,7 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t 
             for (j = j_begin; j < j_end; j += full) {
                 size_t cols = geglu__min(full, j_end - j);
                 unsigned char *to = to_down + ((j - j_begin) * depth + k * full) * size;
-                memcpy(to, geglu__element_at(layer->w2, (k0 + k) * stride + j, size), cols * size);
+                geglu__copy_row(to, geglu__element_at(layer->w2, (k0 + k) * stride + j, size), cols * size);
                 memset(to + cols * size, 0, (full - cols) * size);
             }
     } else {
@@ -2080,7 +2113,15 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t 
             const size_t cols = geglu__min(full, j_end - j);
             size_t c;
             if (cols < full || rows > depth) memset(to, 0, full * rows * size);
-            for (k = 0; k < depth; k += GEGLU__PACK_BLOCK) {
+            k = 0;
+            if (!in_out && !pairs && size == sizeof(float) && cols == full) {
+                /* whole squares transposed in registers, the rest below */
+                for (c = 0; c < full; c += width)
+                    gather((float *)(void *)to + c, full,
+                           geglu__element_at(layer->w2, (j + c) * stride + k0, size), stride, depth);
+                k = depth / width * width;
+            }
+            for (; k < depth; k += GEGLU__PACK_BLOCK) {
                 const size_t terms = geglu__min(GEGLU__PACK_BLOCK, depth - k);
                 for (c = 0; c < cols; c++)
                     geglu__pack_terms(to, k, c, width, pairs, layer->w2,
@@ -2848,8 +2889,6 @@ typedef void (*geglu__gelu_mul_kernel)(float *h, const float *a, const float *u,
 typedef void (*geglu__tile_kernel)(const geglu__panel *p, const geglu__tile *t);
 typedef void (*geglu__rows_kernel)(const void *matrix, size_t step, const geglu__tile *t,
                                    size_t n);
-typedef void (*geglu__gather_kernel)(float *to, size_t ld_to, const void *matrix, size_t step,
-                                     size_t terms);
 typedef void (*geglu__narrow_kernel)(uint16_t *y, const float *x, size_t n);
 typedef void (*geglu__widen_kernel)(float *y, const uint16_t *x, size_t n);
 typedef struct geglu__path {
@@ -2916,10 +2955,10 @@ typedef struct geglu__source {
     const geglu__path *path;
     const geglu_layer_f32 *layer;
     const geglu_packed_f32 *packed;
-    void *gate_block;  /* unpacked FFN: the current block of gate panels, packed in scratch, */
+    void *gate_block;  /* unpacked FFN: the current part of gate panels, packed in scratch, */
     float *gate_bias;  /* their biases, */
     void *down_block;  /* and the current block of W2 panels; NULL otherwise */
-    float *sums;       /* unpacked FFN: a few rows' sums of a block of W and V (decoding) */
+    float *sums;       /* unpacked FFN: the rows' sums of a block (decoding) or part of W and V */
     const float *b2;
     size_t d_model, d_ff;
     size_t gate_stride, down_stride; /* unpacked layer: geglu__row_stride of w and v, of w2 */
@@ -2961,8 +3000,9 @@ static void geglu__run_tile(const geglu__path *path, const geglu__panel *p, cons
     }
 }
 
-/* The gate panel of d_ff columns [j0, j0 + width), in the block that starts at j_begin. */
-static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0, geglu__panel *p) {
+/* The gate panel of d_ff columns [j0, j0 + width): of a packed layer, or of an unpacked one in
+   place. */
+static void geglu__gate_panel(const geglu__source *s, size_t j0, geglu__panel *p) {
     const geglu_layer_f32 *layer = s->layer;
     const size_t width = s->path->width, size = geglu__dtype_size(s->type);
     p->type = s->type;
@@ -2979,11 +3019,6 @@ static void geglu__gate_panel(const geglu__source *s, size_t j_begin, size_t j0,
         p->k_step = s->pairs ? 4 * width : 2 * width;
         p->bias_w = s->packed->has_b ? bias : NULL;
         p->bias_v = s->packed->has_c ? bias + width : NULL;
-    } else if (s->gate_block) {
-        size_t offset = j0 - j_begin;
-        p->w = geglu__element_at(s->gate_block, offset * 2 * s->d_model, size);
-        p->bias_w = layer->b ? s->gate_bias + offset * 2 : NULL;
-        p->bias_v = layer->c ? s->gate_bias + offset * 2 + width : NULL;
     } else { /* geglu_gate_f32 on IN_OUT weights, in place (it streams OUT_IN ones) */
         /* with d_model == 0, W and V hold nothing: their pointers are not even offset */
         size_t offset = s->d_model == 0 ? 0 : j0;
@@ -3135,13 +3170,78 @@ static void geglu__ahead(geglu__tile *t, const geglu__panel *p, size_t n, size_t
                    : 0;
 }
 
-/* The columns of a block that the FFN packs into its workspace and then runs at a time: for
-   OUT_IN weights `columns` (GEGLU__PACK_COLUMNS of the gate, twice as many of W2), which are
-   still in cache when the tiles run; else `all`: IN_OUT ones are packed a whole block at a time,
-   as packing fewer columns would read their rows in short runs. */
-#define GEGLU__PACK_COLUMNS 64
-static size_t geglu__pack_step(const geglu__source *s, size_t columns, size_t all) {
-    return s->gate_block && s->layer->layout == GEGLU_LAYOUT_OUT_IN ? columns : all;
+/* The columns of W2 of a block that the FFN packs into its workspace and then runs at a time:
+   for OUT_IN weights GEGLU__DOWN_COLUMNS, which are still in cache when the tiles run; else
+   `all`: IN_OUT ones are packed a whole block at a time, as packing fewer columns would read
+   their rows in short runs. */
+#define GEGLU__DOWN_COLUMNS 128
+static size_t geglu__down_step(const geglu__source *s, size_t all) {
+    return s->layer && s->layer->layout == GEGLU_LAYOUT_OUT_IN ? GEGLU__DOWN_COLUMNS : all;
+}
+
+/* geglu__gate_block on an unpacked layer with a workspace: the weights are packed and run a
+   part at a time, GEGLU__PART_COLUMNS columns by GEGLU__PART_DEPTH rows of d_model, which stay
+   in cache between the two. The tiles take the part's terms as raw sums of W and of V into
+   s->sums (the down projection's form of the microkernel, whose halves are the gate panel's),
+   each part continuing the sums of the one before, so their order is the packed layer's; the
+   last adds the biases and the sums go through GELU(a) * u to out. PART_DEPTH is even, so
+   that bf16 products pair the same terms. */
+#define GEGLU__PART_COLUMNS 256
+#define GEGLU__PART_DEPTH 512
+static void geglu__gate_parts(const geglu__source *s, const float *x, const float *x_tiled,
+                              size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
+    const size_t width = s->path->width, ld_sums = 2 * GEGLU__PART_COLUMNS;
+    const size_t full = geglu__full_tiles(rows, s->path->tile_rows);
+    const size_t size = geglu__dtype_size(s->type);
+    geglu__panel p;
+    geglu__tile t;
+    size_t i, j, n, part, k0, depth;
+    t.lda = s->d_model;
+    t.tile_rows = s->path->tile_rows;
+    t.a_pairs = NULL;
+    t.ldo = ld_sums;
+    t.bf16_products = s->bf16_products;
+    t.a_rounded = s->a_rounded;
+    t.gelu = s->gelu;
+    p.type = s->type;
+    p.width = width;
+    p.cols = 2 * width; /* padded columns sum to 0 and are not passed on */
+    p.k_step = 2 * width;
+    p.padded = 1;
+    p.pairs = 0;
+    for (part = j_begin; part < j_end; part += GEGLU__PART_COLUMNS) {
+        const size_t part_end = geglu__min(part + GEGLU__PART_COLUMNS, j_end);
+        for (k0 = 0; k0 == 0 || k0 < s->d_model; k0 += depth) {
+            depth = geglu__min(GEGLU__PART_DEPTH, s->d_model - k0);
+            geglu__pack_gate(s->layer, width, part, part_end, k0, depth, 0,
+                             s->path->gather_columns[GEGLU_DTYPE_F32], s->gate_block, s->gate_bias);
+            t.depth = depth;
+            t.accumulate = k0 != 0;
+            GEGLU__OMP(for schedule(static))
+            for (j = part; j < part_end; j += width) {
+                const int last = k0 + depth == s->d_model;
+                p.w = geglu__element_at(s->gate_block, (j - part) * 2 * depth, size);
+                p.v = geglu__element_at(p.w, width, size);
+                p.bias_w = last && s->layer->b ? s->gate_bias + (j - part) * 2 : NULL;
+                p.bias_v = last && s->layer->c ? s->gate_bias + (j - part) * 2 + width : NULL;
+                for (i = 0, n = 0; i < rows; i += t.rows, n++) {
+                    geglu__ahead(&t, &p, n, full);
+                    t.a = geglu__advance(x, i * s->d_model + k0);
+                    t.a_tiled = x_tiled ? x_tiled + (n * s->d_model + k0) * t.tile_rows : NULL;
+                    t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
+                    t.out = s->sums + i * ld_sums + (j - part) * 2;
+                    geglu__run_tile(s->path, &p, &t, 0);
+                }
+            }
+        }
+        GEGLU__OMP(for schedule(static))
+        for (i = 0; i < rows; i++)
+            for (j = part; j < part_end; j += width) {
+                const float *a = s->sums + i * ld_sums + (j - part) * 2;
+                s->path->gelu_mul(out + i * ldo + (j - j_begin), a, a + width,
+                                  geglu__min(width, part_end - j), s->gelu);
+            }
+    }
 }
 
 /* H = GELU(X W + b) (x) (X V + c) for `rows` tokens of x and d_ff columns [j_begin, j_end),
@@ -3155,7 +3255,11 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     const size_t full = geglu__full_tiles(rows, s->path->tile_rows);
     geglu__panel p;
     geglu__tile t;
-    size_t i, j, n, part;
+    size_t i, j, n;
+    if (s->gate_block) {
+        geglu__gate_parts(s, x, (const float *)x_tiled, rows, j_begin, j_end, out, ldo);
+        return;
+    }
     t.lda = s->d_model;
     t.depth = s->d_model;
     t.tile_rows = x_tiled && s->dot ? geglu__pair_rows(rows, s->path->tile_rows)
@@ -3165,25 +3269,20 @@ static void geglu__gate_block(const geglu__source *s, const float *x, const void
     t.bf16_products = s->bf16_products;
     t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
-    const size_t step = geglu__pack_step(s, GEGLU__PACK_COLUMNS, j_end - j_begin);
-    for (part = j_begin; part < j_end; part += step) {
-        const size_t part_end = geglu__min(part + step, j_end);
-        if (s->gate_block) geglu__pack_gate(s->layer, width, part, part_end, 0, s->gate_block, s->gate_bias);
-        GEGLU__OMP(for schedule(static))
-        for (j = part; j < part_end; j += width) {
-            geglu__gate_panel(s, part, j, &p);
-            for (i = 0, n = 0; i < rows; i += t.rows, n++) {
-                geglu__ahead(&t, &p, n, full);
-                t.a = geglu__advance(x, i * s->d_model);
-                t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + n * t.tile_rows * s->d_model
-                                               : NULL;
-                t.a_pairs = x_tiled && s->dot
-                                ? (const uint32_t *)x_tiled + n * t.tile_rows * ((s->d_model + 1) / 2)
-                                : NULL;
-                t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
-                t.out = out + i * ldo + (j - j_begin);
-                geglu__run_tile(s->path, &p, &t, 1);
-            }
+    GEGLU__OMP(for schedule(static))
+    for (j = j_begin; j < j_end; j += width) {
+        geglu__gate_panel(s, j, &p);
+        for (i = 0, n = 0; i < rows; i += t.rows, n++) {
+            geglu__ahead(&t, &p, n, full);
+            t.a = geglu__advance(x, i * s->d_model);
+            t.a_tiled = x_tiled && !s->dot ? (const float *)x_tiled + n * t.tile_rows * s->d_model
+                                           : NULL;
+            t.a_pairs = x_tiled && s->dot
+                            ? (const uint32_t *)x_tiled + n * t.tile_rows * ((s->d_model + 1) / 2)
+                            : NULL;
+            t.rows = geglu__tile_height(rows - i, s->path->tile_rows);
+            t.out = out + i * ldo + (j - j_begin);
+            geglu__run_tile(s->path, &p, &t, 1);
         }
     }
 }
@@ -3210,11 +3309,12 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
     t.bf16_products = s->bf16_products;
     t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
-    const size_t step = geglu__pack_step(s, 2 * GEGLU__PACK_COLUMNS, j_end - j_begin);
+    const size_t step = geglu__down_step(s, j_end - j_begin);
     for (part = j_begin; part < j_end; part += step) {
         const size_t part_end = geglu__min(part + step, j_end);
         if (!s->packed)
-            geglu__pack_down(s->layer, s->path->width, k0, depth, part, part_end, 0, s->down_block);
+            geglu__pack_down(s->layer, s->path->width, k0, depth, part, part_end, 0,
+                             s->path->gather_columns[GEGLU_DTYPE_F32], s->down_block);
         GEGLU__OMP(for schedule(static))
         for (j = part; j < part_end; j += panel_columns) {
             geglu__down_panel(s, k0, depth, part, j, &p);
@@ -3461,8 +3561,9 @@ static void geglu__ffn(const geglu__source *s, const float *x, size_t tokens, fl
 /* Where an FFN call keeps its scratch, in floats from the aligned start of the workspace: a
    block of H at 0, the block's rows of x tiled (for blocks of more than GEGLU__DECODE_ROWS; for
    dot-product microkernels, however few the rows, paired, then the block of H paired), then
-   for an unpacked layer the current block of gate panels (of the weights' type) and their
-   biases, the current block of W2 panels and b2, padded. With bf16 products on the FMA
+   for an unpacked layer the current part of gate panels (of the weights' type; none when
+   decoding) and their biases, the current block of W2 panels and b2, padded, and the sums of
+   geglu__gate_parts or of decoding. With bf16 products on the FMA
    microkernels (`rounded`), x is rounded into the tiled region however few its rows. */
 typedef struct geglu__scratch {
     size_t tiled, h_pairs, gate_block, gate_bias, down_block, b2, sums, bytes;
@@ -3481,10 +3582,9 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
                          : rounded              ? rows
                                                 : 0,
                          d_model, &tiled) ||
-        !geglu__mul_size(geglu__round_up(depth, width) * 2, d_model, &gate) ||
-        !geglu__mul_size(depth, padded, &down) || tiled > limit || gate > limit || down > limit ||
-        padded > limit)
+        !geglu__mul_size(depth, padded, &down) || tiled > limit || down > limit || padded > limit)
         return 0;
+    gate = 2 * GEGLU__PART_COLUMNS * geglu__min(d_model, GEGLU__PART_DEPTH); /* geglu__gate_parts */
     if (packed || tokens <= GEGLU__DECODE_ROWS) gate = down = 0; /* decoding streams them */
     if (packed) padded = 0;
     gate = (gate * weight_size + 3) / 4; /* in floats */
@@ -3499,8 +3599,8 @@ static int geglu__ffn_scratch(const geglu__path *path, size_t d_model, size_t d_
     s->down_block = s->gate_bias + (packed ? 0 : geglu__round_up(2 * depth + full, align));
     s->b2 = s->down_block + geglu__round_up(down, align);
     s->sums = s->b2 + geglu__round_up(padded, align);
-    floats = s->sums + (packed ? 0 : geglu__min(rows, GEGLU__DECODE_ROWS) *
-                                         2 * geglu__round_up(depth, width));
+    floats = s->sums + (packed ? 0 : rows <= GEGLU__DECODE_ROWS ? rows * 2 * geglu__round_up(depth, width)
+                                                                 : rows * 2 * GEGLU__PART_COLUMNS);
     if (floats > (SIZE_MAX - GEGLU__ALIGN) / sizeof(float)) return 0;
     s->bytes = floats * sizeof(float) + (GEGLU__ALIGN - 1);
     return 1;
@@ -3766,12 +3866,14 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     *out = head;
     base = (unsigned char *)(void *)out;
     size = geglu__dtype_size(layer->weight_type);
-    geglu__pack_gate(layer, path->width, 0, layer->d_ff, head.pairs, base + head.gate,
+    geglu__pack_gate(layer, path->width, 0, layer->d_ff, 0, layer->d_model, head.pairs,
+                     path->gather_columns[GEGLU_DTYPE_F32], base + head.gate,
                      (float *)(void *)(base + head.gbias));
     row_weights = geglu__round_up(layer->d_model, 2 * path->width);
     for (k0 = 0; k0 < layer->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
         geglu__pack_down(layer, path->width, k0, geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0),
-                         0, layer->d_model, head.pairs, base + head.down + k0 * row_weights * size);
+                         0, layer->d_model, head.pairs, path->gather_columns[GEGLU_DTYPE_F32],
+                         base + head.down + k0 * row_weights * size);
     b2 = (float *)(void *)(base + head.b2);
     for (j = 0; j < layer->d_model && layer->b2; j++) b2[j] = layer->b2[j];
     *packed = out;

@@ -871,10 +871,14 @@ static void test_every_entry_point(void **state) {
                                weight_kinds[i / 2], i % 4);
     check_all_entry_points(&r, GEGLU__STREAM_GROUP + 21, 37, 2, 7, GEGLU_GELU_ERF,
                            GEGLU_LAYOUT_IN_OUT, weight_kinds[0], 1);
-    /* The plain call packing OUT_IN weights a few columns at a time (GEGLU__PACK_COLUMNS of the
-       gate, twice as many of W2), past the last whole part in both. */
-    check_all_entry_points(&r, 4 * GEGLU__PACK_COLUMNS + 44, 2 * GEGLU__PACK_COLUMNS + 22, 20, 3,
-                           GEGLU_GELU_ERF, GEGLU_LAYOUT_OUT_IN, weight_kinds[1], 2);
+    /* The plain call packing its weights a part at a time (GEGLU__PART_COLUMNS of the gate by
+       GEGLU__PART_DEPTH of d_model, an odd last part of d_model; OUT_IN W2 GEGLU__DOWN_COLUMNS
+       at a time), past the last whole part in each, both layouts, bf16 products too. */
+    for (i = 0; i < 4; i++)
+        check_all_entry_points(&r, GEGLU__PART_DEPTH + 45 + i, GEGLU__HIDDEN_BLOCK + GEGLU__PART_COLUMNS + 19,
+                               20 + i, (int)(3 + i), GEGLU_GELU_ERF,
+                               i % 2 ? GEGLU_LAYOUT_OUT_IN : GEGLU_LAYOUT_IN_OUT,
+                               weight_kinds[i < 2 ? 1 : 3], i);
     /* bf16 products over more terms than a microkernel rounds at a time from floats
        (GEGLU__PAIR_CHUNK pairs: the gate alone, the parts), an odd number of them */
     for (i = 0; i < 2; i++)
