@@ -566,6 +566,13 @@ static size_t geglu__row_stride(const geglu_layer_f32 *layer, int down) {
     return stride != 0 ? stride : long_rows ? layer->d_ff : layer->d_model;
 }
 
+/* The type of the panels the plain FFN packs a layer's weights into as it goes: OUT_IN weights
+   are transposed into float panels (widened exactly, so that squares of any type transpose in
+   registers); IN_OUT ones keep their type, rows copied as they lie. */
+static geglu_dtype geglu__panel_type(const geglu_layer_f32 *layer) {
+    return layer->layout == GEGLU_LAYOUT_OUT_IN ? GEGLU_DTYPE_F32 : layer->weight_type;
+}
+
 /* The byte range of a weight matrix of a type, `rows` rows of `length` weights, `stride`
    weights apart, as geglu__array_range: it ends with the last row's last weight. */
 static int geglu__weight_range(const void *pointer, size_t rows, size_t length, size_t stride,
@@ -2024,16 +2031,34 @@ static void geglu__pack_terms(unsigned char *to, size_t k, size_t c, size_t widt
     }
 }
 
+/* geglu__pack_terms from weights of `type` into panels of the same type, or of floats when
+   `widened`. */
+static void geglu__pack_into(unsigned char *to, size_t k, size_t c, size_t width, int pairs,
+                             const void *from_array, size_t from, size_t step, size_t terms,
+                             geglu_dtype type, int widened) {
+    size_t i;
+    if (!widened) {
+        geglu__pack_terms(to, k, c, width, pairs, from_array, from, step, terms, geglu__dtype_size(type));
+        return;
+    }
+    for (i = 0; i < terms; i++)
+        ((float *)(void *)to)[geglu__panel_offset(k + i, c, width, 0)] =
+            geglu__weight(from_array, from + i * step, type);
+}
+
 /* The gate panels of d_ff columns [j_begin, j_end) over the d_model rows [k_begin, k_begin +
    depth), and their biases, zero-padded, as the packed layout has them (there with all d_model
    rows): panel g at gate + g * 2 * width * (depth, even for pairs) weights, its biases at
-   bias + g * 2 * width. IN_OUT rows are read whole, as they lie in memory. */
+   bias + g * 2 * width. IN_OUT rows are read whole, as they lie in memory. OUT_IN squares go
+   through `gather` (the path's gather_columns for the weights' type) where the panels hold
+   floats: f32 weights, or any weights `widened` (exactly) into float panels. */
 static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t j_begin,
                              size_t j_end, size_t k_begin, size_t depth, int pairs,
-                             geglu__gather_kernel gather, void *gate, float *bias) {
+                             geglu__gather_kernel gather, int widened, void *gate, float *bias) {
     const size_t stride = geglu__row_stride(layer, 0), full = 2 * width;
     const size_t panel = full * geglu__round_up(depth, pairs ? 2 : 1);
-    const size_t size = geglu__dtype_size(layer->weight_type);
+    const size_t size = widened ? sizeof(float) : geglu__dtype_size(layer->weight_type);
+    const size_t in_size = geglu__dtype_size(layer->weight_type);
     unsigned char *to_gate = (unsigned char *)gate;
     size_t j, k, g;
     GEGLU__OMP(for schedule(static))
@@ -2069,16 +2094,17 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
             if (!in_out && !pairs && size == sizeof(float) && cols == width) {
                 /* whole squares transposed in registers, the rest below */
                 const size_t from = j * stride + k_begin;
-                gather((float *)(void *)to, full, geglu__element_at(layer->w, from, size), stride, depth);
-                gather((float *)(void *)to + width, full, geglu__element_at(layer->v, from, size), stride, depth);
+                gather((float *)(void *)to, full, geglu__element_at(layer->w, from, in_size), stride, depth);
+                gather((float *)(void *)to + width, full, geglu__element_at(layer->v, from, in_size), stride,
+                       depth);
                 k = depth / width * width;
             }
             for (; k < depth; k += GEGLU__PACK_BLOCK) {
                 const size_t terms = geglu__min(GEGLU__PACK_BLOCK, depth - k), term = k_begin + k;
                 for (g = 0; g < cols; g++) {
                     const size_t from = in_out ? term * stride + j + g : (j + g) * stride + term;
-                    geglu__pack_terms(to, k, g, width, pairs, layer->w, from, step, terms, size);
-                    geglu__pack_terms(to, k, width + g, width, pairs, layer->v, from, step, terms, size);
+                    geglu__pack_into(to, k, g, width, pairs, layer->w, from, step, terms, layer->weight_type, widened);
+                    geglu__pack_into(to, k, width + g, width, pairs, layer->v, from, step, terms, layer->weight_type, widened);
                 }
             }
         }
@@ -2090,9 +2116,10 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
    at down + (j - j_begin) * (depth, even for pairs) weights, zero-padded. */
 static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t k0, size_t depth,
                              size_t j_begin, size_t j_end, int pairs, geglu__gather_kernel gather,
-                             void *down) {
+                             int widened, void *down) {
     const size_t stride = geglu__row_stride(layer, 1), full = 2 * width;
-    const size_t padded = geglu__round_up(j_end, full), size = geglu__dtype_size(layer->weight_type);
+    const size_t in_size = geglu__dtype_size(layer->weight_type);
+    const size_t padded = geglu__round_up(j_end, full), size = widened ? sizeof(float) : in_size;
     const size_t rows = geglu__round_up(depth, pairs ? 2 : 1);
     unsigned char *to_down = (unsigned char *)down;
     size_t j, k;
@@ -2118,15 +2145,15 @@ static void geglu__pack_down(const geglu_layer_f32 *layer, size_t width, size_t 
                 /* whole squares transposed in registers, the rest below */
                 for (c = 0; c < full; c += width)
                     gather((float *)(void *)to + c, full,
-                           geglu__element_at(layer->w2, (j + c) * stride + k0, size), stride, depth);
+                           geglu__element_at(layer->w2, (j + c) * stride + k0, in_size), stride, depth);
                 k = depth / width * width;
             }
             for (; k < depth; k += GEGLU__PACK_BLOCK) {
                 const size_t terms = geglu__min(GEGLU__PACK_BLOCK, depth - k);
                 for (c = 0; c < cols; c++)
-                    geglu__pack_terms(to, k, c, width, pairs, layer->w2,
-                                      in_out ? (k0 + k) * stride + j + c : (j + c) * stride + k0 + k,
-                                      in_out ? stride : 1, terms, size);
+                    geglu__pack_into(to, k, c, width, pairs, layer->w2,
+                                     in_out ? (k0 + k) * stride + j + c : (j + c) * stride + k0 + k,
+                                     in_out ? stride : 1, terms, layer->weight_type, widened);
             }
         }
     }
@@ -2964,6 +2991,7 @@ typedef struct geglu__source {
     size_t gate_stride, down_stride; /* unpacked layer: geglu__row_stride of w and v, of w2 */
     geglu_gelu gelu;
     geglu_dtype type;  /* of the weights */
+    geglu_dtype panel_type; /* of the panels an unpacked FFN packs: float for OUT_IN weights */
     int bf16_products; /* see geglu__bf16_products */
     int pairs;         /* a packed layer of pair panels */
     int dot;           /* ... whose bf16 products run on the path's dot-product microkernels */
@@ -3035,8 +3063,8 @@ static void geglu__gate_panel(const geglu__source *s, size_t j0, geglu__panel *p
 
 static void geglu__down_panel(const geglu__source *s, size_t k0, size_t depth, size_t j_begin,
                               size_t j0, geglu__panel *p) {
-    const size_t width = s->path->width, full = 2 * width, size = geglu__dtype_size(s->type);
-    p->type = s->type;
+    const size_t width = s->path->width, full = 2 * width, size = geglu__dtype_size(s->panel_type);
+    p->type = s->panel_type;
     p->width = width;
     p->cols = geglu__min(full, s->d_model - j0);
     p->k_step = s->pairs ? 2 * full : full;
@@ -3192,7 +3220,7 @@ static void geglu__gate_parts(const geglu__source *s, const float *x, const floa
                               size_t rows, size_t j_begin, size_t j_end, float *out, size_t ldo) {
     const size_t width = s->path->width, ld_sums = 2 * GEGLU__PART_COLUMNS;
     const size_t full = geglu__full_tiles(rows, s->path->tile_rows);
-    const size_t size = geglu__dtype_size(s->type);
+    const size_t size = geglu__dtype_size(s->panel_type);
     geglu__panel p;
     geglu__tile t;
     size_t i, j, n, part, k0, depth;
@@ -3203,7 +3231,7 @@ static void geglu__gate_parts(const geglu__source *s, const float *x, const floa
     t.bf16_products = s->bf16_products;
     t.a_rounded = s->a_rounded;
     t.gelu = s->gelu;
-    p.type = s->type;
+    p.type = s->panel_type;
     p.width = width;
     p.cols = 2 * width; /* padded columns sum to 0 and are not passed on */
     p.k_step = 2 * width;
@@ -3213,8 +3241,8 @@ static void geglu__gate_parts(const geglu__source *s, const float *x, const floa
         const size_t part_end = geglu__min(part + GEGLU__PART_COLUMNS, j_end);
         for (k0 = 0; k0 == 0 || k0 < s->d_model; k0 += depth) {
             depth = geglu__min(GEGLU__PART_DEPTH, s->d_model - k0);
-            geglu__pack_gate(s->layer, width, part, part_end, k0, depth, 0,
-                             s->path->gather_columns[GEGLU_DTYPE_F32], s->gate_block, s->gate_bias);
+            geglu__pack_gate(s->layer, width, part, part_end, k0, depth, 0, s->path->gather_columns[s->type],
+                             s->panel_type != s->type, s->gate_block, s->gate_bias);
             t.depth = depth;
             t.accumulate = k0 != 0;
             GEGLU__OMP(for schedule(static))
@@ -3314,7 +3342,7 @@ static void geglu__down_block(const geglu__source *s, const float *h, size_t ldh
         const size_t part_end = geglu__min(part + step, j_end);
         if (!s->packed)
             geglu__pack_down(s->layer, s->path->width, k0, depth, part, part_end, 0,
-                             s->path->gather_columns[GEGLU_DTYPE_F32], s->down_block);
+                             s->path->gather_columns[s->type], s->panel_type != s->type, s->down_block);
         GEGLU__OMP(for schedule(static))
         for (j = part; j < part_end; j += panel_columns) {
             geglu__down_panel(s, k0, depth, part, j, &p);
@@ -3719,6 +3747,7 @@ static geglu__source geglu__layer_source(const geglu_layer_f32 *layer, float *sc
     s.down_stride = geglu__row_stride(layer, 1);
     s.gelu = layer->gelu;
     s.type = layer->weight_type;
+    s.panel_type = geglu__panel_type(layer);
     s.bf16_products = geglu__bf16_products(layer->weight_type, layer->precision);
     s.pairs = s.dot = 0;
     s.a_rounded = 0;
@@ -3757,7 +3786,7 @@ static size_t geglu__ffn_workspace_bytes(size_t d_model, size_t d_ff, size_t tok
 GEGLU_API size_t geglu_ffn_workspace_size(const geglu_layer_f32 *layer, size_t tokens) {
     geglu__range range[GEGLU__BUFFERS];
     if (geglu__check_layer(layer, 1, range) != GEGLU_OK) return 0;
-    return geglu__ffn_workspace_bytes(layer->d_model, layer->d_ff, tokens, 0, layer->weight_type, 0,
+    return geglu__ffn_workspace_bytes(layer->d_model, layer->d_ff, tokens, 0, geglu__panel_type(layer), 0,
                                       geglu__bf16_products(layer->weight_type, layer->precision));
 }
 
@@ -3793,7 +3822,7 @@ GEGLU_API geglu_status geglu_ffn_f32(const geglu_layer_f32 *layer, const float *
     if (status != GEGLU_OK) return status;
     if (range[GEGLU__OUT].bytes != 0 && layer->d_ff != 0 &&
         !geglu__ffn_scratch(GEGLU__PATH_IN_USE, layer->d_model, layer->d_ff, tokens, 0,
-                            geglu__dtype_size(layer->weight_type), 0,
+                            geglu__dtype_size(geglu__panel_type(layer)), 0,
                             geglu__bf16_products(layer->weight_type, layer->precision), &layout))
         return GEGLU_ERROR_SIZE_OVERFLOW;
     status = geglu__check_workspace(range, layout.bytes, workspace, workspace_size, &scratch);
@@ -3867,12 +3896,12 @@ GEGLU_API geglu_status geglu_pack_f32(const geglu_layer_f32 *layer, void *buffer
     base = (unsigned char *)(void *)out;
     size = geglu__dtype_size(layer->weight_type);
     geglu__pack_gate(layer, path->width, 0, layer->d_ff, 0, layer->d_model, head.pairs,
-                     path->gather_columns[GEGLU_DTYPE_F32], base + head.gate,
+                     path->gather_columns[GEGLU_DTYPE_F32], 0, base + head.gate,
                      (float *)(void *)(base + head.gbias));
     row_weights = geglu__round_up(layer->d_model, 2 * path->width);
     for (k0 = 0; k0 < layer->d_ff; k0 += GEGLU__HIDDEN_BLOCK)
         geglu__pack_down(layer, path->width, k0, geglu__min(GEGLU__HIDDEN_BLOCK, layer->d_ff - k0),
-                         0, layer->d_model, head.pairs, path->gather_columns[GEGLU_DTYPE_F32],
+                         0, layer->d_model, head.pairs, path->gather_columns[GEGLU_DTYPE_F32], 0,
                          base + head.down + k0 * row_weights * size);
     b2 = (float *)(void *)(base + head.b2);
     for (j = 0; j < layer->d_model && layer->b2; j++) b2[j] = layer->b2[j];
@@ -3928,6 +3957,7 @@ static geglu__source geglu__packed_source(const geglu_packed_f32 *packed) {
     s.gate_stride = s.down_stride = 0;
     s.gelu = packed->gelu;
     s.type = packed->weight_type;
+    s.panel_type = packed->weight_type;
     s.bf16_products = geglu__bf16_products(packed->weight_type, packed->precision);
     s.pairs = packed->pairs;
     s.dot = geglu__packed_dot(packed);
