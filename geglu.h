@@ -136,9 +136,10 @@
  *   H is still in cache when W2 consumes it. On plain weights, a block of at most 8 tokens
  *   (decoding) reads them where they lie: IN_OUT rows in place, a long stretch of a row for
  *   every token at a time; OUT_IN ones a square of columns at a time, transposed in registers.
- *   More tokens pack each block of the weights into the workspace as they go (OUT_IN weights
- *   a few columns at a time); geglu_gate_f32 has no workspace and reads IN_OUT weights in
- *   place, OUT_IN ones as decoding does. Every way takes the same sums in the same order. For
+ *   More tokens pack the weights into the workspace a part at a time and run each part while
+ *   it is in cache (OUT_IN weights transposed in registers into float panels);
+ *   geglu_gate_f32 has no workspace and reads IN_OUT weights in place, OUT_IN ones as
+ *   decoding does. Strided weights (THE LAYER) are read through their stride. Every way takes the same sums in the same order. For
  *   a layer used more than once the packed functions are faster, most of all on OUT_IN
  *   weights and from 64 tokens on (README.md has the figures).
  *
