@@ -3240,7 +3240,8 @@ static void geglu__gate_parts(const geglu__source *s, const float *x, const floa
     p.pairs = 0;
     for (part = j_begin; part < j_end; part += GEGLU__PART_COLUMNS) {
         const size_t part_end = geglu__min(part + GEGLU__PART_COLUMNS, j_end);
-        for (k0 = 0; k0 == 0 || k0 < s->d_model; k0 += depth) {
+        k0 = 0;
+        do { /* at least once: with d_model == 0 the sums are the biases */
             depth = geglu__min(GEGLU__PART_DEPTH, s->d_model - k0);
             geglu__pack_gate(s->layer, width, part, part_end, k0, depth, 0, s->path->gather_columns[s->type],
                              s->panel_type != s->type, s->gate_block, s->gate_bias);
@@ -3262,7 +3263,8 @@ static void geglu__gate_parts(const geglu__source *s, const float *x, const floa
                     geglu__run_tile(s->path, &p, &t, 0);
                 }
             }
-        }
+            k0 += depth;
+        } while (k0 < s->d_model);
         GEGLU__OMP(for schedule(static))
         for (i = 0; i < rows; i++)
             for (j = part; j < part_end; j += width) {
