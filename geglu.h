@@ -139,9 +139,9 @@
  *   More tokens pack the weights into the workspace a part at a time and run each part while
  *   it is in cache (OUT_IN weights transposed in registers into float panels);
  *   geglu_gate_f32 has no workspace and reads IN_OUT weights in place, OUT_IN ones as
- *   decoding does. Strided weights (THE LAYER) are read through their stride. Every way takes the same sums in the same order. For
- *   a layer used more than once the packed functions are faster, most of all on OUT_IN
- *   weights and from 64 tokens on (README.md has the figures).
+ *   decoding does. Strided weights (THE LAYER) are read through their stride. Every way takes
+ *   the same sums in the same order. For a layer used more than once the packed functions are
+ *   faster, most of all when decoding on OUT_IN weights (README.md has the figures).
  *
  * THE LAYER
  *   A zeroed geglu_layer_f32 plus the two sizes and the three weight pointers is a valid layer:
@@ -2079,8 +2079,10 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
                 size_t cols = geglu__min(width, j_end - j), from = (k_begin + k) * stride + j;
                 unsigned char *to = to_gate + ((j - j_begin) / width * panel + k * full) * size;
                 const uintptr_t ahead = GEGLU__PACK_AHEAD * stride * size;
-                GEGLU__PREFETCH((const void *)((uintptr_t)geglu__element_at(layer->w, from, size) + ahead), 0);
-                GEGLU__PREFETCH((const void *)((uintptr_t)geglu__element_at(layer->v, from, size) + ahead), 0);
+                GEGLU__PREFETCH((const void *)((uintptr_t)geglu__element_at(layer->w, from, size) + ahead),
+                                0);
+                GEGLU__PREFETCH((const void *)((uintptr_t)geglu__element_at(layer->v, from, size) + ahead),
+                                0);
                 geglu__copy_row(to, geglu__element_at(layer->w, from, size), cols * size);
                 geglu__copy_row(to + width * size, geglu__element_at(layer->v, from, size), cols * size);
             }
@@ -2104,8 +2106,10 @@ static void geglu__pack_gate(const geglu_layer_f32 *layer, size_t width, size_t 
                 const size_t terms = geglu__min(GEGLU__PACK_BLOCK, depth - k), term = k_begin + k;
                 for (g = 0; g < cols; g++) {
                     const size_t from = in_out ? term * stride + j + g : (j + g) * stride + term;
-                    geglu__pack_into(to, k, g, width, pairs, layer->w, from, step, terms, layer->weight_type, widened);
-                    geglu__pack_into(to, k, width + g, width, pairs, layer->v, from, step, terms, layer->weight_type, widened);
+                    geglu__pack_into(to, k, g, width, pairs, layer->w, from, step, terms,
+                                     layer->weight_type, widened);
+                    geglu__pack_into(to, k, width + g, width, pairs, layer->v, from, step, terms,
+                                     layer->weight_type, widened);
                 }
             }
         }
